@@ -1,0 +1,76 @@
+# Interface text for English. Keys are shared by every locale; `brief status`
+# lists keys missing here compared with the default language.
+
+site-title = Governance Briefings
+date-format = { $day } { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $year }
+
+skip-to-content = Skip to content
+nav-label = Site
+nav-latest = Latest
+nav-sources = Sources
+nav-feed = Feed
+language-switcher = Language
+translation-unavailable = no translation yet
+footer-text = { $site } · Analytical briefings on technology governance.
+
+ai-badge = AI-assisted
+ai-notice-label = About this article
+ai-notice = This article was written with the help of generative AI. It was checked with care, but it may still contain errors; please verify important facts against the sources below.
+
+updated-on = Updated
+reading-time = { $minutes ->
+    [one] { $minutes } minute read
+   *[other] { $minutes } minute read
+}
+key-points = Key points
+notes = Notes
+back-to-text = Back to the text
+references = References
+citation-label = Reference { $number }
+accessed-on = accessed { $date }
+also-cited = { $count ->
+    [one] also cited in 1 other briefing
+   *[other] also cited in { $count } other briefings
+}
+back-to-citation = Back to citation { $n }
+referenced-by = Referenced by
+related = Related briefings
+prev-next-label = More briefings
+older = Older
+newer = Newer
+pagination-label = Pages
+page-n = page { $n }
+breadcrumb-label = Breadcrumb
+briefing-count = { $count ->
+    [one] 1 briefing
+   *[other] { $count } briefings
+}
+latest-briefings = Latest briefings
+no-briefings = There are no briefings here yet.
+
+taxonomy-topics = Topics
+taxonomy-regions = Regions
+
+sources-title = Sources
+sources-intro = Every source cited in our briefings, most cited first, with the briefings that cite it.
+cited-in = { $count ->
+    [one] cited in 1 briefing
+   *[other] cited in { $count } briefings
+}
+
+not-found-title = Page not found
+not-found-text = The page you asked for does not exist or has moved.
+not-found-home = Go to the English home page

@@ -1,0 +1,50 @@
+# 日本語のインターフェース文言。既定言語なので、他の言語はこのキー一式と比較されます。
+
+site-title = ガバナンス・ブリーフィング
+date-format = { $year }年{ $month }月{ $day }日
+
+skip-to-content = 本文へ移動
+nav-label = サイト
+nav-latest = 新着
+nav-sources = 出典一覧
+nav-feed = フィード
+language-switcher = 言語
+translation-unavailable = 翻訳はまだありません
+footer-text = { $site } · 技術ガバナンスに関する分析ブリーフィング
+
+ai-badge = AI活用
+ai-notice-label = この記事について
+ai-notice = この記事は生成AIを活用して作成しました。内容は確認していますが、誤りを含む可能性があります。重要な事実は下記の出典でご確認ください。
+
+updated-on = 更新
+reading-time = 約{ $minutes }分で読めます
+key-points = 要点
+notes = 注
+back-to-text = 本文に戻る
+references = 参考文献
+citation-label = 参考文献{ $number }
+accessed-on = { $date }閲覧
+also-cited = ほか{ $count }件のブリーフィングでも引用
+back-to-citation = 引用箇所{ $n }に戻る
+referenced-by = この記事を参照しているブリーフィング
+related = 関連ブリーフィング
+prev-next-label = ほかのブリーフィング
+older = 前の記事
+newer = 次の記事
+pagination-label = ページ
+page-n = { $n }ページ目
+breadcrumb-label = パンくずリスト
+briefing-count = { $count }件のブリーフィング
+latest-briefings = 新着ブリーフィング
+no-briefings = まだブリーフィングはありません。
+
+taxonomy-topics = トピック
+taxonomy-regions = 地域
+
+sources-title = 出典一覧
+sources-intro = ブリーフィングで引用したすべての出典を、引用数の多い順に、引用しているブリーフィングとともに掲載しています。
+cited-in = { $count }件のブリーフィングで引用
+
+not-found-title = ページが見つかりません
+not-found-text = お探しのページは存在しないか、移動した可能性があります。
+not-found-home = 日本語のトップページへ

@@ -1,0 +1,118 @@
+//! Stage 2, parse: one source file → one [`Article`].
+//!
+//! Parsing an article depends on nothing but the file, the configuration and
+//! the locales, so articles parse in parallel and a changed file re-parses
+//! alone.
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, LineIndex};
+use crate::frontmatter::{self, FrontMatter};
+use crate::load::SourceFile;
+use crate::locale::Locales;
+use crate::markdown::{self, Body};
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub lang: String,
+    /// Path under `content/<lang>/`: `2021/waic.md`.
+    pub rel_path: String,
+    /// Path relative to the site root, for diagnostics.
+    pub file: PathBuf,
+    /// Content hash of the source text.
+    pub hash: String,
+    pub slug: String,
+    /// Site path of the page: `ja/waic/`.
+    pub path: String,
+    /// Articles with the same key in different languages are translations.
+    pub translation_key: String,
+    pub ai_generated: bool,
+    pub fm: FrontMatter,
+    pub body: Body,
+}
+
+impl Article {
+    /// The date the article last changed: `updated`, else `date`.
+    pub fn last_modified(&self) -> frontmatter::DateValue {
+        self.fm.updated.unwrap_or(self.fm.date)
+    }
+}
+
+/// The path under `content/<lang>/` without `.md`.
+pub fn stem_path(rel_path: &str) -> &str {
+    rel_path.strip_suffix(".md").unwrap_or(rel_path)
+}
+
+/// Parses front-matter and body. Returns `None` when the article cannot be used.
+pub fn parse(
+    src: &SourceFile,
+    config: &Config,
+    locales: &Locales,
+) -> (Option<Article>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let split = match frontmatter::split(&src.text, &src.file) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let fm = match frontmatter::parse(&split, &src.file, config) {
+        Ok(fm) => fm,
+        Err(ds) => return (None, ds.into_vec()),
+    };
+    let file_stem = stem_path(&src.rel_path).rsplit('/').next().unwrap_or("");
+    let slug = match &fm.slug {
+        Some(s) => s.clone(),
+        None => {
+            let s = crate::text::slugify(file_stem);
+            if s.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-slug",
+                        format!("cannot derive a slug from the file name `{file_stem}`"),
+                    )
+                    .at(&src.file, crate::diag::Pos::START)
+                    .help(
+                        "rename the file with letters or digits, or set slug: in the front-matter",
+                    ),
+                );
+                return (None, diags);
+            }
+            s
+        }
+    };
+    let lines = LineIndex::new(&src.text);
+    let cite_label = |n: u32| {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("number", n);
+        locales.text(&src.lang, "citation-label", Some(&args))
+    };
+    let input = markdown::Input {
+        file_text: &src.text,
+        lines: &lines,
+        body_offset: split.body_offset,
+        file: &src.file,
+        lang: &src.lang,
+        rel_path: &src.rel_path,
+        citations: &fm.citations,
+        cite_label: &cite_label,
+    };
+    let (body, body_diags) = markdown::render(split.body, &input);
+    diags.extend(body_diags);
+    let translation_key = fm
+        .translation_key
+        .clone()
+        .unwrap_or_else(|| stem_path(&src.rel_path).to_string());
+    let article = Article {
+        lang: src.lang.clone(),
+        rel_path: src.rel_path.clone(),
+        file: src.file.clone(),
+        hash: src.hash.clone(),
+        path: crate::urls::article_path(&src.lang, &slug),
+        slug,
+        translation_key,
+        ai_generated: fm.ai_generated.unwrap_or(config.site.ai_generated),
+        fm,
+        body,
+    };
+    (Some(article), diags)
+}

@@ -1,0 +1,255 @@
+//! The pipeline: load → parse → link → render → write.
+//!
+//! [`compile`] runs every stage but writing and is what `brief check` uses;
+//! [`build`] also writes the output atomically.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::article::{self, Article};
+use crate::config::{self, Config};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::link::{self, Site};
+use crate::load;
+use crate::locale::Locales;
+use crate::render::{Page, Renderer};
+use crate::urls::Urls;
+use crate::write::{self, Staging};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// `--output`: overrides `[build] output_dir` and may point outside the root.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// The whole site, compiled in memory and ready to render.
+pub struct Compiled {
+    pub config: Arc<Config>,
+    pub renderer: Renderer,
+    pub site: Site,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Files written per first path segment (language code, or "" for site-wide files).
+    pub pages_per_lang: BTreeMap<String, usize>,
+    pub files_written: usize,
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+/// A failed stage: the diagnostics explain why.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Diagnostics,
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(mut diagnostics: Diagnostics) -> Self {
+        diagnostics.normalize();
+        Failure { diagnostics }
+    }
+}
+
+pub fn load_config(opts: &BuildOptions) -> Result<Config, Failure> {
+    let mut config = config::load(&opts.root)?;
+    if let Some(b) = &opts.base_url {
+        if let Err(msg) = Urls::new(b) {
+            let mut d = Diagnostics::new();
+            d.push(
+                Diagnostic::error("bad-base-url", msg)
+                    .help("pass an absolute http(s) URL to --base-url"),
+            );
+            return Err(d.into());
+        }
+        config.site.base_url = b.clone();
+    }
+    Ok(config)
+}
+
+/// Parses every source file (in parallel); returns published articles and drafts.
+pub fn parse_all(
+    files: &[load::SourceFile],
+    config: &Config,
+    locales: &Locales,
+    drafts: bool,
+) -> (Vec<Article>, Vec<Article>, Diagnostics) {
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|f| article::parse(f, config, locales))
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut published = Vec::with_capacity(results.len());
+    let mut left_out = Vec::new();
+    for (article, ds) in results {
+        diags.extend(ds);
+        if let Some(a) = article {
+            if a.fm.draft && !drafts {
+                left_out.push(a);
+            } else {
+                published.push(a);
+            }
+        }
+    }
+    (published, left_out, diags)
+}
+
+/// Runs load, parse and link; the renderer is ready but nothing is rendered.
+pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
+    let config = Arc::new(load_config(opts)?);
+    let urls = Urls::new(&config.site.base_url).expect("validated with the config");
+    let (locales, mut diags) = Locales::load(&opts.root, &config);
+    let locales = Arc::new(locales);
+    let renderer = match Renderer::new(&opts.root, config.clone(), locales.clone(), urls.clone()) {
+        Ok(r) => Some(r),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    };
+    let (files, ds) = load::load_all(&opts.root, &config);
+    diags.extend(ds);
+    let (articles, drafts, ds) = parse_all(&files, &config, &locales, opts.drafts);
+    diags.extend(ds);
+    let (site, ds) = link::link(articles, &drafts, &config, &urls);
+    diags.extend(ds);
+    let Some(renderer) = renderer else {
+        return Err(diags.into());
+    };
+    diags.extend(renderer.check_locales(&site));
+    diags.normalize();
+    if diags.has_errors() {
+        return Err(Failure { diagnostics: diags });
+    }
+    Ok(Compiled {
+        config,
+        renderer,
+        site,
+        diagnostics: diags,
+    })
+}
+
+/// Renders every page without writing: template runtime errors surface here.
+pub fn check(opts: &BuildOptions) -> Result<Diagnostics, Failure> {
+    let compiled = compile(opts)?;
+    let pages = compiled.renderer.pages(&compiled.site);
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|p| compiled.renderer.render(&compiled.site, p).err())
+        .collect();
+    let mut diags = compiled.diagnostics;
+    diags.extend(errors);
+    diags.normalize();
+    if diags.has_errors() {
+        Err(Failure { diagnostics: diags })
+    } else {
+        Ok(diags)
+    }
+}
+
+/// Where the output goes, and whether the user named it explicitly.
+pub fn output_dir(opts: &BuildOptions, config: &Config) -> (PathBuf, bool) {
+    match &opts.output {
+        Some(o) => (o.clone(), true),
+        None => (opts.root.join(&config.build.output_dir), false),
+    }
+}
+
+/// Renders `pages` into `staging`, in parallel.
+pub fn render_into(
+    compiled: &Compiled,
+    pages: &[Page],
+    staging: &Staging,
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    let results: Vec<Result<String, Diagnostic>> = pages
+        .par_iter()
+        .map(|p| {
+            let bytes = compiled.renderer.render(&compiled.site, p)?;
+            let rel = compiled.renderer.output_path(&compiled.site, p);
+            staging.write(&rel, &bytes).map_err(|e| {
+                Diagnostic::error("write-failed", format!("cannot write {rel}: {e}"))
+            })?;
+            Ok(rel)
+        })
+        .collect();
+    let mut counts = BTreeMap::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(rel) => {
+                let lang = match rel.split_once('/') {
+                    Some((first, _)) if compiled.config.languages.contains_key(first) => {
+                        first.to_string()
+                    }
+                    _ => String::new(),
+                };
+                *counts.entry(lang).or_insert(0) += 1;
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    (counts, errors)
+}
+
+/// Builds the site into the output folder.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    let start = Instant::now();
+    let config = load_config(opts)?;
+    let (output, explicit) = output_dir(opts, &config);
+    if let Err(d) = write::check_output_dir(&opts.root, &output, explicit) {
+        let mut ds = Diagnostics::new();
+        ds.push(d);
+        return Err(ds.into());
+    }
+    let compiled = compile(opts)?;
+    let mut diags = compiled.diagnostics.clone();
+    let io_fail = |e: std::io::Error, what: &str| {
+        let mut ds = diags.clone();
+        ds.push(
+            Diagnostic::error("write-failed", format!("{what}: {e}"))
+                .help("check permissions and free space; the previous output is untouched"),
+        );
+        Failure::from(ds)
+    };
+    let staging =
+        Staging::begin(&output).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
+    let pages = compiled.renderer.pages(&compiled.site);
+    let (mut counts, errors) = render_into(&compiled, &pages, &staging);
+    if !errors.is_empty() {
+        diags.extend(errors);
+        return Err(diags.into());
+    }
+    let mut files = pages.len();
+    let copied = staging
+        .copy_tree(&compiled.renderer.theme_dir().join("static"), "static")
+        .map_err(|e| io_fail(e, "cannot copy the theme's static files"))?;
+    let copied_site = staging
+        .copy_tree(&opts.root.join("static"), "")
+        .map_err(|e| io_fail(e, "cannot copy static/"))?;
+    files += copied + copied_site;
+    *counts.entry(String::new()).or_insert(0) += copied + copied_site;
+    staging
+        .commit()
+        .map_err(|e| io_fail(e, "cannot replace the output folder"))?;
+    Ok(BuildReport {
+        pages_per_lang: counts,
+        files_written: files,
+        diagnostics: diags,
+        elapsed: start.elapsed(),
+        output,
+    })
+}
+
+/// Path of the site root's config, for messages.
+pub fn config_path(root: &Path) -> PathBuf {
+    root.join(config::CONFIG_FILE)
+}

@@ -1,0 +1,336 @@
+//! `book.toml`: the site configuration.
+//!
+//! Loading validates every key against the schema below before deserializing,
+//! so that *all* unknown keys are reported at once, each with its line and the
+//! nearest valid key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+
+pub const CONFIG_FILE: &str = "book.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub site: SiteConfig,
+    #[serde(default)]
+    pub build: BuildConfig,
+    pub languages: BTreeMap<String, LanguageConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub default_language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Default for articles that do not say.
+    #[serde(default)]
+    pub ai_generated: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Publisher name for feeds and structured data; defaults to the title.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default = "default_taxonomies")]
+    pub taxonomies: Vec<String>,
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    #[serde(default = "default_output")]
+    pub output_dir: String,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            output_dir: default_output(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextDir {
+    Ltr,
+    Rtl,
+}
+
+impl TextDir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextDir::Ltr => "ltr",
+            TextDir::Rtl => "rtl",
+        }
+    }
+    /// Scripts written right to left, by primary language subtag.
+    pub fn default_for(lang: &str) -> TextDir {
+        let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+        match primary {
+            "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => TextDir::Rtl,
+            _ => TextDir::Ltr,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub name: String,
+    #[serde(default)]
+    pub dir: Option<TextDir>,
+    /// Site title in this language; falls back to the `site-title` Fluent key, then `[site] title`.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output() -> String {
+    "public".into()
+}
+fn default_taxonomies() -> Vec<String> {
+    vec!["topics".into(), "regions".into()]
+}
+fn default_paginate() -> usize {
+    20
+}
+
+/// Keys allowed in each table; the source of the "did you mean" hints.
+const TOP_KEYS: &[&str] = &["site", "build", "languages"];
+const SITE_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "default_language",
+    "theme",
+    "ai_generated",
+    "description",
+    "publisher",
+    "taxonomies",
+    "paginate",
+];
+const BUILD_KEYS: &[&str] = &["output_dir"];
+const LANGUAGE_KEYS: &[&str] = &["name", "dir", "title"];
+
+/// Front-matter keys that a taxonomy may not take, since they have another meaning.
+pub const RESERVED_FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "key_points",
+    "ai_generated",
+    "draft",
+    "slug",
+    "translation_key",
+    "source_revision",
+    "citations",
+];
+
+impl Config {
+    pub fn language_dir(&self, lang: &str) -> TextDir {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.dir)
+            .unwrap_or_else(|| TextDir::default_for(lang))
+    }
+    pub fn publisher(&self) -> &str {
+        self.site.publisher.as_deref().unwrap_or(&self.site.title)
+    }
+    /// Languages in a stable order: the default first, then by code.
+    pub fn language_codes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.languages.keys().cloned().collect();
+        v.sort_by_key(|c| (c != &self.site.default_language, c.clone()));
+        v
+    }
+}
+
+/// Finds the closest candidate for a misspelt key, if any is reasonably close.
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Loads and validates `book.toml` under `root`.
+pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+    let path = root.join(CONFIG_FILE);
+    let rel = PathBuf::from(CONFIG_FILE);
+    let mut diags = Diagnostics::new();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("config-missing", format!("cannot read {}: {e}", path.display()))
+                    .in_file(rel)
+                    .help("run brief in the site's root folder or pass --root DIR; the root holds book.toml"),
+            );
+            return Err(diags);
+        }
+    };
+    let text = crate::text::normalize_newlines(crate::text::strip_bom(&text)).into_owned();
+    let lines = LineIndex::new(&text);
+    let at = |offset: usize| lines.pos(&text, offset);
+
+    // Pass 1: every unknown key, with its position.
+    match toml::de::DeTable::parse(&text) {
+        Err(e) => {
+            let pos = e
+                .span()
+                .map(|s| at(s.start))
+                .unwrap_or(crate::diag::Pos::START);
+            diags.push(
+                Diagnostic::error("config-syntax", first_line(e.message()))
+                    .at(&rel, pos)
+                    .help("book.toml must be valid TOML (https://toml.io)"),
+            );
+            return Err(diags);
+        }
+        Ok(table) => {
+            let mut check = |table: &toml::de::DeTable, allowed: &[&str], context: &str| {
+                for (key, _) in table.iter() {
+                    let name: &str = key.get_ref();
+                    if !allowed.contains(&name) {
+                        let mut d = Diagnostic::error(
+                            "unknown-key",
+                            format!("unknown key `{name}` in {context}"),
+                        )
+                        .at(&rel, at(key.span().start));
+                        d = match nearest(name, allowed) {
+                            Some(n) => d.help(format!("did you mean `{n}`?")),
+                            None => d.help(format!("valid keys here: {}", allowed.join(", "))),
+                        };
+                        diags.push(d);
+                    }
+                }
+            };
+            let root_table = table.get_ref();
+            check(root_table, TOP_KEYS, "book.toml");
+            for (key, value) in root_table.iter() {
+                let inner = match value.get_ref() {
+                    toml::de::DeValue::Table(t) => t,
+                    _ => continue,
+                };
+                match key.get_ref().as_ref() {
+                    "site" => check(inner, SITE_KEYS, "[site]"),
+                    "build" => check(inner, BUILD_KEYS, "[build]"),
+                    "languages" => {
+                        for (code, lang) in inner.iter() {
+                            if let toml::de::DeValue::Table(t) = lang.get_ref() {
+                                check(t, LANGUAGE_KEYS, &format!("[languages.{}]", code.get_ref()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    // Pass 2: types and required keys.
+    let config: Config = match toml::from_str(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            let pos = e
+                .span()
+                .map(|s| at(s.start))
+                .unwrap_or(crate::diag::Pos::START);
+            diags.push(
+                Diagnostic::error("config-invalid", first_line(e.message()))
+                    .at(&rel, pos)
+                    .help("see the book.toml reference in README.md"),
+            );
+            return Err(diags);
+        }
+    };
+
+    // Pass 3: meaning.
+    let find = |needle: &str| {
+        text.find(needle)
+            .map(&at)
+            .unwrap_or(crate::diag::Pos::START)
+    };
+    if config.languages.is_empty() {
+        diags.push(
+            Diagnostic::error("no-languages", "book.toml declares no language")
+                .at(&rel, find("[languages"))
+                .help("add a table such as [languages.en] with name = \"English\""),
+        );
+    }
+    for code in config.languages.keys() {
+        if code.parse::<unic_langid::LanguageIdentifier>().is_err()
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            diags.push(
+                Diagnostic::error(
+                    "bad-language-code",
+                    format!("`{code}` is not a BCP 47 language code"),
+                )
+                .at(&rel, find(&format!("languages.{code}")))
+                .help("use a code such as ja, en, ko, ar or zh-Hant"),
+            );
+        }
+    }
+    if !config.languages.contains_key(&config.site.default_language) {
+        let langs: Vec<&str> = config.languages.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error(
+                "unknown-default-language",
+                format!(
+                    "default_language `{}` has no [languages.{}] table",
+                    config.site.default_language, config.site.default_language
+                ),
+            )
+            .at(&rel, find("default_language"))
+            .help(format!("declared languages: {}", langs.join(", "))),
+        );
+    }
+    if let Err(msg) = crate::urls::Urls::new(&config.site.base_url) {
+        diags.push(
+            Diagnostic::error("bad-base-url", msg)
+                .at(&rel, find("base_url"))
+                .help("use an absolute http(s) URL, e.g. https://example.org/briefings"),
+        );
+    }
+    if config.site.paginate == 0 {
+        diags.push(
+            Diagnostic::error("bad-paginate", "paginate must be at least 1")
+                .at(&rel, find("paginate")),
+        );
+    }
+    for tax in &config.site.taxonomies {
+        if !crate::text::is_safe_slug(tax) || RESERVED_FRONT_MATTER_KEYS.contains(&tax.as_str()) {
+            diags.push(
+                Diagnostic::error("bad-taxonomy", format!("`{tax}` cannot be a taxonomy name"))
+                    .at(&rel, find("taxonomies"))
+                    .help("use a lowercase name such as topics or regions that is not a front-matter field"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(config)
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}

@@ -1,0 +1,625 @@
+//! Stage 2a, parse: the YAML front-matter of an article.
+//!
+//! Every error is reported at a line and column of the Markdown file (not of
+//! the YAML block). Values that need checking (dates, URLs, slugs) are checked
+//! while deserializing, so serde_yaml attaches the position of the bad value.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::yaml;
+
+/// A publication date: a calendar date, optionally with a time and offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateValue {
+    pub date: time::Date,
+    pub datetime: Option<time::OffsetDateTime>,
+}
+
+impl DateValue {
+    pub fn parse(s: &str) -> Option<DateValue> {
+        let s = s.trim();
+        let ymd = time::macros::format_description!("[year]-[month]-[day]");
+        if let Ok(date) = time::Date::parse(s, &ymd) {
+            return Some(DateValue {
+                date,
+                datetime: None,
+            });
+        }
+        let dt =
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
+        Some(DateValue {
+            date: dt.date(),
+            datetime: Some(dt),
+        })
+    }
+    /// RFC 3339, as Atom and the sitemap want it.
+    pub fn rfc3339(&self) -> String {
+        match self.datetime {
+            Some(dt) => dt
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            None => format!("{}T00:00:00Z", self.ymd()),
+        }
+    }
+    pub fn ymd(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}",
+            self.date.year(),
+            u8::from(self.date.month()),
+            self.date.day()
+        )
+    }
+    /// Sort key: instants where known, midnight UTC otherwise.
+    pub fn timestamp(&self) -> i64 {
+        match self.datetime {
+            Some(dt) => dt.unix_timestamp(),
+            None => self.date.midnight().assume_utc().unix_timestamp(),
+        }
+    }
+}
+
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.datetime {
+            Some(_) => f.write_str(&self.rfc3339()),
+            None => f.write_str(&self.ymd()),
+        }
+    }
+}
+
+impl Serialize for DateValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DateValue::parse(&s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "invalid date `{s}`: write YYYY-MM-DD (2025-07-28) or RFC 3339 (2025-07-28T09:00:00+09:00)"
+            ))
+        })
+    }
+}
+
+/// An `http(s)` URL without spaces or control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct HttpUrl(pub String);
+
+impl HttpUrl {
+    pub fn check(s: &str) -> Result<HttpUrl, String> {
+        let lower = s.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        match rest {
+            None => Err(format!(
+                "citation url `{s}` must start with http:// or https:// (other schemes such as javascript: or data: are refused)"
+            )),
+            Some(r) if r.is_empty() || r.starts_with('/') => Err(format!("citation url `{s}` has no host")),
+            Some(_) if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') => {
+                Err(format!("citation url `{s}` contains spaces or characters that must be percent-encoded"))
+            }
+            Some(_) => Ok(HttpUrl(s.to_string())),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        HttpUrl::check(&s).map_err(de::Error::custom)
+    }
+}
+
+/// A citation id, written as a string (`"6"`, `"xinhua-waic"`) or a number (`6`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CitationId(pub String);
+
+impl CitationId {
+    pub fn number(&self) -> Option<u32> {
+        if self.0.bytes().all(|b| b.is_ascii_digit()) {
+            self.0.parse().ok()
+        } else {
+            None
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CitationId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = CitationId;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a citation id such as \"6\" or \"xinhua-waic\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CitationId, E> {
+                Ok(CitationId(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CitationId, E> {
+                Err(E::custom(format!("citation id {v} must not be negative")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CitationId, E> {
+                let v = v.trim();
+                if v.is_empty() || v.contains(|c: char| c.is_whitespace() || "[]@;,".contains(c)) {
+                    return Err(E::custom(format!(
+                        "citation id `{v}` must be a number or a key without spaces, brackets, `@`, `;` or `,`"
+                    )));
+                }
+                Ok(CitationId(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub id: CitationId,
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub url: Option<HttpUrl>,
+    #[serde(default)]
+    pub published: Option<DateValue>,
+    #[serde(default)]
+    pub accessed: Option<DateValue>,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The typed part of the front-matter; taxonomy terms are read separately
+/// because their names come from book.toml.
+#[derive(Debug, Clone, Deserialize)]
+struct TypedFrontMatter {
+    title: String,
+    date: DateValue,
+    #[serde(default)]
+    updated: Option<DateValue>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    key_points: Vec<String>,
+    #[serde(default)]
+    ai_generated: Option<bool>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    translation_key: Option<String>,
+    #[serde(default)]
+    source_revision: Option<String>,
+    #[serde(default)]
+    citations: Vec<Citation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: DateValue,
+    pub updated: Option<DateValue>,
+    pub summary: Option<String>,
+    pub key_points: Vec<String>,
+    pub ai_generated: Option<bool>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub translation_key: Option<String>,
+    pub source_revision: Option<String>,
+    pub citations: Vec<Citation>,
+    /// Position of each citation's entry (its first line), same order as `citations`.
+    pub citation_pos: Vec<Pos>,
+    /// Terms per taxonomy name (`topics` → [`ai-governance`, …]).
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+/// The front-matter block of a file, located.
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where `yaml` starts.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Byte offset of `body` in the file text.
+    pub body_offset: usize,
+}
+
+/// Finds the `---` fences. `text` has `\n` line endings.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("empty-file", "the article is empty")
+            .at(file, Pos::START)
+            .help("start with front-matter: ---, title: \"…\", date: YYYY-MM-DD, ---"));
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim_end() != "---" {
+        return Err(Diagnostic::error(
+            "missing-front-matter",
+            "the article does not start with front-matter",
+        )
+        .at(file, Pos::START)
+        .help(
+            "the first line must be --- followed by YAML fields (title, date, …) and a closing ---",
+        ));
+    }
+    let yaml_start = first_line.len() + 1;
+    let mut offset = yaml_start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    let _ = line_no;
+    Err(Diagnostic::error(
+        "unclosed-front-matter",
+        "the front-matter that starts here has no closing ---",
+    )
+    .at(file, Pos::START)
+    .help("add a line with only --- after the last front-matter field"))
+}
+
+const KNOWN_KEYS: &[&str] = RESERVED_FRONT_MATTER_KEYS;
+const CITATION_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "publisher",
+    "author",
+    "url",
+    "published",
+    "accessed",
+    "lang",
+];
+
+/// Position (in the file) of a top-level key of the YAML block.
+fn key_pos(split: &Split, key: &str) -> Pos {
+    for (i, line) in split.yaml.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                return Pos::new(split.yaml_line + i, 1);
+            }
+        }
+    }
+    Pos::new(split.yaml_line, 1)
+}
+
+/// Positions of the items of the top-level `citations:` list (block style).
+fn citation_item_positions(split: &Split) -> Vec<Pos> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    let mut item_indent: Option<usize> = None;
+    for (i, line) in split.yaml.lines().enumerate() {
+        if !inside {
+            if line.starts_with("citations")
+                && line["citations".len()..].trim_start().starts_with(':')
+            {
+                inside = true;
+            }
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if indent == 0 && !t.starts_with('-') {
+            break;
+        }
+        if t.starts_with("- ") || t == "-" {
+            match item_indent {
+                None => item_indent = Some(indent),
+                Some(n) if n != indent => continue,
+                _ => {}
+            }
+            out.push(Pos::new(split.yaml_line + i, indent + 1));
+        }
+    }
+    out
+}
+
+fn yaml_pos(split: &Split, e: &yaml::YamlError) -> Pos {
+    match (e.line, e.column) {
+        (Some(l), Some(c)) => Pos::new(split.yaml_line + l - 1, c),
+        _ => Pos::new(split.yaml_line, 1),
+    }
+}
+
+/// Parses and validates the front-matter of `file`.
+pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let value: yaml::Value = match yaml::from_str(split.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("front-matter-syntax", format!("invalid YAML: {}", e.message))
+                    .at(file, yaml_pos(split, &e))
+                    .help("check indentation and quoting; strings containing `: ` or starting with `[`, `{`, `*`, `&` need quotes"),
+            );
+            return Err(diags);
+        }
+    };
+    let map = match value {
+        yaml::Value::Mapping(m) => m,
+        yaml::Value::Null => {
+            diags.push(
+                Diagnostic::error("front-matter-empty", "the front-matter is empty")
+                    .at(file, Pos::START)
+                    .help("add at least title: \"…\" and date: YYYY-MM-DD"),
+            );
+            return Err(diags);
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    "front-matter-not-mapping",
+                    "the front-matter must be a mapping of fields (key: value)",
+                )
+                .at(file, Pos::new(split.yaml_line, 1))
+                .help("write one field per line, e.g. title: \"…\""),
+            );
+            return Err(diags);
+        }
+    };
+
+    // Unknown keys and taxonomy terms.
+    let mut candidates: Vec<&str> = KNOWN_KEYS.to_vec();
+    candidates.extend(config.site.taxonomies.iter().map(String::as_str));
+    let mut taxonomies = BTreeMap::new();
+    for (k, v) in &map {
+        let Some(key) = k.as_str() else {
+            diags.push(
+                Diagnostic::error("unknown-field", "front-matter keys must be plain names")
+                    .at(file, Pos::new(split.yaml_line, 1)),
+            );
+            continue;
+        };
+        if config.site.taxonomies.iter().any(|t| t == key) {
+            let pos = key_pos(split, key);
+            let terms: Vec<String> = match v {
+                yaml::Value::Null => Vec::new(),
+                yaml::Value::String(s) => vec![s.clone()],
+                yaml::Value::Sequence(items) => {
+                    let mut terms = Vec::new();
+                    for item in items {
+                        match item {
+                            yaml::Value::String(s) => terms.push(s.clone()),
+                            yaml::Value::Number(n) => terms.push(n.to_string()),
+                            _ => diags.push(
+                                Diagnostic::error(
+                                    "bad-term",
+                                    format!("every `{key}` entry must be a slug string"),
+                                )
+                                .at(file, pos)
+                                .help(format!("{key}: [ai-governance, global-south]")),
+                            ),
+                        }
+                    }
+                    terms
+                }
+                _ => {
+                    diags.push(
+                        Diagnostic::error("bad-term", format!("`{key}` must be a list of slugs"))
+                            .at(file, pos)
+                            .help(format!("{key}: [ai-governance, global-south]")),
+                    );
+                    Vec::new()
+                }
+            };
+            let mut clean = Vec::new();
+            for t in terms {
+                if crate::text::is_safe_slug(&t) {
+                    if !clean.contains(&t) {
+                        clean.push(t);
+                    }
+                } else {
+                    diags.push(
+                        Diagnostic::error("bad-term", format!("`{t}` in {key} is not a slug"))
+                            .at(file, pos)
+                            .help(format!(
+                                "use lowercase words joined by hyphens, e.g. `{}`; the display name comes from the locale files",
+                                crate::text::slugify(&t)
+                            )),
+                    );
+                }
+            }
+            taxonomies.insert(key.to_string(), clean);
+        } else if !KNOWN_KEYS.contains(&key) {
+            let d = Diagnostic::error(
+                "unknown-field",
+                format!("unknown front-matter field `{key}`"),
+            )
+            .at(file, key_pos(split, key));
+            diags.push(match nearest(key, &candidates) {
+                Some(n) => d.help(format!("did you mean `{n}`?")),
+                None => d.help(format!("valid fields: {}", candidates.join(", "))),
+            });
+        }
+    }
+    // Unknown citation fields, all of them (serde would stop at the first).
+    let item_pos = citation_item_positions(split);
+    if let Some(yaml::Value::Sequence(items)) = map.get("citations") {
+        for (i, item) in items.iter().enumerate() {
+            if let yaml::Value::Mapping(m) = item {
+                for k in m.keys() {
+                    let key = k.as_str().unwrap_or("");
+                    if !CITATION_KEYS.contains(&key) {
+                        let pos = find_in_item(split, item_pos.get(i).copied(), key);
+                        let d = Diagnostic::error(
+                            "unknown-field",
+                            format!("unknown citation field `{key}`"),
+                        )
+                        .at(file, pos);
+                        diags.push(match nearest(key, CITATION_KEYS) {
+                            Some(n) => d.help(format!("did you mean `{n}`?")),
+                            None => d.help(format!(
+                                "valid citation fields: {}",
+                                CITATION_KEYS.join(", ")
+                            )),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    // Types, required fields and values.
+    let typed: TypedFrontMatter = match yaml::from_str(split.yaml) {
+        Ok(t) => t,
+        Err(e) => {
+            let help = if e.message.contains("missing field") {
+                "every article needs title: \"…\" and date: YYYY-MM-DD".to_string()
+            } else if e.message.contains("invalid type") {
+                "check the field's type in the front-matter reference (README.md)".to_string()
+            } else {
+                "see the front-matter reference in README.md".to_string()
+            };
+            let pos = if e.message.starts_with("missing field") {
+                Pos::START
+            } else {
+                yaml_pos(split, &e)
+            };
+            diags.push(
+                Diagnostic::error("front-matter-invalid", e.message.clone())
+                    .at(file, pos)
+                    .help(help),
+            );
+            return Err(diags);
+        }
+    };
+
+    let clean = |s: String| crate::text::strip_controls(&s).into_owned();
+    let title = clean(typed.title);
+    if title.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("empty-title", "the title is empty")
+                .at(file, key_pos(split, "title"))
+                .help("give the article a title"),
+        );
+    }
+    if let Some(slug) = &typed.slug {
+        if !crate::text::is_safe_slug(slug) {
+            diags.push(
+                Diagnostic::error("bad-slug", format!("slug `{slug}` is not a safe URL segment"))
+                    .at(file, key_pos(split, "slug"))
+                    .help(format!(
+                        "use lowercase letters, digits and hyphens, without `/`, `..` or `:`; e.g. `{}`",
+                        crate::text::slugify(slug)
+                    )),
+            );
+        }
+    }
+    let mut citation_pos = Vec::with_capacity(typed.citations.len());
+    let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
+    let mut seen_safe: BTreeMap<String, String> = BTreeMap::new();
+    let mut citations = typed.citations;
+    for (i, c) in citations.iter_mut().enumerate() {
+        let pos = item_pos
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| key_pos(split, "citations"));
+        citation_pos.push(pos);
+        c.title = clean(std::mem::take(&mut c.title));
+        c.publisher = c.publisher.take().map(clean);
+        c.author = c.author.take().map(clean);
+        if let Some(first) = seen.get(&c.id.0) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-citation-id",
+                    format!("citation id `{}` is used twice", c.id.0),
+                )
+                .at(file, pos)
+                .help(format!(
+                    "the first is at line {}; give each citation its own id",
+                    first.line
+                )),
+            );
+            continue;
+        }
+        seen.insert(c.id.0.clone(), pos);
+        if let Some(other) = seen_safe.insert(crate::text::safe_id(&c.id.0), c.id.0.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-citation-id",
+                    format!("citation ids `{other}` and `{}` are too similar", c.id.0),
+                )
+                .at(file, pos)
+                .help("rename one of them"),
+            );
+        }
+        if c.title.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "empty-citation-title",
+                    format!("citation `{}` has an empty title", c.id.0),
+                )
+                .at(file, pos),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(FrontMatter {
+        title,
+        date: typed.date,
+        updated: typed.updated,
+        summary: typed.summary.map(clean),
+        key_points: typed.key_points.into_iter().map(clean).collect(),
+        ai_generated: typed.ai_generated,
+        draft: typed.draft,
+        slug: typed.slug,
+        translation_key: typed.translation_key,
+        source_revision: typed.source_revision,
+        citations,
+        citation_pos,
+        taxonomies,
+    })
+}
+
+fn find_in_item(split: &Split, item: Option<Pos>, key: &str) -> Pos {
+    let Some(item) = item else {
+        return key_pos(split, "citations");
+    };
+    for (i, line) in split
+        .yaml
+        .lines()
+        .enumerate()
+        .skip(item.line - split.yaml_line)
+    {
+        let t = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                let col = line.len() - t.len();
+                return Pos::new(split.yaml_line + i, line[..col].chars().count() + 1);
+            }
+        }
+    }
+    item
+}

@@ -1,0 +1,25 @@
+//! `brief`: a static-site generator for multilingual governance briefings.
+//!
+//! The pipeline is a compiler's: [`load`] → parse ([`frontmatter`],
+//! [`markdown`], [`article`]) → [`link`] → [`render`] (with [`feeds`]) →
+//! [`write`]. [`build`] strings the stages together. See ARCHITECTURE.md.
+
+pub mod article;
+pub mod build;
+pub mod config;
+pub mod diag;
+pub mod feeds;
+pub mod frontmatter;
+pub mod highlight;
+pub mod link;
+pub mod load;
+pub mod locale;
+pub mod markdown;
+pub mod render;
+pub mod text;
+pub mod urls;
+pub mod write;
+pub mod yaml;
+
+pub use build::{build, check, compile, BuildOptions, BuildReport, Failure};
+pub use diag::{Diagnostic, Diagnostics, Pos, Severity};

@@ -1,0 +1,526 @@
+//! Stage 3, link: the site graph.
+//!
+//! Sees every parsed article at once and computes everything that crosses
+//! articles: translations, resolved internal links and their errors,
+//! backlinks, previous/next, taxonomies, related briefings and sources. Every
+//! cross-reference error is found here, before anything is rendered. Nothing
+//! here compares every pair of articles: related briefings and sources use
+//! inverted indexes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sha2::{Digest, Sha256};
+
+use crate::article::Article;
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::frontmatter::Citation;
+
+pub type ArticleId = usize;
+
+/// A distinct cited source within one language.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Stable anchor on the sources page: `src-1a2b3c4d`.
+    pub anchor: String,
+    /// A representative citation (the first by citing article order).
+    pub citation: Citation,
+    /// Articles citing it, newest first.
+    pub cited_by: Vec<ArticleId>,
+    /// Site path of the sources page that lists it.
+    pub page_path: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Site {
+    /// Every article that is built, sorted by language and path.
+    pub articles: Vec<Article>,
+    /// Per language, article ids newest first (date, then path).
+    pub by_lang: BTreeMap<String, Vec<ArticleId>>,
+    /// Per article: language → id of its translation (itself included).
+    pub translations: Vec<BTreeMap<String, ArticleId>>,
+    /// Per article: URL for each link token of its body.
+    pub link_urls: Vec<Vec<String>>,
+    pub backlinks: Vec<Vec<ArticleId>>,
+    /// Per article: the older and the newer neighbour in its language.
+    pub prev_next: Vec<(Option<ArticleId>, Option<ArticleId>)>,
+    /// language → taxonomy → term → articles newest first.
+    pub taxonomies: BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<ArticleId>>>>,
+    pub related: Vec<Vec<ArticleId>>,
+    /// language → sources, most cited first.
+    pub sources: BTreeMap<String, Vec<Source>>,
+    /// Per article, per citation index: the source it belongs to (index into `sources[lang]`).
+    pub citation_sources: Vec<Vec<usize>>,
+}
+
+/// Sources listed per sources page.
+pub const SOURCES_PER_PAGE: usize = 50;
+/// Related briefings shown per article.
+pub const RELATED_MAX: usize = 5;
+/// How many of the newest articles per feature the related-briefings index
+/// considers; keeps the cost per article bounded as the site grows.
+const RELATED_POSTING_CAP: usize = 300;
+
+/// Normalized identity of a cited source: its URL without scheme, `www.`,
+/// fragment and trailing slash; else its title and publisher.
+pub fn source_key(c: &Citation) -> String {
+    match &c.url {
+        Some(u) => {
+            let u = u.0.trim();
+            let u = u.split('#').next().unwrap_or(u);
+            let lower = u.to_ascii_lowercase();
+            let rest = lower
+                .strip_prefix("https://")
+                .or_else(|| lower.strip_prefix("http://"))
+                .unwrap_or(&lower);
+            let rest = rest.strip_prefix("www.").unwrap_or(rest);
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            // Hosts are case-insensitive, paths are not.
+            let path_start = u.len() - path.len();
+            let path = if path.is_empty() {
+                ""
+            } else {
+                &u[path_start..]
+            };
+            format!("url:{host}/{}", path.trim_end_matches('/'))
+        }
+        None => format!(
+            "title:{}|{}",
+            c.title.trim().trim_end_matches('…').trim().to_lowercase(),
+            c.publisher.as_deref().unwrap_or("").trim().to_lowercase()
+        ),
+    }
+}
+
+fn anchor_for(key: &str) -> String {
+    let d = Sha256::digest(key.as_bytes());
+    format!(
+        "src-{}",
+        d.iter()
+            .take(5)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
+}
+
+/// Reserved first path segments under `/<lang>/`.
+pub fn reserved_slugs(config: &Config) -> Vec<String> {
+    let mut v: Vec<String> = ["page", "sources", "search", "static", "atom.xml"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    v.extend(config.site.taxonomies.iter().cloned());
+    v
+}
+
+/// Builds the site graph. `drafts` are the articles left out of this build,
+/// so links to them get a precise error.
+pub fn link(
+    mut articles: Vec<Article>,
+    drafts: &[Article],
+    config: &Config,
+    urls: &crate::urls::Urls,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    articles.sort_by(|a, b| (&a.lang, &a.rel_path).cmp(&(&b.lang, &b.rel_path)));
+
+    // Slugs and translation keys must be unique per language.
+    let reserved = reserved_slugs(config);
+    let mut keep = vec![true; articles.len()];
+    let mut slugs: HashMap<(&str, String), usize> = HashMap::new();
+    let mut keys: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        if reserved.contains(&a.slug) {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-slug",
+                    format!("slug `{}` is reserved for a site page", a.slug),
+                )
+                .at(&a.file, crate::diag::Pos::START)
+                .help("set another slug: in the front-matter, or rename the file"),
+            );
+            keep[i] = false;
+            continue;
+        }
+        // Case-folded, since case-insensitive hosts (macOS, Windows) would merge them.
+        if let Some(&j) = slugs.get(&(a.lang.as_str(), a.slug.to_lowercase())) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-slug",
+                    format!(
+                        "{} and {} both produce /{}/{}/",
+                        articles[j].file.display(),
+                        a.file.display(),
+                        a.lang,
+                        a.slug
+                    ),
+                )
+                .at(&a.file, crate::diag::Pos::START)
+                .help("give one of them another slug: in the front-matter"),
+            );
+            keep[i] = false;
+            continue;
+        }
+        slugs.insert((a.lang.as_str(), a.slug.to_lowercase()), i);
+        if let Some(&j) = keys.get(&(a.lang.as_str(), a.translation_key.as_str())) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-translation-key",
+                    format!(
+                        "{} and {} have the same translation_key `{}`",
+                        articles[j].file.display(),
+                        a.file.display(),
+                        a.translation_key
+                    ),
+                )
+                .at(&a.file, crate::diag::Pos::START)
+                .help("each language may have only one translation of an article"),
+            );
+            keep[i] = false;
+            continue;
+        }
+        keys.insert((a.lang.as_str(), a.translation_key.as_str()), i);
+    }
+    if keep.iter().any(|k| !k) {
+        let mut it = keep.iter();
+        articles.retain(|_| *it.next().expect("same length"));
+    }
+
+    let n = articles.len();
+    let mut site = Site {
+        translations: vec![BTreeMap::new(); n],
+        link_urls: vec![Vec::new(); n],
+        backlinks: vec![Vec::new(); n],
+        prev_next: vec![(None, None); n],
+        related: vec![Vec::new(); n],
+        citation_sources: vec![Vec::new(); n],
+        ..Default::default()
+    };
+
+    // Translations.
+    let mut by_key: HashMap<&str, BTreeMap<String, ArticleId>> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        by_key
+            .entry(&a.translation_key)
+            .or_default()
+            .insert(a.lang.clone(), i);
+    }
+    for (i, a) in articles.iter().enumerate() {
+        site.translations[i] = by_key[a.translation_key.as_str()].clone();
+    }
+
+    // Per-language order, newest first; prev (older) / next (newer).
+    for (i, a) in articles.iter().enumerate() {
+        site.by_lang.entry(a.lang.clone()).or_default().push(i);
+    }
+    for ids in site.by_lang.values_mut() {
+        ids.sort_by(|&x, &y| {
+            let (a, b) = (&articles[x], &articles[y]);
+            b.fm.date
+                .timestamp()
+                .cmp(&a.fm.date.timestamp())
+                .then_with(|| a.rel_path.cmp(&b.rel_path))
+        });
+        for (pos, &id) in ids.iter().enumerate() {
+            let older = ids.get(pos + 1).copied();
+            let newer = if pos > 0 { Some(ids[pos - 1]) } else { None };
+            site.prev_next[id] = (older, newer);
+        }
+    }
+    for lang in config.languages.keys() {
+        site.by_lang.entry(lang.clone()).or_default();
+    }
+
+    // Internal links.
+    let by_path: HashMap<(&str, &str), ArticleId> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| ((a.lang.as_str(), a.rel_path.as_str()), i))
+        .collect();
+    let draft_paths: HashMap<(&str, &str), &Article> = drafts
+        .iter()
+        .map(|a| ((a.lang.as_str(), a.rel_path.as_str()), a))
+        .collect();
+    let mut backlinks: Vec<Vec<ArticleId>> = vec![Vec::new(); n];
+    for (i, a) in articles.iter().enumerate() {
+        let mut resolved = Vec::with_capacity(a.body.links.len());
+        for link in &a.body.links {
+            let target = by_path
+                .get(&(link.lang.as_str(), link.rel_path.as_str()))
+                .copied();
+            match target {
+                Some(t) => {
+                    let ta = &articles[t];
+                    let mut url = urls.path(&ta.path);
+                    if let Some(anchor) = &link.anchor {
+                        if !ta.body.anchors.contains(anchor) {
+                            let mut names: Vec<&String> =
+                                ta.body.headings.iter().map(|h| &h.id).collect();
+                            names.sort();
+                            let hint = crate::config::nearest(
+                                anchor,
+                                &names.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                            )
+                            .map(|h| format!("did you mean #{h}?"))
+                            .unwrap_or_else(|| {
+                                format!(
+                                    "headings there: {}",
+                                    names
+                                        .iter()
+                                        .map(|s| format!("#{s}"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            });
+                            diags.push(
+                                Diagnostic::error(
+                                    "broken-anchor",
+                                    format!("{} has no heading `#{anchor}`", ta.file.display()),
+                                )
+                                .at(&a.file, link.pos)
+                                .help(hint),
+                            );
+                        }
+                        url.push('#');
+                        url.push_str(anchor);
+                    }
+                    if t != i && ta.lang == a.lang && !backlinks[t].contains(&i) {
+                        backlinks[t].push(i);
+                    }
+                    resolved.push(url);
+                }
+                None => {
+                    let d = if draft_paths
+                        .contains_key(&(link.lang.as_str(), link.rel_path.as_str()))
+                    {
+                        Diagnostic::error(
+                            "link-to-draft",
+                            format!("content/{}/{} is a draft and is not published", link.lang, link.rel_path),
+                        )
+                        .help("publish it (draft: false), remove the link, or build with --drafts to preview")
+                    } else {
+                        let candidates: Vec<&str> = articles
+                            .iter()
+                            .filter(|x| x.lang == link.lang)
+                            .map(|x| x.rel_path.as_str())
+                            .collect();
+                        let hint = closest_path(&link.rel_path, &candidates)
+                            .map(|c| format!("did you mean {}?", relative_hint(a, &link.lang, c)))
+                            .unwrap_or_else(|| {
+                                "check the file name; links are relative to this file".into()
+                            });
+                        Diagnostic::error(
+                            "broken-link",
+                            format!(
+                                "link to content/{}/{}, which does not exist",
+                                link.lang, link.rel_path
+                            ),
+                        )
+                        .help(hint)
+                    };
+                    diags.push(d.at(&a.file, link.pos));
+                    resolved.push("#".to_string());
+                }
+            }
+        }
+        site.link_urls[i] = resolved;
+        for (anchor, pos) in &a.body.local_anchors {
+            if !a.body.anchors.contains(anchor) && !anchor.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "broken-anchor",
+                        format!("this article has no heading `#{anchor}`"),
+                    )
+                    .at(&a.file, *pos)
+                    .help("link to a heading id that exists in this article"),
+                );
+            }
+        }
+    }
+    for (t, list) in backlinks.iter_mut().enumerate() {
+        let _ = t;
+        list.sort_by(|&x, &y| {
+            articles[y]
+                .fm
+                .date
+                .timestamp()
+                .cmp(&articles[x].fm.date.timestamp())
+                .then_with(|| articles[x].rel_path.cmp(&articles[y].rel_path))
+        });
+    }
+    site.backlinks = backlinks;
+
+    // Taxonomies: terms per language, articles newest first (by_lang order).
+    for (lang, ids) in &site.by_lang {
+        let mut taxes: BTreeMap<String, BTreeMap<String, Vec<ArticleId>>> = config
+            .site
+            .taxonomies
+            .iter()
+            .map(|t| (t.clone(), BTreeMap::new()))
+            .collect();
+        for &id in ids {
+            for (tax, terms) in &articles[id].fm.taxonomies {
+                if let Some(map) = taxes.get_mut(tax) {
+                    for term in terms {
+                        map.entry(term.clone()).or_default().push(id);
+                    }
+                }
+            }
+        }
+        site.taxonomies.insert(lang.clone(), taxes);
+    }
+
+    // Sources, per language.
+    for (lang, ids) in &site.by_lang {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut list: Vec<(String, Source)> = Vec::new();
+        let mut sorted_ids = ids.clone();
+        sorted_ids.sort_by(|&x, &y| articles[x].rel_path.cmp(&articles[y].rel_path));
+        let mut per_article: HashMap<ArticleId, Vec<usize>> = HashMap::new();
+        for &id in &sorted_ids {
+            let mut mine = Vec::new();
+            for c in &articles[id].fm.citations {
+                let key = source_key(c);
+                let slot = *index.entry(key.clone()).or_insert_with(|| {
+                    list.push((
+                        key.clone(),
+                        Source {
+                            anchor: anchor_for(&key),
+                            citation: c.clone(),
+                            cited_by: Vec::new(),
+                            page_path: String::new(),
+                        },
+                    ));
+                    list.len() - 1
+                });
+                if !list[slot].1.cited_by.contains(&id) {
+                    list[slot].1.cited_by.push(id);
+                }
+                mine.push(slot);
+            }
+            per_article.insert(id, mine);
+        }
+        let newest_first = |x: &ArticleId, y: &ArticleId| {
+            articles[*y]
+                .fm
+                .date
+                .timestamp()
+                .cmp(&articles[*x].fm.date.timestamp())
+                .then_with(|| articles[*x].rel_path.cmp(&articles[*y].rel_path))
+        };
+        for (_, s) in list.iter_mut() {
+            s.cited_by.sort_by(newest_first);
+        }
+        // Most cited first, then by title, then key: a total order.
+        let mut order: Vec<usize> = (0..list.len()).collect();
+        order.sort_by(|&x, &y| {
+            list[y]
+                .1
+                .cited_by
+                .len()
+                .cmp(&list[x].1.cited_by.len())
+                .then_with(|| list[x].1.citation.title.cmp(&list[y].1.citation.title))
+                .then_with(|| list[x].0.cmp(&list[y].0))
+        });
+        let mut new_slot = vec![0; list.len()];
+        for (pos, &old) in order.iter().enumerate() {
+            new_slot[old] = pos;
+        }
+        let mut sources: Vec<Source> = Vec::with_capacity(list.len());
+        let mut taken: Vec<Option<Source>> = list.into_iter().map(|(_, s)| Some(s)).collect();
+        for (pos, &old) in order.iter().enumerate() {
+            let mut s = taken[old].take().expect("each once");
+            let base = format!("{lang}/sources/");
+            s.page_path = crate::urls::paginated_path(&base, pos / SOURCES_PER_PAGE + 1);
+            sources.push(s);
+        }
+        for (id, slots) in per_article {
+            site.citation_sources[id] = slots.into_iter().map(|s| new_slot[s]).collect();
+        }
+        site.sources.insert(lang.clone(), sources);
+    }
+
+    // Related briefings: inverted index over shared sources, terms.
+    for ids in site.by_lang.values() {
+        let lang = articles
+            .get(*ids.first().unwrap_or(&0))
+            .map(|a| a.lang.clone())
+            .unwrap_or_default();
+        let mut postings: HashMap<(u8, String), Vec<ArticleId>> = HashMap::new();
+        let feature_weights = |a: &Article, cs: &[usize]| -> Vec<((u8, String), u32)> {
+            let mut f = Vec::new();
+            for &s in cs {
+                f.push(((0u8, s.to_string()), 3));
+            }
+            for (ti, (tax, terms)) in a.fm.taxonomies.iter().enumerate() {
+                let w = if ti == 0 { 2 } else { 1 };
+                let _ = tax;
+                for t in terms {
+                    f.push(((1 + ti as u8, t.clone()), w));
+                }
+            }
+            f.sort();
+            f.dedup_by(|x, y| x.0 == y.0);
+            f
+        };
+        // ids are newest first, so each posting list is newest first.
+        for &id in ids {
+            for (feat, _) in feature_weights(&articles[id], &site.citation_sources[id]) {
+                postings.entry(feat).or_default().push(id);
+            }
+        }
+        for &id in ids {
+            let mut scores: HashMap<ArticleId, u32> = HashMap::new();
+            for (feat, w) in feature_weights(&articles[id], &site.citation_sources[id]) {
+                if let Some(list) = postings.get(&feat) {
+                    for &other in list.iter().take(RELATED_POSTING_CAP) {
+                        if other != id {
+                            *scores.entry(other).or_default() += w;
+                        }
+                    }
+                }
+            }
+            let mut ranked: Vec<(ArticleId, u32)> = scores.into_iter().collect();
+            ranked.sort_by(|x, y| {
+                y.1.cmp(&x.1)
+                    .then_with(|| {
+                        articles[y.0]
+                            .fm
+                            .date
+                            .timestamp()
+                            .cmp(&articles[x.0].fm.date.timestamp())
+                    })
+                    .then_with(|| articles[x.0].rel_path.cmp(&articles[y.0].rel_path))
+            });
+            site.related[id] = ranked
+                .into_iter()
+                .take(RELATED_MAX)
+                .map(|(a, _)| a)
+                .collect();
+        }
+        let _ = lang;
+    }
+
+    site.articles = articles;
+    (site, diags)
+}
+
+fn closest_path<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::normalized_levenshtein(wanted, c), *c))
+        .filter(|(s, _)| *s > 0.4)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// How to write a link from `from` to `content/<lang>/<rel>`, for hints.
+fn relative_hint(from: &Article, lang: &str, rel: &str) -> String {
+    let depth = from.rel_path.matches('/').count();
+    let up = "../".repeat(depth);
+    if lang == from.lang {
+        format!("{up}{rel}")
+    } else {
+        format!("{up}../{lang}/{rel}")
+    }
+}

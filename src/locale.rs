@@ -1,0 +1,177 @@
+//! Interface text from Fluent files, `locales/<lang>/*.ftl`.
+//!
+//! Every configured language gets one bundle. A key missing in a language falls
+//! back to the default language (reported as a warning by the checks in
+//! [`crate::render`]); dates are formatted through the `date-format` message
+//! so that adding a locale needs no code.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+
+pub struct Locales {
+    default_lang: String,
+    bundles: BTreeMap<String, FluentBundle<FluentResource>>,
+    /// Message ids per language, with the file each came from.
+    keys: BTreeMap<String, BTreeMap<String, PathBuf>>,
+}
+
+impl std::fmt::Debug for Locales {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Locales").field("keys", &self.keys).finish()
+    }
+}
+
+impl Locales {
+    /// Loads every `.ftl` file of every configured language. Syntax errors are
+    /// reported with file, line and column; the valid messages of the same file
+    /// are kept.
+    pub fn load(root: &Path, config: &Config) -> (Locales, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let mut bundles = BTreeMap::new();
+        let mut keys = BTreeMap::new();
+        for lang in config.languages.keys() {
+            let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            bundle.set_use_isolating(false);
+            let mut lang_keys = BTreeMap::new();
+            let dir = root.join("locales").join(lang);
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.sort();
+            if files.is_empty() {
+                diags.push(
+                    Diagnostic::warning(
+                        "locale-missing",
+                        format!("no Fluent files for language `{lang}` in locales/{lang}/"),
+                    )
+                    .help(format!(
+                        "copy locales/{}/ to locales/{lang}/ and translate it; until then the interface falls back to `{}`",
+                        config.site.default_language, config.site.default_language
+                    )),
+                );
+            }
+            for path in files {
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                let text = match std::fs::read(&path).map(String::from_utf8) {
+                    Ok(Ok(t)) => t,
+                    _ => {
+                        diags.push(
+                            Diagnostic::error(
+                                "locale-unreadable",
+                                "cannot read the file as UTF-8 text",
+                            )
+                            .in_file(&rel),
+                        );
+                        continue;
+                    }
+                };
+                let text =
+                    crate::text::normalize_newlines(crate::text::strip_bom(&text)).into_owned();
+                let lines = LineIndex::new(&text);
+                let resource = match FluentResource::try_new(text.clone()) {
+                    Ok(r) => r,
+                    Err((r, errors)) => {
+                        for e in errors {
+                            diags.push(
+                                Diagnostic::error("fluent-syntax", format!("Fluent syntax error: {}", e.kind))
+                                    .at(&rel, lines.pos(&text, e.pos.start))
+                                    .help("the other messages of this file are still used; see https://projectfluent.org/fluent/guide/"),
+                            );
+                        }
+                        r
+                    }
+                };
+                for entry in resource.entries() {
+                    if let fluent_syntax::ast::Entry::Message(m) = entry {
+                        lang_keys.insert(m.id.name.to_string(), rel.clone());
+                    }
+                }
+                if let Err(errors) = bundle.add_resource(resource) {
+                    for e in errors {
+                        diags.push(
+                            Diagnostic::warning("fluent-duplicate", e.to_string()).in_file(&rel),
+                        );
+                    }
+                }
+            }
+            bundles.insert(lang.clone(), bundle);
+            keys.insert(lang.clone(), lang_keys);
+        }
+        (
+            Locales {
+                default_lang: config.site.default_language.clone(),
+                bundles,
+                keys,
+            },
+            diags,
+        )
+    }
+
+    pub fn default_lang(&self) -> &str {
+        &self.default_lang
+    }
+
+    pub fn has(&self, lang: &str, key: &str) -> bool {
+        self.keys.get(lang).is_some_and(|k| k.contains_key(key))
+    }
+
+    /// Message ids of a language, for `brief status`.
+    pub fn keys(&self, lang: &str) -> BTreeSet<&str> {
+        self.keys
+            .get(lang)
+            .map(|k| k.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// Formats `key` in `lang` only, without fallback.
+    pub fn get(&self, lang: &str, key: &str, args: Option<&FluentArgs>) -> Option<String> {
+        let bundle = self.bundles.get(lang)?;
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut errors = Vec::new();
+        Some(
+            bundle
+                .format_pattern(pattern, args, &mut errors)
+                .into_owned(),
+        )
+    }
+
+    /// Formats `key` in `lang`, falling back to the default language, then to
+    /// the key itself (the checks report both cases before rendering).
+    pub fn text(&self, lang: &str, key: &str, args: Option<&FluentArgs>) -> String {
+        self.get(lang, key, args)
+            .or_else(|| self.get(&self.default_lang, key, args))
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// A calendar date in the reader's language, from the `date-format` message
+    /// (`{ $year }年{ $month }月{ $day }日`, `{ $day } { $month-name } { $year }` …).
+    pub fn format_date(&self, lang: &str, date: time::Date) -> String {
+        let mut args = FluentArgs::new();
+        args.set("year", FluentValue::from(date.year().to_string()));
+        args.set("month", FluentValue::from(u8::from(date.month())));
+        args.set("day", FluentValue::from(date.day()));
+        let fallback = || {
+            format!(
+                "{:04}-{:02}-{:02}",
+                date.year(),
+                u8::from(date.month()),
+                date.day()
+            )
+        };
+        self.get(lang, "date-format", Some(&args))
+            .or_else(|| self.get(&self.default_lang, "date-format", Some(&args)))
+            .unwrap_or_else(fallback)
+    }
+}

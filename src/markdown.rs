@@ -1,0 +1,849 @@
+//! Stage 2b, parse: the Markdown body of an article.
+//!
+//! One pass over pulldown-cmark's events turns the body into HTML and collects
+//! what the link stage needs: heading anchors, links to other articles, the
+//! citation numbering and its back-links, footnotes. Citation markers (`[2]`,
+//! `[@key]`, `[1][3]`, `[@a; @b]`) are found through the broken-link callback,
+//! so code spans, code blocks and real links are never touched.
+//!
+//! Links to other articles cannot be resolved here (their URLs depend on other
+//! files), so each is written as a token `\u{E000}N\u{E001}` that
+//! [`resolve_link_tokens`] replaces during rendering. The input is scrubbed of
+//! those two private-use characters first, so tokens cannot be forged.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, LineIndex, Pos};
+use crate::frontmatter::Citation;
+use crate::text::{escape_html, escape_html_into, safe_id, slugify};
+
+const TOKEN_START: char = '\u{E000}';
+const TOKEN_END: char = '\u{E001}';
+const CITE_SCHEME: &str = "brief-cite:";
+
+/// What the Markdown pass needs to know about the article.
+pub struct Input<'a> {
+    /// The whole file text (for positions).
+    pub file_text: &'a str,
+    pub lines: &'a LineIndex,
+    pub body_offset: usize,
+    pub file: &'a Path,
+    pub lang: &'a str,
+    /// Path under `content/<lang>/`.
+    pub rel_path: &'a str,
+    pub citations: &'a [Citation],
+    /// Accessible name of a citation marker, e.g. "Reference 2".
+    pub cite_label: &'a (dyn Fn(u32) -> String + Sync),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to another article, by file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    pub lang: String,
+    /// Path under `content/<lang>/`.
+    pub rel_path: String,
+    pub anchor: Option<String>,
+    pub pos: Pos,
+}
+
+/// One entry of the reference list, in display order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    /// Index into the front-matter's citations.
+    #[serde(skip)]
+    pub citation: usize,
+    pub number: u32,
+    /// `ref-<anchor>` is the list item's id.
+    pub anchor: String,
+    /// Ids of the markers citing it, in order (`cite-<anchor>-1`, …).
+    pub backrefs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Footnote {
+    pub id: String,
+    pub number: usize,
+    pub html: String,
+    pub backrefs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct TextStats {
+    /// Characters of CJK scripts (Han, kana, Hangul).
+    pub cjk_chars: usize,
+    /// Words of space-separated scripts.
+    pub words: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// HTML with link tokens (see module docs).
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id an outside link may target: headings, references, footnotes.
+    pub anchors: HashSet<String>,
+    pub links: Vec<InternalLink>,
+    /// `#anchor` links within the article, checked by the link stage.
+    pub local_anchors: Vec<(String, Pos)>,
+    pub references: Vec<Reference>,
+    pub footnotes: Vec<Footnote>,
+    pub plain_text: String,
+    pub stats: TextStats,
+}
+
+/// A bracket group of a citation marker, with its offset in the body.
+fn marker_groups(src: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut rest = src;
+    let mut base = 0;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        out.push((base + open + 1, &rest[open + 1..open + close]));
+        base += open + close + 1;
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+fn is_cite_reference(reference: &str) -> bool {
+    let r = reference.trim();
+    (!r.is_empty() && r.bytes().all(|b| b.is_ascii_digit())) || r.starts_with('@')
+}
+
+/// Splits a group's text into cited ids, or `None` when it is not a marker.
+fn marker_ids(group: &str) -> Option<Vec<(usize, String)>> {
+    let g = group.trim();
+    if !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()) {
+        let lead = group.len() - group.trim_start().len();
+        return Some(vec![(lead, g.to_string())]);
+    }
+    if g.starts_with('@') {
+        let mut ids = Vec::new();
+        let mut offset = 0;
+        for part in group.split(';') {
+            let lead = part.len() - part.trim_start().len();
+            let id = part.trim().strip_prefix('@')?.trim();
+            if id.is_empty() {
+                return None;
+            }
+            ids.push((offset + lead, id.to_string()));
+            offset += part.len() + 1;
+        }
+        return Some(ids);
+    }
+    None
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
+}
+
+impl TextStats {
+    /// Counts per script run: CJK characters one by one, other text by words.
+    pub fn add(&mut self, text: &str) {
+        let mut in_word = false;
+        for c in text.chars() {
+            if is_cjk(c) {
+                self.cjk_chars += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                if !in_word {
+                    self.words += 1;
+                }
+                in_word = true;
+            } else if c != '\'' && c != '’' && c != '-' {
+                in_word = false;
+            }
+        }
+    }
+}
+
+enum LinkKind {
+    Normal,
+    Internal,
+    Citation,
+}
+
+enum Sink {
+    Main,
+    Heading,
+    Footnote,
+}
+
+struct State<'a, 'i> {
+    input: &'a Input<'i>,
+    body: Body,
+    diags: Vec<Diagnostic>,
+    /// Citation id → index in front-matter.
+    by_id: HashMap<&'a str, usize>,
+    /// Citation index → position in `body.references`.
+    ref_slot: HashMap<usize, usize>,
+    next_key_number: u32,
+    footnote_numbers: HashMap<String, usize>,
+    footnote_backrefs: HashMap<String, Vec<String>>,
+    heading_ids: HashSet<String>,
+}
+
+impl<'a, 'i> State<'a, 'i> {
+    fn pos(&self, body_offset: usize) -> Pos {
+        self.input
+            .lines
+            .pos(self.input.file_text, self.input.body_offset + body_offset)
+    }
+
+    /// HTML for one citation marker, or `None` (and an error) when undefined.
+    fn cite(&mut self, id: &str, offset: usize) -> Option<String> {
+        let Some(&idx) = self.by_id.get(id) else {
+            let known: Vec<&str> = self
+                .input
+                .citations
+                .iter()
+                .map(|c| c.id.0.as_str())
+                .collect();
+            let help = if known.is_empty() {
+                "add a `citations:` list to the front-matter, or write \\[…\\] to keep literal brackets".to_string()
+            } else {
+                format!(
+                    "defined ids: {}; or write \\[…\\] to keep literal brackets",
+                    known.join(", ")
+                )
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "undefined-citation",
+                    format!("citation `{id}` is not in the front-matter"),
+                )
+                .at(self.input.file, self.pos(offset))
+                .help(help),
+            );
+            return None;
+        };
+        let slot = match self.ref_slot.get(&idx) {
+            Some(&s) => s,
+            None => {
+                let citation = &self.input.citations[idx];
+                let number = match citation.id.number() {
+                    Some(n) => n,
+                    None => {
+                        let n = self.next_key_number;
+                        self.next_key_number += 1;
+                        n
+                    }
+                };
+                self.body.references.push(Reference {
+                    citation: idx,
+                    number,
+                    anchor: safe_id(&citation.id.0),
+                    backrefs: Vec::new(),
+                });
+                self.ref_slot.insert(idx, self.body.references.len() - 1);
+                self.body.references.len() - 1
+            }
+        };
+        let r = &mut self.body.references[slot];
+        let cite_id = format!("cite-{}-{}", r.anchor, r.backrefs.len() + 1);
+        let label = (self.input.cite_label)(r.number);
+        let mut html = String::with_capacity(96);
+        html.push_str("<sup class=\"citation\"><a href=\"#ref-");
+        html.push_str(&r.anchor);
+        html.push_str("\" id=\"");
+        html.push_str(&cite_id);
+        html.push_str("\" aria-label=\"");
+        escape_html_into(&mut html, &label);
+        html.push_str("\" data-ref=\"");
+        html.push_str(&r.anchor);
+        html.push_str("\">[");
+        html.push_str(&r.number.to_string());
+        html.push_str("]</a></sup>");
+        r.backrefs.push(cite_id);
+        Some(html)
+    }
+
+    /// HTML for a whole marker link such as `[1][3]` or `[@a; @b]`.
+    fn cite_group(&mut self, source: &str, source_offset: usize) -> String {
+        let mut html = String::new();
+        for (group_offset, group) in marker_groups(source) {
+            match marker_ids(group) {
+                Some(ids) => {
+                    for (id_offset, id) in ids {
+                        match self.cite(&id, source_offset + group_offset + id_offset) {
+                            Some(h) => html.push_str(&h),
+                            None => {
+                                html.push('[');
+                                escape_html_into(&mut html, group);
+                                html.push(']');
+                            }
+                        }
+                    }
+                }
+                // Link text of `[text][2]`: kept as text.
+                None => escape_html_into(&mut html, group),
+            }
+        }
+        html
+    }
+
+    fn heading_id(&mut self, explicit: Option<&str>, text: &str) -> String {
+        let base = match explicit {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => {
+                let s = slugify(text);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            }
+        };
+        let base = if ["ref-", "cite-", "fn-", "fnref-"]
+            .iter()
+            .any(|p| base.starts_with(p))
+        {
+            format!("h-{base}")
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.heading_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// Resolves `../en/other.md#x` against the current file to a language and path.
+    fn internal_target(
+        &self,
+        dest: &str,
+    ) -> Option<Result<(String, String, Option<String>), String>> {
+        if dest.is_empty()
+            || dest.starts_with('/')
+            || dest.starts_with('#')
+            || dest.starts_with('?')
+            || has_scheme(dest)
+        {
+            return None;
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (dest, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.ends_with(".md") {
+            return None;
+        }
+        let path = percent_decode(path);
+        let mut segs: Vec<String> = vec![self.input.lang.to_string()];
+        let rel = self.input.rel_path;
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            segs.extend(dir.split('/').map(str::to_string));
+        }
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if segs.pop().is_none() {
+                        return Some(Err(format!("link `{dest}` leads outside content/")));
+                    }
+                }
+                p => segs.push(p.to_string()),
+            }
+        }
+        if segs.len() < 2 {
+            return Some(Err(format!(
+                "link `{dest}` does not point at an article under content/<lang>/"
+            )));
+        }
+        let lang = segs.remove(0);
+        Some(Ok((lang, segs.join("/"), anchor.filter(|a| !a.is_empty()))))
+    }
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) => {
+            let scheme = &s[..i];
+            !scheme.is_empty()
+                && !scheme.contains('/')
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => false,
+    }
+}
+
+fn is_safe_scheme(s: &str) -> bool {
+    let lower = s.trim().to_ascii_lowercase();
+    ["http:", "https:", "mailto:", "tel:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders a body. Returns the body and the problems found (errors and warnings).
+pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
+    // Scrub token characters so that no input can forge a link token.
+    let scrubbed;
+    let body_text = if body_text.contains([TOKEN_START, TOKEN_END]) {
+        scrubbed = body_text.replace([TOKEN_START, TOKEN_END], "\u{FFFD}");
+        scrubbed.as_str()
+    } else {
+        body_text
+    };
+    let mut state = State {
+        input,
+        body: Body::default(),
+        diags: Vec::new(),
+        by_id: input
+            .citations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.0.as_str(), i))
+            .collect(),
+        ref_slot: HashMap::new(),
+        next_key_number: input
+            .citations
+            .iter()
+            .filter_map(|c| c.id.number())
+            .max()
+            .unwrap_or(0)
+            + 1,
+        footnote_numbers: HashMap::new(),
+        footnote_backrefs: HashMap::new(),
+        heading_ids: HashSet::new(),
+    };
+
+    let callback = |link: BrokenLink<'_>| {
+        if is_cite_reference(&link.reference) {
+            Some((
+                CowStr::from(format!("{CITE_SCHEME}{}", link.reference)),
+                CowStr::from(""),
+            ))
+        } else {
+            None
+        }
+    };
+    let parser = Parser::new_with_broken_link_callback(body_text, options(), Some(callback))
+        .into_offset_iter();
+
+    let mut main: Vec<Event> = Vec::new();
+    let mut heading: Option<(
+        pulldown_cmark::HeadingLevel,
+        Option<String>,
+        Vec<Event>,
+        String,
+    )> = None;
+    let mut footnote: Option<(String, Vec<Event>)> = None;
+    let mut footnote_defs: Vec<(String, Vec<Event>)> = Vec::new();
+    let mut code: Option<(Option<String>, String)> = None;
+    let mut links: Vec<LinkKind> = Vec::new();
+    let mut skip_depth = 0usize;
+    let mut plain = String::with_capacity(body_text.len());
+    let mut stats = TextStats::default();
+
+    for (event, range) in parser {
+        if skip_depth > 0 {
+            match &event {
+                Event::Start(_) => skip_depth += 1,
+                Event::End(_) => skip_depth -= 1,
+                _ => {}
+            }
+            if skip_depth > 0 {
+                continue;
+            }
+            // The End of the citation link.
+            links.pop();
+            continue;
+        }
+        let sink = if footnote.is_some() {
+            Sink::Footnote
+        } else if heading.is_some() {
+            Sink::Heading
+        } else {
+            Sink::Main
+        };
+        let mut emit: Vec<Event> = Vec::with_capacity(1);
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, events, text)) = heading.take() {
+                    let id = state.heading_id(explicit.as_deref(), &text);
+                    state.body.anchors.insert(id.clone());
+                    state.body.headings.push(Heading {
+                        level: level as u8,
+                        id: id.clone(),
+                        text: text.clone(),
+                    });
+                    let target = match &footnote {
+                        Some(_) => &mut footnote.as_mut().expect("checked").1,
+                        None => &mut main,
+                    };
+                    target.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    }));
+                    target.extend(events);
+                    target.push(Event::End(TagEnd::Heading(level)));
+                    plain.push_str(&text);
+                    plain.push('\n');
+                    stats.add(&text);
+                }
+                continue;
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnote = Some((label.to_string(), Vec::new()));
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(def) = footnote.take() {
+                    footnote_defs.push(def);
+                }
+                continue;
+            }
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                let next = state.footnote_numbers.len() + 1;
+                let number = *state.footnote_numbers.entry(label.clone()).or_insert(next);
+                let backrefs = state.footnote_backrefs.entry(label.clone()).or_default();
+                let anchor = safe_id(&label);
+                let ref_id = format!("fnref-{anchor}-{}", backrefs.len() + 1);
+                backrefs.push(ref_id.clone());
+                emit.push(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-ref\"><a href=\"#fn-{anchor}\" id=\"{ref_id}\">{number}</a></sup>"
+                ))));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, src)) = code.take() {
+                    emit.push(Event::Html(CowStr::from(crate::highlight::code_block(
+                        lang.as_deref(),
+                        &src,
+                    ))));
+                }
+            }
+            Event::Text(t) if code.is_some() => {
+                code.as_mut().expect("checked").1.push_str(&t);
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let unknown = matches!(
+                    link_type,
+                    LinkType::ShortcutUnknown
+                        | LinkType::CollapsedUnknown
+                        | LinkType::ReferenceUnknown
+                );
+                if unknown && dest_url.starts_with(CITE_SCHEME) {
+                    let html = state.cite_group(&body_text[range.clone()], range.start);
+                    emit.push(Event::InlineHtml(CowStr::from(html)));
+                    links.push(LinkKind::Citation);
+                    skip_depth = 1;
+                } else if let Some(target) = state.internal_target(&dest_url) {
+                    match target {
+                        Ok((lang, rel_path, anchor)) => {
+                            let n = state.body.links.len();
+                            state.body.links.push(InternalLink {
+                                lang,
+                                rel_path,
+                                anchor,
+                                pos: state.pos(range.start),
+                            });
+                            let mut html = format!("<a href=\"{TOKEN_START}{n}{TOKEN_END}\"");
+                            if !title.is_empty() {
+                                html.push_str(" title=\"");
+                                escape_html_into(&mut html, &title);
+                                html.push('"');
+                            }
+                            html.push('>');
+                            emit.push(Event::InlineHtml(CowStr::from(html)));
+                            links.push(LinkKind::Internal);
+                        }
+                        Err(msg) => {
+                            state.diags.push(
+                                Diagnostic::error("broken-link", msg)
+                                    .at(input.file, state.pos(range.start))
+                                    .help("link to another article by its file path, e.g. other.md or ../en/other.md"),
+                            );
+                            emit.push(Event::InlineHtml(CowStr::from("<a>")));
+                            links.push(LinkKind::Internal);
+                        }
+                    }
+                } else {
+                    if let Some(anchor) = dest_url.strip_prefix('#') {
+                        state
+                            .body
+                            .local_anchors
+                            .push((percent_decode(anchor), state.pos(range.start)));
+                    }
+                    let dest = if has_scheme(&dest_url) && !is_safe_scheme(&dest_url) {
+                        state.diags.push(
+                            Diagnostic::error("unsafe-link", format!("link to `{dest_url}` uses a scheme that is not allowed"))
+                                .at(input.file, state.pos(range.start))
+                                .help("links may use http:, https:, mailto: or tel:, or point at another article's .md file"),
+                        );
+                        CowStr::from("#")
+                    } else {
+                        dest_url
+                    };
+                    emit.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest,
+                        title,
+                        id: CowStr::from(""),
+                    }));
+                    links.push(LinkKind::Normal);
+                }
+            }
+            Event::End(TagEnd::Link) => match links.pop() {
+                Some(LinkKind::Internal) => emit.push(Event::InlineHtml(CowStr::from("</a>"))),
+                Some(LinkKind::Citation) => {}
+                _ => emit.push(Event::End(TagEnd::Link)),
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if has_scheme(&dest_url) && !is_safe_scheme(&dest_url) {
+                    state.diags.push(
+                        Diagnostic::error(
+                            "unsafe-link",
+                            format!("image `{dest_url}` uses a scheme that is not allowed"),
+                        )
+                        .at(input.file, state.pos(range.start))
+                        .help("use an http(s) URL or a relative path"),
+                    );
+                    CowStr::from("#")
+                } else {
+                    dest_url
+                };
+                emit.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            // Raw HTML is shown as text: briefings arrive from many hands and tools,
+            // and the theme owns the markup (as Hugo does by default).
+            Event::Html(h) | Event::InlineHtml(h) => {
+                plain.push_str(&h);
+                emit.push(Event::Text(h));
+            }
+            Event::Text(t) => {
+                if heading.is_some() {
+                    heading.as_mut().expect("checked").3.push_str(&t);
+                } else {
+                    plain.push_str(&t);
+                    stats.add(&t);
+                }
+                emit.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.3.push_str(&t);
+                } else {
+                    plain.push_str(&t);
+                    stats.add(&t);
+                }
+                emit.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                plain.push(' ');
+                emit.push(event);
+            }
+            Event::End(end @ (TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)) => {
+                plain.push('\n');
+                emit.push(Event::End(end));
+            }
+            other => emit.push(other),
+        }
+        let target = match sink {
+            Sink::Footnote => &mut footnote.as_mut().expect("sink").1,
+            Sink::Heading => &mut heading.as_mut().expect("sink").2,
+            Sink::Main => &mut main,
+        };
+        target.extend(emit);
+    }
+
+    let mut html = String::with_capacity(body_text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, main.into_iter());
+
+    // Footnotes in order of first reference; unreferenced ones are reported.
+    let mut notes: Vec<Footnote> = Vec::new();
+    for (label, events) in footnote_defs {
+        match state.footnote_numbers.get(&label) {
+            Some(&number) => {
+                if notes
+                    .iter()
+                    .any(|n| n.id == format!("fn-{}", safe_id(&label)))
+                {
+                    continue;
+                }
+                let mut note_html = String::new();
+                pulldown_cmark::html::push_html(&mut note_html, events.into_iter());
+                notes.push(Footnote {
+                    id: format!("fn-{}", safe_id(&label)),
+                    number,
+                    html: note_html,
+                    backrefs: state.footnote_backrefs.remove(&label).unwrap_or_default(),
+                });
+            }
+            None => state.diags.push(
+                Diagnostic::warning(
+                    "unused-footnote",
+                    format!("footnote `[^{label}]` is defined but never referenced"),
+                )
+                .in_file(input.file)
+                .help(format!(
+                    "refer to it with [^{label}] in the text, or remove the definition"
+                )),
+            ),
+        }
+    }
+    notes.sort_by_key(|n| n.number);
+
+    // Citations never cited: warned about, still listed (numbered after the rest).
+    for (i, c) in input.citations.iter().enumerate() {
+        if !state.ref_slot.contains_key(&i) {
+            let number = c.id.number().unwrap_or_else(|| {
+                let n = state.next_key_number;
+                state.next_key_number += 1;
+                n
+            });
+            state.diags.push(
+                Diagnostic::warning(
+                    "uncited-citation",
+                    format!("citation `{}` is never cited in the text", c.id.0),
+                )
+                .in_file(input.file)
+                .help(format!(
+                    "cite it with [{}] or remove it from `citations:`",
+                    if c.id.number().is_some() {
+                        c.id.0.clone()
+                    } else {
+                        format!("@{}", c.id.0)
+                    }
+                )),
+            );
+            state.body.references.push(Reference {
+                citation: i,
+                number,
+                anchor: safe_id(&c.id.0),
+                backrefs: Vec::new(),
+            });
+        }
+    }
+    state.body.references.sort_by_key(|r| r.number);
+
+    for r in &state.body.references {
+        state.body.anchors.insert(format!("ref-{}", r.anchor));
+    }
+    for n in &notes {
+        state.body.anchors.insert(n.id.clone());
+    }
+    state.body.footnotes = notes;
+    state.body.html = html;
+    state.body.plain_text = plain;
+    state.body.stats = stats;
+    (state.body, state.diags)
+}
+
+/// Replaces link tokens with their resolved URLs (`urls[n]` for token `n`).
+pub fn resolve_link_tokens(html: &str, urls: &[String]) -> String {
+    if !html.contains(TOKEN_START) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + urls.len() * 32);
+    let mut rest = html;
+    while let Some(start) = rest.find(TOKEN_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + TOKEN_START.len_utf8()..];
+        let Some(end) = after.find(TOKEN_END) else {
+            out.push_str(after);
+            return out;
+        };
+        let n: usize = after[..end].parse().unwrap_or(usize::MAX);
+        match urls.get(n) {
+            Some(u) => escape_html_into(&mut out, u),
+            None => out.push('#'),
+        }
+        rest = &after[end + TOKEN_END.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escaped plain text for places that show a snippet of the body.
+pub fn snippet(text: &str, max_chars: usize) -> String {
+    let mut s: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > max_chars {
+        s = s.chars().take(max_chars).collect::<String>() + "…";
+    }
+    escape_html(&s)
+}

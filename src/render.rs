@@ -1,0 +1,1029 @@
+//! Stage 4, render: Tera templates, feeds, sitemap.
+//!
+//! [`Renderer`] holds the compiled templates and the locales; it renders one
+//! [`Page`] at a time from the linked [`Site`], so pages render in parallel and
+//! a rebuild can render only the pages it needs. Templates get small contexts
+//! (never the whole site), so no page's cost grows with the site.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use fluent_bundle::{FluentArgs, FluentValue};
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::link::{ArticleId, Site, SOURCES_PER_PAGE};
+use crate::locale::Locales;
+use crate::markdown::resolve_link_tokens;
+use crate::urls::{self, Urls};
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "article.html",
+    "list.html",
+    "terms.html",
+    "sources.html",
+    "root.html",
+    "404.html",
+];
+
+/// One output file to produce.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    Article(ArticleId),
+    Index {
+        lang: String,
+        page: usize,
+    },
+    Terms {
+        lang: String,
+        taxonomy: String,
+    },
+    Term {
+        lang: String,
+        taxonomy: String,
+        term: String,
+        page: usize,
+    },
+    Sources {
+        lang: String,
+        page: usize,
+    },
+    Feed {
+        lang: String,
+    },
+    Root,
+    NotFound,
+    Sitemap,
+    Robots,
+    SyntaxCss,
+}
+
+pub struct Renderer {
+    tera: Tera,
+    locales: Arc<Locales>,
+    pub urls: Urls,
+    config: Arc<Config>,
+    theme_dir: PathBuf,
+    /// `t(key=…)` keys found in each template, for the locale checks.
+    template_keys: Vec<(String, String)>,
+}
+
+fn tera_error(e: &tera::Error, theme_rel: &Path) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let code = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "template-syntax"
+            } else {
+                "template-render"
+            };
+            Diagnostic::error(code, r.message().to_string())
+                .at(
+                    theme_rel.join(r.filename()),
+                    Pos::new(r.span().start_line, r.span().start_col + 1),
+                )
+                .help("fix the template; see https://keats.github.io/tera/ for the syntax")
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            Diagnostic::error("template-render", msg).in_file(theme_rel)
+        }
+    }
+}
+
+fn singular(taxonomy: &str) -> &str {
+    taxonomy.strip_suffix('s').unwrap_or(taxonomy)
+}
+
+/// Fluent key of a taxonomy term's display name: `topic-ai-governance`.
+pub fn term_key(taxonomy: &str, term: &str) -> String {
+    format!("{}-{term}", singular(taxonomy))
+}
+
+/// Keys the Rust side asks for, beside those in templates.
+pub const CODE_KEYS: &[&str] = &["citation-label", "date-format", "site-title"];
+
+impl Renderer {
+    pub fn new(
+        root: &Path,
+        config: Arc<Config>,
+        locales: Arc<Locales>,
+        urls: Urls,
+    ) -> Result<Renderer, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let theme_dir = root.join("themes").join(&config.site.theme);
+        let theme_rel = PathBuf::from("themes")
+            .join(&config.site.theme)
+            .join("templates");
+        let tpl_dir = theme_dir.join("templates");
+        let mut templates: Vec<(String, String)> = Vec::new();
+        if !tpl_dir.is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    "theme-missing",
+                    format!("theme `{}` has no templates folder", config.site.theme),
+                )
+                .in_file(&theme_rel)
+                .help("set [site] theme in book.toml to a folder under themes/, e.g. default"),
+            );
+            return Err(diags);
+        }
+        for entry in walkdir::WalkDir::new(&tpl_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&tpl_dir).unwrap_or(entry.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            if crate::load::is_ignored_name(&name) {
+                continue;
+            }
+            match std::fs::read_to_string(entry.path()) {
+                Ok(t) => templates.push((name, t)),
+                Err(e) => diags.push(
+                    Diagnostic::error("template-unreadable", e.to_string())
+                        .in_file(theme_rel.join(rel)),
+                ),
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let loc = locales.clone();
+        tera.register_function(
+            "t",
+            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+                let key: String = kwargs.must_get("key")?;
+                let lang: String = match kwargs.get::<String>("lang")? {
+                    Some(l) => l,
+                    None => state.get::<String>("lang")?.unwrap_or_default(),
+                };
+                let mut args = FluentArgs::new();
+                for (k, v) in kwargs.iter() {
+                    let Some(name) = k.as_str() else { continue };
+                    if name == "key" || name == "lang" {
+                        continue;
+                    }
+                    let fv = if let Some(i) = v.as_i64() {
+                        FluentValue::from(i)
+                    } else if let Some(f) = v.as_f64() {
+                        FluentValue::from(f)
+                    } else if let Some(s) = v.as_str() {
+                        FluentValue::from(s.to_string())
+                    } else {
+                        FluentValue::from(v.to_string())
+                    };
+                    args.set(name.to_string(), fv);
+                }
+                Ok(loc.text(&lang, &key, Some(&args)))
+            },
+        );
+        let u = urls.clone();
+        tera.register_function(
+            "url",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get("path")?;
+                Ok(u.path(&path))
+            },
+        );
+
+        // Check templates one by one so every syntax error is reported in its file;
+        // errors about other templates (a missing parent) wait for the full set.
+        for (name, text) in &templates {
+            let mut probe = Tera::new();
+            probe.register_from(&tera);
+            if let Err(e) = probe.add_raw_template(name, text) {
+                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    diags.push(tera_error(&e, &theme_rel));
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diags.push(tera_error(&e, &theme_rel));
+            return Err(diags);
+        }
+        for required in REQUIRED_TEMPLATES {
+            if !tera.contains_template(required) {
+                diags.push(
+                    Diagnostic::error("template-missing", format!("the theme has no {required}"))
+                        .in_file(&theme_rel)
+                        .help("copy it from themes/default/templates/"),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+
+        let template_keys = templates
+            .iter()
+            .flat_map(|(name, text)| scan_keys(text).into_iter().map(move |k| (name.clone(), k)))
+            .collect();
+        Ok(Renderer {
+            tera,
+            locales,
+            urls,
+            config,
+            theme_dir,
+            template_keys,
+        })
+    }
+
+    pub fn theme_dir(&self) -> &Path {
+        &self.theme_dir
+    }
+
+    /// Keys used by the theme (and by the code), sorted.
+    pub fn used_keys(&self) -> BTreeSet<String> {
+        let mut s: BTreeSet<String> = self.template_keys.iter().map(|(_, k)| k.clone()).collect();
+        s.extend(CODE_KEYS.iter().map(|k| k.to_string()));
+        s.extend(
+            self.config
+                .site
+                .taxonomies
+                .iter()
+                .map(|t| format!("taxonomy-{t}")),
+        );
+        s
+    }
+
+    /// Locale problems: a key missing in one language falls back (warning); a
+    /// key missing everywhere is an error naming the key and template. Also term
+    /// names without a localized name.
+    pub fn check_locales(&self, site: &Site) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let default = self.locales.default_lang();
+        let mut seen = BTreeSet::new();
+        let uses: Vec<(Option<String>, String)> = self
+            .template_keys
+            .iter()
+            .map(|(t, k)| (Some(t.clone()), k.clone()))
+            .chain(CODE_KEYS.iter().map(|k| (None, k.to_string())))
+            .chain(
+                self.config
+                    .site
+                    .taxonomies
+                    .iter()
+                    .map(|t| (None, format!("taxonomy-{t}"))),
+            )
+            .collect();
+        for (template, key) in &uses {
+            let key = key.as_str();
+            let template = template.as_deref();
+            if !seen.insert((key.to_string(), template.map(str::to_string))) {
+                continue;
+            }
+            let in_any = self
+                .config
+                .languages
+                .keys()
+                .any(|l| self.locales.has(l, key));
+            if !in_any {
+                let mut d = Diagnostic::error(
+                    "missing-message",
+                    format!("message `{key}` is in no locale"),
+                );
+                d = match template {
+                    Some(t) => d
+                        .message_suffix(&format!(" (used by template {t})"))
+                        .in_file(
+                            PathBuf::from("themes")
+                                .join(&self.config.site.theme)
+                                .join("templates")
+                                .join(t),
+                        ),
+                    None => d,
+                };
+                diags.push(d.help(format!("add `{key} = …` to locales/{default}/main.ftl")));
+                continue;
+            }
+        }
+        let mut reported = BTreeSet::new();
+        for key in self.used_keys() {
+            for lang in self.config.languages.keys() {
+                if !self.locales.has(lang, &key)
+                    && self.locales.has(default, &key)
+                    && reported.insert((lang.clone(), key.clone()))
+                {
+                    diags.push(
+                        Diagnostic::warning(
+                            "missing-translation",
+                            format!(
+                                "message `{key}` is missing in locale `{lang}`; using `{default}`"
+                            ),
+                        )
+                        .in_file(PathBuf::from("locales").join(lang))
+                        .help(format!("add `{key} = …` to a file in locales/{lang}/")),
+                    );
+                }
+            }
+        }
+        for (lang, taxes) in &site.taxonomies {
+            for (tax, terms) in taxes {
+                for term in terms.keys() {
+                    let key = term_key(tax, term);
+                    if !self.locales.has(lang, &key) {
+                        diags.push(
+                            Diagnostic::warning("missing-term-name", format!("{tax} term `{term}` has no name in locale `{lang}`; showing the slug"))
+                                .in_file(PathBuf::from("locales").join(lang))
+                                .help(format!("add `{key} = …` to locales/{lang}/terms.ftl")),
+                        );
+                    }
+                }
+            }
+        }
+        diags
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self, site: &Site) -> Vec<Page> {
+        let mut pages = vec![
+            Page::Root,
+            Page::NotFound,
+            Page::Sitemap,
+            Page::Robots,
+            Page::SyntaxCss,
+        ];
+        let per = self.config.site.paginate;
+        for (lang, ids) in &site.by_lang {
+            for page in 1..=page_count(ids.len(), per) {
+                pages.push(Page::Index {
+                    lang: lang.clone(),
+                    page,
+                });
+            }
+            pages.push(Page::Feed { lang: lang.clone() });
+            let n_sources = site.sources.get(lang).map_or(0, Vec::len);
+            for page in 1..=page_count(n_sources, SOURCES_PER_PAGE) {
+                pages.push(Page::Sources {
+                    lang: lang.clone(),
+                    page,
+                });
+            }
+            if let Some(taxes) = site.taxonomies.get(lang) {
+                for (tax, terms) in taxes {
+                    pages.push(Page::Terms {
+                        lang: lang.clone(),
+                        taxonomy: tax.clone(),
+                    });
+                    for (term, ids) in terms {
+                        for page in 1..=page_count(ids.len(), per) {
+                            pages.push(Page::Term {
+                                lang: lang.clone(),
+                                taxonomy: tax.clone(),
+                                term: term.clone(),
+                                page,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        pages.extend((0..site.articles.len()).map(Page::Article));
+        pages
+    }
+
+    /// Output file (relative to the output folder) of a page.
+    pub fn output_path(&self, site: &Site, page: &Page) -> String {
+        urls::output_file(&self.site_path(site, page))
+    }
+
+    fn site_path(&self, site: &Site, page: &Page) -> String {
+        match page {
+            Page::Article(id) => site.articles[*id].path.clone(),
+            Page::Index { lang, page } => urls::paginated_path(&format!("{lang}/"), *page),
+            Page::Terms { lang, taxonomy } => format!("{lang}/{taxonomy}/"),
+            Page::Term {
+                lang,
+                taxonomy,
+                term,
+                page,
+            } => urls::paginated_path(&format!("{lang}/{taxonomy}/{term}/"), *page),
+            Page::Sources { lang, page } => {
+                urls::paginated_path(&format!("{lang}/sources/"), *page)
+            }
+            Page::Feed { lang } => format!("{lang}/atom.xml"),
+            Page::Root => String::new(),
+            Page::NotFound => "404.html".into(),
+            Page::Sitemap => "sitemap.xml".into(),
+            Page::Robots => "robots.txt".into(),
+            Page::SyntaxCss => "static/syntax.css".into(),
+        }
+    }
+
+    /// Renders one page to bytes.
+    pub fn render(&self, site: &Site, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let theme_rel = PathBuf::from("themes")
+            .join(&self.config.site.theme)
+            .join("templates");
+        let with_page = |e: tera::Error| {
+            let d = tera_error(&e, &theme_rel);
+            match page {
+                Page::Article(id) => d.message_suffix(&format!(
+                    " (while rendering {})",
+                    site.articles[*id].file.display()
+                )),
+                _ => d.message_suffix(&format!(
+                    " (while rendering /{})",
+                    self.site_path(site, page)
+                )),
+            }
+        };
+        let out = match page {
+            Page::Article(id) => {
+                let ctx = self.article_context(site, *id);
+                self.tera.render("article.html", &ctx).map_err(with_page)?
+            }
+            Page::Index { lang, page: n } => {
+                let ids = &site.by_lang[lang];
+                let ctx = self.list_context(site, lang, ids, &format!("{lang}/"), *n, None);
+                self.tera.render("list.html", &ctx).map_err(with_page)?
+            }
+            Page::Term {
+                lang,
+                taxonomy,
+                term,
+                page: n,
+            } => {
+                let ids = &site.taxonomies[lang][taxonomy][term];
+                let base = format!("{lang}/{taxonomy}/{term}/");
+                let label = self.term_name(lang, taxonomy, term);
+                let ctx =
+                    self.list_context(site, lang, ids, &base, *n, Some((taxonomy, term, label)));
+                self.tera.render("list.html", &ctx).map_err(with_page)?
+            }
+            Page::Terms { lang, taxonomy } => {
+                let ctx = self.terms_context(site, lang, taxonomy);
+                self.tera.render("terms.html", &ctx).map_err(with_page)?
+            }
+            Page::Sources { lang, page: n } => {
+                let ctx = self.sources_context(site, lang, *n);
+                self.tera.render("sources.html", &ctx).map_err(with_page)?
+            }
+            Page::Root => {
+                let lang = self.config.site.default_language.clone();
+                let mut ctx = self.common(site, &lang, "", |l| Some(format!("{l}/")));
+                ctx.insert("default_url", &self.urls.path(&format!("{lang}/")));
+                self.tera.render("root.html", &ctx).map_err(with_page)?
+            }
+            Page::NotFound => {
+                let lang = self.config.site.default_language.clone();
+                let ctx = self.common(site, &lang, "404.html", |l| Some(format!("{l}/")));
+                self.tera.render("404.html", &ctx).map_err(with_page)?
+            }
+            Page::Feed { lang } => crate::feeds::atom(self, site, lang),
+            Page::Sitemap => crate::feeds::sitemap(self, site),
+            Page::Robots => format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                self.urls.absolute("sitemap.xml")
+            ),
+            Page::SyntaxCss => crate::highlight::stylesheet(),
+        };
+        Ok(out.into_bytes())
+    }
+
+    pub fn locales(&self) -> &Locales {
+        &self.locales
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn site_title(&self, lang: &str) -> String {
+        self.config
+            .languages
+            .get(lang)
+            .and_then(|l| l.title.clone())
+            .or_else(|| self.locales.get(lang, "site-title", None))
+            .unwrap_or_else(|| self.config.site.title.clone())
+    }
+
+    pub fn term_name(&self, lang: &str, taxonomy: &str, term: &str) -> String {
+        self.locales
+            .get(lang, &term_key(taxonomy, term), None)
+            .unwrap_or_else(|| term.to_string())
+    }
+
+    fn date(&self, lang: &str, d: &crate::frontmatter::DateValue) -> DateCtx {
+        DateCtx {
+            iso: d.ymd(),
+            display: self.locales.format_date(lang, d.date),
+        }
+    }
+
+    /// Context shared by every HTML page. `alt_path` gives the same page's site
+    /// path in another language, or `None` where it does not exist.
+    fn common(
+        &self,
+        site: &Site,
+        lang: &str,
+        site_path: &str,
+        alt_path: impl Fn(&str) -> Option<String>,
+    ) -> Context {
+        let mut ctx = Context::new();
+        let mut languages = Vec::new();
+        let mut alternates = Vec::new();
+        for code in self.config.language_codes() {
+            let path = if code == lang {
+                Some(site_path.to_string())
+            } else {
+                alt_path(&code)
+            };
+            let name = self.config.languages[&code].name.clone();
+            if let Some(p) = &path {
+                alternates.push(Alternate {
+                    hreflang: code.clone(),
+                    href: self.urls.absolute(p),
+                });
+            }
+            languages.push(LangLink {
+                current: code == lang,
+                url: path.map(|p| self.urls.path(&p)),
+                dir: self.config.language_dir(&code).as_str(),
+                code,
+                name,
+            });
+        }
+        if !alternates.is_empty() {
+            let default = &self.config.site.default_language;
+            let x_default = alternates
+                .iter()
+                .find(|a| &a.hreflang == default)
+                .or_else(|| alternates.first())
+                .map(|a| a.href.clone())
+                .unwrap_or_default();
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                href: x_default,
+            });
+        }
+        let taxonomies: Vec<TaxLink> = self
+            .config
+            .site
+            .taxonomies
+            .iter()
+            .map(|t| TaxLink {
+                name: t.clone(),
+                label: self.locales.text(lang, &format!("taxonomy-{t}"), None),
+                url: self.urls.path(&format!("{lang}/{t}/")),
+            })
+            .collect();
+        ctx.insert("lang", lang);
+        ctx.insert("dir", self.config.language_dir(lang).as_str());
+        ctx.insert("site_title", &self.site_title(lang));
+        ctx.insert("base_path", self.urls.base_path());
+        ctx.insert("page_path", site_path);
+        ctx.insert("canonical", &self.urls.absolute(site_path));
+        ctx.insert("home_url", &self.urls.path(&format!("{lang}/")));
+        ctx.insert("feed_url", &self.urls.path(&format!("{lang}/atom.xml")));
+        ctx.insert("sources_url", &self.urls.path(&format!("{lang}/sources/")));
+        ctx.insert("taxonomies", &taxonomies);
+        ctx.insert("languages", &languages);
+        ctx.insert("alternates", &alternates);
+        ctx.insert(
+            "has_articles",
+            &site.by_lang.get(lang).is_some_and(|v| !v.is_empty()),
+        );
+        ctx.insert(
+            "description",
+            &self.config.site.description.clone().unwrap_or_default(),
+        );
+        ctx
+    }
+
+    fn article_link(&self, site: &Site, id: ArticleId) -> ArticleLink {
+        let a = &site.articles[id];
+        ArticleLink {
+            title: a.fm.title.clone(),
+            url: self.urls.path(&a.path),
+            date: self.date(&a.lang, &a.fm.date),
+            summary: a.fm.summary.clone().unwrap_or_default(),
+            ai_generated: a.ai_generated,
+        }
+    }
+
+    fn article_context(&self, site: &Site, id: ArticleId) -> Context {
+        let a = &site.articles[id];
+        let translations = &site.translations[id];
+        let mut ctx = self.common(site, &a.lang, &a.path, |l| {
+            translations.get(l).map(|&t| site.articles[t].path.clone())
+        });
+        let sources = site.sources.get(&a.lang);
+        let references: Vec<RefCtx> = a
+            .body
+            .references
+            .iter()
+            .map(|r| {
+                let c = &a.fm.citations[r.citation];
+                let source = site.citation_sources[id]
+                    .get(r.citation)
+                    .and_then(|&s| sources.and_then(|list| list.get(s)));
+                let also = source.map_or(0, |s| s.cited_by.len().saturating_sub(1));
+                RefCtx {
+                    number: r.number,
+                    anchor: r.anchor.clone(),
+                    title: c.title.clone(),
+                    publisher: c.publisher.clone(),
+                    author: c.author.clone(),
+                    url: c.url.as_ref().map(|u| u.0.clone()),
+                    published: c.published.as_ref().map(|d| self.date(&a.lang, d)),
+                    accessed: c.accessed.as_ref().map(|d| self.date(&a.lang, d)),
+                    lang: c.lang.clone(),
+                    backrefs: r
+                        .backrefs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, id)| Backref {
+                            id: id.clone(),
+                            label: if r.backrefs.len() == 1 {
+                                "↩".into()
+                            } else {
+                                backref_letter(i)
+                            },
+                        })
+                        .collect(),
+                    also_cited: also,
+                    source_url: source
+                        .filter(|_| also > 0)
+                        .map(|s| format!("{}#{}", self.urls.path(&s.page_path), s.anchor)),
+                }
+            })
+            .collect();
+        let terms: Vec<TaxCtx> = self
+            .config
+            .site
+            .taxonomies
+            .iter()
+            .filter_map(|tax| {
+                let list = a.fm.taxonomies.get(tax)?;
+                if list.is_empty() {
+                    return None;
+                }
+                Some(TaxCtx {
+                    name: tax.clone(),
+                    terms: list
+                        .iter()
+                        .map(|t| TermCtx {
+                            slug: t.clone(),
+                            label: self.term_name(&a.lang, tax, t),
+                            url: self.urls.path(&format!("{}/{tax}/{t}/", a.lang)),
+                            count: 0,
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        let (older, newer) = site.prev_next[id];
+        let minutes = reading_minutes(&a.body.stats);
+        let page = PageCtx {
+            title: a.fm.title.clone(),
+            summary: a.fm.summary.clone().unwrap_or_default(),
+            key_points: a.fm.key_points.clone(),
+            date: self.date(&a.lang, &a.fm.date),
+            updated: a.fm.updated.as_ref().map(|d| self.date(&a.lang, d)),
+            date_rfc3339: a.fm.date.rfc3339(),
+            ai_generated: a.ai_generated,
+            content: resolve_link_tokens(&a.body.html, &site.link_urls[id]),
+            headings: a.body.headings.clone(),
+            references,
+            footnotes: a.body.footnotes.clone(),
+            terms,
+            backlinks: site.backlinks[id]
+                .iter()
+                .map(|&b| self.article_link(site, b))
+                .collect(),
+            related: site.related[id]
+                .iter()
+                .map(|&b| self.article_link(site, b))
+                .collect(),
+            older: older.map(|b| self.article_link(site, b)),
+            newer: newer.map(|b| self.article_link(site, b)),
+            reading_minutes: minutes,
+            url: self.urls.path(&a.path),
+            permalink: self.urls.absolute(&a.path),
+        };
+        ctx.insert("page", &page);
+        ctx
+    }
+
+    fn paginator(&self, base: &str, n: usize, total: usize) -> Paginator {
+        Paginator {
+            current: n,
+            total,
+            prev_url: (n > 1).then(|| self.urls.path(&urls::paginated_path(base, n - 1))),
+            next_url: (n < total).then(|| self.urls.path(&urls::paginated_path(base, n + 1))),
+            // A window around the current page, so no page grows with the site.
+            pages: (1..=total)
+                .filter(|&p| p == 1 || p == total || p.abs_diff(n) <= 2)
+                .map(|p| PageLink {
+                    number: p,
+                    url: self.urls.path(&urls::paginated_path(base, p)),
+                    current: p == n,
+                })
+                .collect(),
+        }
+    }
+
+    fn list_context(
+        &self,
+        site: &Site,
+        lang: &str,
+        ids: &[ArticleId],
+        base: &str,
+        n: usize,
+        term: Option<(&String, &String, String)>,
+    ) -> Context {
+        let per = self.config.site.paginate;
+        let total = page_count(ids.len(), per);
+        let path = urls::paginated_path(base, n);
+        let alt = |l: &str| -> Option<String> {
+            match &term {
+                None => Some(urls::paginated_path(&format!("{l}/"), 1)),
+                Some((tax, t, _)) => site
+                    .taxonomies
+                    .get(l)
+                    .and_then(|x| x.get(*tax))
+                    .and_then(|x| x.get(*t))
+                    .map(|_| format!("{l}/{tax}/{t}/")),
+            }
+        };
+        let mut ctx = self.common(site, lang, &path, alt);
+        let items: Vec<ArticleLink> = ids
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&id| self.article_link(site, id))
+            .collect();
+        ctx.insert("articles", &items);
+        ctx.insert("paginator", &self.paginator(base, n, total));
+        if let Some((tax, t, label)) = term {
+            ctx.insert(
+                "term",
+                &TermCtx {
+                    slug: t.clone(),
+                    label,
+                    url: self.urls.path(base),
+                    count: ids.len(),
+                },
+            );
+            ctx.insert("taxonomy", tax);
+            ctx.insert("taxonomy_url", &self.urls.path(&format!("{lang}/{tax}/")));
+        }
+        ctx
+    }
+
+    fn terms_context(&self, site: &Site, lang: &str, taxonomy: &str) -> Context {
+        let path = format!("{lang}/{taxonomy}/");
+        let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/{taxonomy}/")));
+        let mut terms: Vec<TermCtx> = site.taxonomies[lang][taxonomy]
+            .iter()
+            .map(|(t, ids)| TermCtx {
+                slug: t.clone(),
+                label: self.term_name(lang, taxonomy, t),
+                url: self.urls.path(&format!("{lang}/{taxonomy}/{t}/")),
+                count: ids.len(),
+            })
+            .collect();
+        terms.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.label.cmp(&b.label))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        ctx.insert("taxonomy", taxonomy);
+        ctx.insert("terms", &terms);
+        ctx
+    }
+
+    fn sources_context(&self, site: &Site, lang: &str, n: usize) -> Context {
+        let base = format!("{lang}/sources/");
+        let path = urls::paginated_path(&base, n);
+        let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/sources/")));
+        let list = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
+        let total = page_count(list.len(), SOURCES_PER_PAGE);
+        let items: Vec<SourceCtx> = list
+            .iter()
+            .skip((n - 1) * SOURCES_PER_PAGE)
+            .take(SOURCES_PER_PAGE)
+            .map(|s| SourceCtx {
+                anchor: s.anchor.clone(),
+                title: s.citation.title.clone(),
+                publisher: s.citation.publisher.clone(),
+                url: s.citation.url.as_ref().map(|u| u.0.clone()),
+                published: s.citation.published.as_ref().map(|d| self.date(lang, d)),
+                count: s.cited_by.len(),
+                cited_by: s
+                    .cited_by
+                    .iter()
+                    .map(|&id| self.article_link(site, id))
+                    .collect(),
+            })
+            .collect();
+        ctx.insert("sources", &items);
+        ctx.insert("paginator", &self.paginator(&base, n, total));
+        ctx
+    }
+}
+
+impl Diagnostic {
+    fn message_suffix(mut self, suffix: &str) -> Self {
+        self.message.push_str(suffix);
+        self
+    }
+}
+
+pub fn page_count(items: usize, per: usize) -> usize {
+    items.div_ceil(per.max(1)).max(1)
+}
+
+/// Minutes to read: CJK at about 500 characters a minute, other scripts at
+/// about 230 words a minute, counted per script run.
+pub fn reading_minutes(stats: &crate::markdown::TextStats) -> u32 {
+    let minutes = stats.cjk_chars as f64 / 500.0 + stats.words as f64 / 230.0;
+    (minutes.ceil() as u32).max(1)
+}
+
+fn backref_letter(i: usize) -> String {
+    let letters = "abcdefghijklmnopqrstuvwxyz";
+    let mut s = String::new();
+    let mut n = i;
+    loop {
+        s.insert(0, letters.as_bytes()[n % 26] as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s
+}
+
+/// Finds `t(key="…")` and `t(key='…')` uses in a template.
+fn scan_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("t(key=") {
+        let before_ok = i == 0
+            || !rest.as_bytes()[i - 1].is_ascii_alphanumeric() && rest.as_bytes()[i - 1] != b'_';
+        let after = &rest[i + 6..];
+        let quote = after.chars().next();
+        if before_ok && matches!(quote, Some('"') | Some('\'')) {
+            let q = quote.expect("checked");
+            if let Some(end) = after[1..].find(q) {
+                let key = &after[1..1 + end];
+                // `t(key="taxonomy-" ~ name)` builds the key at run time: not a literal key.
+                let literal = after[2 + end..].trim_start().starts_with([',', ')']);
+                if literal && !key.is_empty() && !key.contains(|c: char| c.is_whitespace()) {
+                    keys.push(key.to_string());
+                }
+            }
+        }
+        rest = &rest[i + 6..];
+    }
+    keys
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    code: String,
+    name: String,
+    url: Option<String>,
+    current: bool,
+    dir: &'static str,
+}
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+#[derive(Serialize)]
+struct TaxLink {
+    name: String,
+    label: String,
+    url: String,
+}
+#[derive(Serialize, Clone)]
+pub struct DateCtx {
+    pub iso: String,
+    pub display: String,
+}
+#[derive(Serialize)]
+struct ArticleLink {
+    title: String,
+    url: String,
+    date: DateCtx,
+    summary: String,
+    ai_generated: bool,
+}
+#[derive(Serialize)]
+struct Backref {
+    id: String,
+    label: String,
+}
+#[derive(Serialize)]
+struct RefCtx {
+    number: u32,
+    anchor: String,
+    title: String,
+    publisher: Option<String>,
+    author: Option<String>,
+    url: Option<String>,
+    published: Option<DateCtx>,
+    accessed: Option<DateCtx>,
+    lang: Option<String>,
+    backrefs: Vec<Backref>,
+    also_cited: usize,
+    source_url: Option<String>,
+}
+#[derive(Serialize)]
+struct TermCtx {
+    slug: String,
+    label: String,
+    url: String,
+    count: usize,
+}
+#[derive(Serialize)]
+struct TaxCtx {
+    name: String,
+    terms: Vec<TermCtx>,
+}
+#[derive(Serialize)]
+struct PageCtx {
+    title: String,
+    summary: String,
+    key_points: Vec<String>,
+    date: DateCtx,
+    updated: Option<DateCtx>,
+    date_rfc3339: String,
+    ai_generated: bool,
+    content: String,
+    headings: Vec<crate::markdown::Heading>,
+    references: Vec<RefCtx>,
+    footnotes: Vec<crate::markdown::Footnote>,
+    terms: Vec<TaxCtx>,
+    backlinks: Vec<ArticleLink>,
+    related: Vec<ArticleLink>,
+    older: Option<ArticleLink>,
+    newer: Option<ArticleLink>,
+    reading_minutes: u32,
+    url: String,
+    permalink: String,
+}
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+#[derive(Serialize)]
+struct SourceCtx {
+    anchor: String,
+    title: String,
+    publisher: Option<String>,
+    url: Option<String>,
+    published: Option<DateCtx>,
+    count: usize,
+    cited_by: Vec<ArticleLink>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keys() {
+        let t =
+            r#"{{ t(key="a-b") }} {{ t(key='c', n=1) }} {{ at(key="no") }} {{ t(key="x-" ~ y) }}"#;
+        assert_eq!(scan_keys(t), vec!["a-b", "c"]);
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(backref_letter(0), "a");
+        assert_eq!(backref_letter(25), "z");
+        assert_eq!(backref_letter(26), "aa");
+    }
+}

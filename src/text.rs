@@ -1,0 +1,166 @@
+//! Small text utilities shared by every stage: BOM and newline handling,
+//! slugs and ids, HTML escaping.
+
+use std::borrow::Cow;
+
+pub fn strip_bom(s: &str) -> &str {
+    s.strip_prefix('\u{feff}').unwrap_or(s)
+}
+
+/// CRLF and lone CR become LF, so that every later stage counts lines alike.
+pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// A URL- and file-system-safe slug: lowercase letters and digits of any script,
+/// other characters folded into single `-`. Returns an empty string when nothing
+/// usable is left.
+pub fn slugify(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.nfc() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == '_' && !out.is_empty() {
+            if dash {
+                out.push('-');
+                dash = false;
+            }
+            out.push('_');
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Whether a slug given by an editor is safe as a single path segment on every
+/// host: no separators, no `..`, no drive letters, no characters that need URL
+/// escaping other than letters of non-Latin scripts.
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && s.chars()
+            .all(|c| c.is_alphanumeric() && !c.is_uppercase() || c == '-' || c == '_')
+        && !s.starts_with('-')
+}
+
+/// An HTML id for an arbitrary citation or footnote key: ASCII alphanumerics,
+/// `-` and `_` are kept; anything else becomes `.XX` hex, so distinct keys stay
+/// distinct.
+pub fn safe_id(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!(".{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_html_into(&mut out, s);
+    out
+}
+
+/// Escapes for text and double-quoted attribute values. Control characters
+/// that are not allowed in HTML are dropped.
+pub fn escape_html_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_forbidden_control(c) => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// C0 controls other than tab, newline and carriage return (and DEL) are not
+/// allowed in HTML or XML text.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Removes forbidden control characters from front-matter text at load time,
+/// so every output format (HTML, XML, JSON) sees the same clean string.
+pub fn strip_controls(s: &str) -> Cow<'_, str> {
+    if s.chars().any(is_forbidden_control) {
+        Cow::Owned(s.chars().filter(|c| !is_forbidden_control(*c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// JSON for embedding inside `<script>`: `<`, `>` and `&` are escaped so that
+/// no string can close the script element or open a comment.
+pub fn json_for_script(value: &serde_json::Value) -> String {
+    let s = serde_json::to_string(value).expect("JSON values serialize");
+    s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("Open-source cooperation!"),
+            "open-source-cooperation"
+        );
+        assert_eq!(slugify("オープンソース 協力"), "オープンソース-協力");
+        assert_eq!(slugify("  a  b "), "a-b");
+        assert_eq!(slugify("my file #1?"), "my-file-1");
+        assert_eq!(slugify("..."), "");
+    }
+
+    #[test]
+    fn safe_slugs() {
+        assert!(is_safe_slug("waic-2025"));
+        assert!(is_safe_slug("上海-ai"));
+        assert!(!is_safe_slug("../x"));
+        assert!(!is_safe_slug("a/b"));
+        assert!(!is_safe_slug("c:"));
+        assert!(!is_safe_slug("Upper"));
+        assert!(!is_safe_slug(""));
+    }
+
+    #[test]
+    fn ids_are_injective_enough() {
+        assert_eq!(safe_id("xinhua-waic"), "xinhua-waic");
+        assert_ne!(safe_id("a.b"), safe_id("a_b"));
+        assert_eq!(safe_id("a b"), "a.20b");
+    }
+
+    #[test]
+    fn newlines() {
+        assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn script_json_cannot_close_tag() {
+        let v = serde_json::json!({"t": "</script><!--"});
+        assert!(!json_for_script(&v).contains("</"));
+        assert!(!json_for_script(&v).contains("<!--"));
+    }
+}

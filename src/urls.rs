@@ -1,0 +1,112 @@
+//! Every URL `brief` writes goes through [`Urls`], so that a `base_url` with a
+//! sub-path (`https://example.org/briefings`) is honoured everywhere.
+
+/// URLs of the built site. Internal links are written root-relative *including*
+/// the base path (`/briefings/ja/slug/`); feeds and sitemaps use absolute URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Urls {
+    /// `https://example.org` (scheme and host, no trailing slash).
+    origin: String,
+    /// `/briefings/` or `/`: always starts and ends with `/`.
+    base_path: String,
+}
+
+impl Urls {
+    pub fn new(base_url: &str) -> Result<Urls, String> {
+        let trimmed = base_url.trim();
+        let rest = trimmed
+            .strip_prefix("https://")
+            .map(|r| ("https://", r))
+            .or_else(|| trimmed.strip_prefix("http://").map(|r| ("http://", r)));
+        let Some((scheme, rest)) = rest else {
+            return Err(format!(
+                "base_url `{base_url}` must start with http:// or https://"
+            ));
+        };
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '?' || c == '#') {
+            return Err(format!("base_url `{base_url}` has no valid host"));
+        }
+        if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+            return Err(format!(
+                "base_url `{base_url}` has a path that is not a plain folder"
+            ));
+        }
+        let mut base_path = path.trim_end_matches('/').to_string();
+        base_path.push('/');
+        Ok(Urls {
+            origin: format!("{scheme}{host}"),
+            base_path,
+        })
+    }
+
+    /// Replaces the origin and path, as `--base-url` does.
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// Root-relative URL of a site path such as `ja/slug/` or `static/style.css`.
+    pub fn path(&self, site_path: &str) -> String {
+        let mut s = String::with_capacity(self.base_path.len() + site_path.len());
+        s.push_str(&self.base_path);
+        s.push_str(site_path.trim_start_matches('/'));
+        s
+    }
+
+    /// Absolute URL of a site path.
+    pub fn absolute(&self, site_path: &str) -> String {
+        let mut s = self.origin.clone();
+        s.push_str(&self.path(site_path));
+        s
+    }
+}
+
+/// Folder-style site path of a page: `lang/slug/`.
+pub fn article_path(lang: &str, slug: &str) -> String {
+    format!("{lang}/{slug}/")
+}
+
+/// Site path of page `n` (1-based) of a paginated list rooted at `base` (`ja/` or `ja/topics/x/`).
+pub fn paginated_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The file that serves a folder-style site path.
+pub fn output_file(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_path() {
+        let u = Urls::new("https://example.org/briefings").unwrap();
+        assert_eq!(u.path("ja/x/"), "/briefings/ja/x/");
+        assert_eq!(u.absolute("ja/x/"), "https://example.org/briefings/ja/x/");
+        assert_eq!(u.path(""), "/briefings/");
+        let u = Urls::new("https://example.org/").unwrap();
+        assert_eq!(u.path("en/"), "/en/");
+        assert!(Urls::new("ftp://x").is_err());
+        assert!(Urls::new("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn pagination() {
+        assert_eq!(paginated_path("ja/", 1), "ja/");
+        assert_eq!(paginated_path("ja/", 3), "ja/page/3/");
+        assert_eq!(output_file("ja/"), "ja/index.html");
+    }
+}
