@@ -59,6 +59,74 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on loopback, rebuild and reload on change
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Address to listen on (loopback by default)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include articles with draft: true
+        #[arg(long)]
+        drafts: bool,
+        /// Output folder (default: [build] output_dir of book.toml)
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Write a new article skeleton: content/LANG/SLUG.md
+    New {
+        #[command(flatten)]
+        site: SiteArgs,
+        lang: String,
+        slug: String,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start a translation of an article into another language
+    Translate {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Slug or path (under content/<from>/) of the source article
+        slug: String,
+        /// Target language
+        #[arg(long)]
+        to: String,
+        /// Source language (default: the default language)
+        #[arg(long)]
+        from: Option<String>,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Convert plain-text or Markdown briefings into articles
+    Import {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Language of the imported text (detected when absent)
+        #[arg(long)]
+        lang: Option<String>,
+        /// Slug of the article (only with a single file; derived from the title otherwise)
+        #[arg(long)]
+        slug: Option<String>,
+        /// Publication date (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show the translation matrix and missing locale strings
+    Status {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
@@ -183,6 +251,107 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Command::Serve {
+            site,
+            bind,
+            port,
+            drafts,
+            output,
+        } => {
+            let opts = brief::serve::ServeOptions {
+                build: BuildOptions {
+                    root: site.root,
+                    output,
+                    drafts,
+                    base_url: None,
+                },
+                bind,
+                port,
+            };
+            match brief::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::New {
+            site,
+            lang,
+            slug,
+            force,
+        } => finish(
+            brief::scaffold::new_article(&site.root, &lang, &slug, force),
+            &site.root,
+        ),
+        Command::Translate {
+            site,
+            slug,
+            to,
+            from,
+            force,
+        } => finish(
+            brief::scaffold::translate(&site.root, &slug, &to, from.as_deref(), force),
+            &site.root,
+        ),
+        Command::Import {
+            site,
+            files,
+            lang,
+            slug,
+            date,
+            force,
+        } => {
+            let opts = brief::import::ImportOptions {
+                root: site.root.clone(),
+                files,
+                lang,
+                slug,
+                date,
+                force,
+            };
+            match brief::import::run(&opts) {
+                Ok(report) => {
+                    print!("{}", report.summary);
+                    print_diags(&report.diagnostics, &site.root, Format::Text);
+                    ExitCode::SUCCESS
+                }
+                Err(f) => {
+                    print_diags(&f.diagnostics, &site.root, Format::Text);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Status { site, format } => match brief::status::status(&site.root) {
+            Ok(report) => {
+                match format {
+                    Format::Text => print!("{}", report.to_text()),
+                    Format::Json => println!("{}", report.to_json()),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(f) => {
+                print_diags(&f.diagnostics, &site.root, Format::Text);
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+/// Prints the path written by `new`/`translate`, or the problem.
+fn finish(result: Result<PathBuf, brief::Diagnostic>, root: &std::path::Path) -> ExitCode {
+    match result {
+        Ok(path) => {
+            println!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            let mut ds = Diagnostics::new();
+            ds.push(d);
+            print_diags(&ds, root, Format::Text);
+            ExitCode::from(1)
         }
     }
 }
