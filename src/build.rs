@@ -146,6 +146,7 @@ pub fn check(opts: &BuildOptions) -> Result<Diagnostics, Failure> {
         .par_iter()
         .filter_map(|p| compiled.renderer.render(&compiled.site, p).err())
         .collect();
+    let errors = collapse_template_errors(errors);
     let mut diags = compiled.diagnostics;
     diags.extend(errors);
     diags.normalize();
@@ -197,7 +198,42 @@ pub fn render_into(
             Err(d) => errors.push(d),
         }
     }
-    (counts, errors)
+    (counts, collapse_template_errors(errors))
+}
+
+/// A broken template fails every page that uses it; report each template
+/// problem once, naming the first page and how many others it broke.
+pub fn collapse_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<
+        (Option<PathBuf>, Option<crate::diag::Pos>, &'static str),
+        usize,
+    > = Default::default();
+    for d in errors {
+        if !d.code.starts_with("template-") {
+            out.push((d, 0));
+            continue;
+        }
+        let key = (d.file.clone(), d.pos, d.code);
+        match index.get(&key) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((d, 0));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut d, more)| {
+            if more > 0 {
+                d.message.push_str(&format!(
+                    " (and {more} more page{})",
+                    if more == 1 { "" } else { "s" }
+                ));
+            }
+            d
+        })
+        .collect()
 }
 
 /// Builds the site into the output folder.

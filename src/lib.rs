@@ -16,6 +16,7 @@ pub mod link;
 pub mod load;
 pub mod locale;
 pub mod markdown;
+pub mod metadata;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

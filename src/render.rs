@@ -34,6 +34,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
     Article(ArticleId),
+    /// `references.json` (CSL-JSON) of an article.
+    ArticleCsl(ArticleId),
+    /// `references.bib` (BibLaTeX) of an article.
+    ArticleBib(ArticleId),
     Index {
         lang: String,
         page: usize,
@@ -395,7 +399,13 @@ impl Renderer {
                 }
             }
         }
-        pages.extend((0..site.articles.len()).map(Page::Article));
+        for id in 0..site.articles.len() {
+            pages.push(Page::Article(id));
+            if !site.articles[id].fm.citations.is_empty() {
+                pages.push(Page::ArticleCsl(id));
+                pages.push(Page::ArticleBib(id));
+            }
+        }
         pages
     }
 
@@ -407,6 +417,8 @@ impl Renderer {
     fn site_path(&self, site: &Site, page: &Page) -> String {
         match page {
             Page::Article(id) => site.articles[*id].path.clone(),
+            Page::ArticleCsl(id) => format!("{}references.json", site.articles[*id].path),
+            Page::ArticleBib(id) => format!("{}references.bib", site.articles[*id].path),
             Page::Index { lang, page } => urls::paginated_path(&format!("{lang}/"), *page),
             Page::Terms { lang, taxonomy } => format!("{lang}/{taxonomy}/"),
             Page::Term {
@@ -450,6 +462,8 @@ impl Renderer {
                 let ctx = self.article_context(site, *id);
                 self.tera.render("article.html", &ctx).map_err(with_page)?
             }
+            Page::ArticleCsl(id) => crate::metadata::csl_json(&site.articles[*id]),
+            Page::ArticleBib(id) => crate::metadata::bibtex(&site.articles[*id]),
             Page::Index { lang, page: n } => {
                 let ids = &site.by_lang[lang];
                 let ctx = self.list_context(site, lang, ids, &format!("{lang}/"), *n, None);
@@ -604,6 +618,8 @@ impl Renderer {
             "description",
             &self.config.site.description.clone().unwrap_or_default(),
         );
+        ctx.insert("og_locale", &crate::metadata::og_locale(lang));
+        ctx.insert("publisher", self.config.publisher());
         ctx
     }
 
@@ -718,6 +734,42 @@ impl Renderer {
             url: self.urls.path(&a.path),
             permalink: self.urls.absolute(&a.path),
         };
+        let keywords: Vec<String> = page
+            .terms
+            .iter()
+            .flat_map(|t| t.terms.iter().map(|x| x.label.clone()))
+            .collect();
+        let ld = crate::metadata::jsonld(
+            site,
+            id,
+            &self.urls,
+            self.config.publisher(),
+            &self.config.site.default_language,
+            keywords,
+        );
+        ctx.insert("jsonld", &crate::text::json_for_script(&ld));
+        ctx.insert(
+            "og_locale_alternates",
+            &translations
+                .keys()
+                .filter(|l| *l != &a.lang)
+                .map(|l| crate::metadata::og_locale(l))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "ai_disclosure",
+            crate::metadata::ai_disclosure::META_CONTENT,
+        );
+        if !a.fm.citations.is_empty() {
+            ctx.insert(
+                "csl_url",
+                &self.urls.path(&format!("{}references.json", a.path)),
+            );
+            ctx.insert(
+                "bib_url",
+                &self.urls.path(&format!("{}references.bib", a.path)),
+            );
+        }
         ctx.insert("page", &page);
         ctx
     }

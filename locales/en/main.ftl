@@ -74,3 +74,4 @@ cited-in = { $count ->
 not-found-title = Page not found
 not-found-text = The page you asked for does not exist or has moved.
 not-found-home = Go to the English home page
+download-references = Download the references:

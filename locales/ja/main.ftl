@@ -48,3 +48,4 @@ cited-in = { $count }件のブリーフィングで引用
 not-found-title = ページが見つかりません
 not-found-text = お探しのページは存在しないか、移動した可能性があります。
 not-found-home = 日本語のトップページへ
+download-references = 参考文献をダウンロード：
