@@ -21,7 +21,7 @@ pub enum Severity {
 }
 
 /// A position in a file: 1-based line and column, the column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Pos {
     pub line: usize,
     pub column: usize,
