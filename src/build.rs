@@ -120,12 +120,13 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     diags.extend(ds);
     let (articles, drafts, ds) = parse_all(&files, &config, &locales, opts.drafts);
     diags.extend(ds);
-    let (site, ds) = link::link(articles, &drafts, &config, &urls);
+    let (mut site, ds) = link::link(articles, &drafts, &config, &urls);
     diags.extend(ds);
     let Some(renderer) = renderer else {
         return Err(diags.into());
     };
     diags.extend(renderer.check_locales(&site));
+    site.search = renderer.search_indexes(&site);
     diags.normalize();
     if diags.has_errors() {
         return Err(Failure { diagnostics: diags });

@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod metadata;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod status;
 pub mod text;

@@ -51,6 +51,8 @@ pub struct Site {
     pub sources: BTreeMap<String, Vec<Source>>,
     /// Per article, per citation index: the source it belongs to (index into `sources[lang]`).
     pub citation_sources: Vec<Vec<usize>>,
+    /// language → search files, filled in after linking (see [`crate::render::Renderer::search_indexes`]).
+    pub search: BTreeMap<String, crate::search::LangIndex>,
 }
 
 /// Sources listed per sources page.

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter::Citation;
-use crate::text::{escape_html, escape_html_into, safe_id, slugify};
+use crate::text::{escape_html_into, safe_id, slugify};
 
 const TOKEN_START: char = '\u{E000}';
 const TOKEN_END: char = '\u{E001}';
@@ -839,11 +839,11 @@ pub fn resolve_link_tokens(html: &str, urls: &[String]) -> String {
     out
 }
 
-/// Escaped plain text for places that show a snippet of the body.
-pub fn snippet(text: &str, max_chars: usize) -> String {
+/// The start of a text with whitespace folded, cut at `max_chars` with "…".
+pub fn plain_excerpt(text: &str, max_chars: usize) -> String {
     let mut s: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() > max_chars {
         s = s.chars().take(max_chars).collect::<String>() + "…";
     }
-    escape_html(&s)
+    s
 }

@@ -5,7 +5,9 @@
 //! a rebuild can render only the pages it needs. Templates get small contexts
 //! (never the whole site), so no page's cost grows with the site.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -58,6 +60,24 @@ pub enum Page {
     },
     Feed {
         lang: String,
+    },
+    /// `/<lang>/search/`: the search page.
+    Search {
+        lang: String,
+    },
+    /// `/<lang>/search/meta.json`.
+    SearchMeta {
+        lang: String,
+    },
+    /// `/<lang>/search/docs-N.json`.
+    SearchDocs {
+        lang: String,
+        chunk: usize,
+    },
+    /// `/<lang>/search/index-N.json`.
+    SearchShard {
+        lang: String,
+        shard: usize,
     },
     Root,
     NotFound,
@@ -373,6 +393,22 @@ impl Renderer {
                 });
             }
             pages.push(Page::Feed { lang: lang.clone() });
+            pages.push(Page::Search { lang: lang.clone() });
+            pages.push(Page::SearchMeta { lang: lang.clone() });
+            if let Some(index) = site.search.get(lang) {
+                for chunk in 0..index.doc_chunks.len() {
+                    pages.push(Page::SearchDocs {
+                        lang: lang.clone(),
+                        chunk,
+                    });
+                }
+                for shard in 0..index.shards.len() {
+                    pages.push(Page::SearchShard {
+                        lang: lang.clone(),
+                        shard,
+                    });
+                }
+            }
             let n_sources = site.sources.get(lang).map_or(0, Vec::len);
             for page in 1..=page_count(n_sources, SOURCES_PER_PAGE) {
                 pages.push(Page::Sources {
@@ -431,6 +467,10 @@ impl Renderer {
                 urls::paginated_path(&format!("{lang}/sources/"), *page)
             }
             Page::Feed { lang } => format!("{lang}/atom.xml"),
+            Page::Search { lang } => format!("{lang}/search/"),
+            Page::SearchMeta { lang } => format!("{lang}/search/meta.json"),
+            Page::SearchDocs { lang, chunk } => format!("{lang}/search/docs-{chunk}.json"),
+            Page::SearchShard { lang, shard } => format!("{lang}/search/index-{shard}.json"),
             Page::Root => String::new(),
             Page::NotFound => "404.html".into(),
             Page::Sitemap => "sitemap.xml".into(),
@@ -502,6 +542,19 @@ impl Renderer {
                 self.tera.render("404.html", &ctx).map_err(with_page)?
             }
             Page::Feed { lang } => crate::feeds::atom(self, site, lang),
+            Page::Search { lang } => {
+                let path = format!("{lang}/search/");
+                let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/search/")));
+                ctx.insert("search_base", &self.urls.path(&path));
+                self.tera.render("search.html", &ctx).map_err(with_page)?
+            }
+            Page::SearchMeta { lang } => site
+                .search
+                .get(lang)
+                .map(|i| i.meta.clone())
+                .unwrap_or_default(),
+            Page::SearchDocs { lang, chunk } => site.search[lang].doc_chunks[*chunk].clone(),
+            Page::SearchShard { lang, shard } => site.search[lang].shards[*shard].clone(),
             Page::Sitemap => crate::feeds::sitemap(self, site),
             Page::Robots => format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}\n",
@@ -510,6 +563,33 @@ impl Renderer {
             Page::SyntaxCss => crate::highlight::stylesheet(),
         };
         Ok(out.into_bytes())
+    }
+
+    /// Search files of every language, from the articles' search tokens.
+    pub fn search_indexes(&self, site: &Site) -> BTreeMap<String, crate::search::LangIndex> {
+        site.by_lang
+            .par_iter()
+            .map(|(lang, ids)| {
+                let docs: Vec<crate::search::Doc> = ids
+                    .iter()
+                    .map(|&id| {
+                        let a = &site.articles[id];
+                        let excerpt = match &a.fm.summary {
+                            Some(s) => s.clone(),
+                            None => crate::markdown::plain_excerpt(&a.body.plain_text, 160),
+                        };
+                        crate::search::Doc {
+                            title: &a.fm.title,
+                            url: self.urls.path(&a.path),
+                            date: self.locales.format_date(lang, a.fm.date.date),
+                            excerpt,
+                            terms: &a.search_terms,
+                        }
+                    })
+                    .collect();
+                (lang.clone(), crate::search::build_index(&docs))
+            })
+            .collect()
     }
 
     pub fn locales(&self) -> &Locales {
@@ -607,6 +687,7 @@ impl Renderer {
         ctx.insert("home_url", &self.urls.path(&format!("{lang}/")));
         ctx.insert("feed_url", &self.urls.path(&format!("{lang}/atom.xml")));
         ctx.insert("sources_url", &self.urls.path(&format!("{lang}/sources/")));
+        ctx.insert("search_url", &self.urls.path(&format!("{lang}/search/")));
         ctx.insert("taxonomies", &taxonomies);
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);

@@ -75,3 +75,17 @@ not-found-title = Page not found
 not-found-text = The page you asked for does not exist or has moved.
 not-found-home = Go to the English home page
 download-references = Download the references:
+
+nav-search = Search
+search-title = Search
+search-label = Search the briefings
+search-button = Search
+search-hint = Words in any language; Japanese works without spaces (e.g. 上海, グローバルサウス).
+search-no-js = Search needs JavaScript, which is turned off. You can browse the briefings by topic or region instead:
+search-none = No briefings match.
+search-count = { $count ->
+    [one] 1 briefing found.
+   *[other] { $count } briefings found.
+}
+search-loading = Searching…
+search-error = The search index could not be loaded.

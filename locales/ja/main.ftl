@@ -49,3 +49,14 @@ not-found-title = ページが見つかりません
 not-found-text = お探しのページは存在しないか、移動した可能性があります。
 not-found-home = 日本語のトップページへ
 download-references = 参考文献をダウンロード：
+
+nav-search = 検索
+search-title = 検索
+search-label = ブリーフィングを検索
+search-button = 検索
+search-hint = 日本語は分かち書きなしで検索できます（例：上海、グローバルサウス）。
+search-no-js = 検索にはJavaScriptが必要ですが、無効になっています。トピックや地域から記事をたどることができます：
+search-none = 該当するブリーフィングはありません。
+search-count = { $count }件のブリーフィングが見つかりました。
+search-loading = 検索しています…
+search-error = 検索インデックスを読み込めませんでした。

@@ -1,0 +1,278 @@
+//! Full-text search that works for Japanese: the build-time half.
+//!
+//! Text is normalized (NFKC, lowercase) and split into tokens: overlapping
+//! character bigrams for runs of CJK characters (so any word of two or more
+//! characters is found without a dictionary), and words for other scripts,
+//! with light English stemming. `themes/default/static/search.js` implements
+//! the same tokenizer for queries; a test runs both on the same strings.
+//!
+//! The index of a language is split into shards by a hash of the token, so a
+//! query downloads only the shards of its own tokens, and a document list in
+//! chunks, so result titles load only for the hits shown.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::article::Article;
+
+/// Field weights: matches in titles count most, body text least.
+pub const WEIGHT_TITLE: u32 = 8;
+pub const WEIGHT_KEY_POINTS: u32 = 4;
+pub const WEIGHT_TERMS: u32 = 4;
+pub const WEIGHT_SUMMARY: u32 = 3;
+pub const WEIGHT_CITATIONS: u32 = 2;
+pub const WEIGHT_BODY: u32 = 1;
+
+/// Documents per `docs-N.json` chunk.
+pub const DOCS_PER_CHUNK: usize = 200;
+/// Aim for shards of about this many postings.
+const POSTINGS_PER_SHARD: usize = 24_000;
+const MAX_SHARDS: usize = 1024;
+/// Format version of the files, checked by search.js.
+pub const FORMAT_VERSION: u32 = 1;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
+}
+
+/// Light English stemming; search.js has the same rules.
+pub fn stem(word: &str) -> String {
+    if !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_string();
+    }
+    let n = word.len();
+    if n > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..n - 3]);
+    }
+    if word.ends_with("sses") {
+        return word[..n - 2].to_string();
+    }
+    if n > 5 && word.ends_with("ing") {
+        return word[..n - 3].to_string();
+    }
+    if n > 4 && word.ends_with("ed") && !word.ends_with("eed") {
+        return word[..n - 2].to_string();
+    }
+    if n > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        return word[..n - 1].to_string();
+    }
+    word.to_string()
+}
+
+/// Splits text into search tokens (see the module docs).
+pub fn tokenize(text: &str) -> Vec<String> {
+    let normalized: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let mut tokens = Vec::new();
+    let mut cjk: Vec<char> = Vec::new();
+    let mut word = String::new();
+    let flush_cjk = |cjk: &mut Vec<char>, tokens: &mut Vec<String>| {
+        if cjk.len() == 1 {
+            tokens.push(cjk[0].to_string());
+        } else {
+            for pair in cjk.windows(2) {
+                tokens.push(pair.iter().collect());
+            }
+        }
+        cjk.clear();
+    };
+    let flush_word = |word: &mut String, tokens: &mut Vec<String>| {
+        if !word.is_empty() {
+            tokens.push(stem(word));
+            word.clear();
+        }
+    };
+    for c in normalized.chars() {
+        if is_cjk(c) {
+            flush_word(&mut word, &mut tokens);
+            cjk.push(c);
+        } else if c.is_alphanumeric() {
+            if !cjk.is_empty() {
+                flush_cjk(&mut cjk, &mut tokens);
+            }
+            word.push(c);
+        } else {
+            flush_word(&mut word, &mut tokens);
+            if !cjk.is_empty() {
+                flush_cjk(&mut cjk, &mut tokens);
+            }
+        }
+    }
+    flush_word(&mut word, &mut tokens);
+    if !cjk.is_empty() {
+        flush_cjk(&mut cjk, &mut tokens);
+    }
+    tokens
+}
+
+/// Weighted tokens of one article: each token once, with the sum of the
+/// weights of the fields it appears in. Computed at parse time, in parallel.
+pub fn article_terms(a: &Article, term_labels: &[String]) -> Vec<(String, u32)> {
+    let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+    let mut add = |text: &str, w: u32, seen: &mut std::collections::HashSet<String>| {
+        for t in tokenize(text) {
+            if seen.insert(t.clone()) {
+                *weights.entry(t).or_default() += w;
+            }
+        }
+    };
+    let mut field = |texts: &mut dyn Iterator<Item = &str>, w: u32| {
+        let mut seen = std::collections::HashSet::new();
+        for t in texts {
+            add(t, w, &mut seen);
+        }
+    };
+    field(&mut std::iter::once(a.fm.title.as_str()), WEIGHT_TITLE);
+    field(
+        &mut a.fm.key_points.iter().map(String::as_str),
+        WEIGHT_KEY_POINTS,
+    );
+    field(
+        &mut term_labels
+            .iter()
+            .map(String::as_str)
+            .chain(a.fm.taxonomies.values().flatten().map(String::as_str)),
+        WEIGHT_TERMS,
+    );
+    field(&mut a.fm.summary.iter().map(String::as_str), WEIGHT_SUMMARY);
+    field(
+        &mut a.fm.citations.iter().map(|c| c.title.as_str()),
+        WEIGHT_CITATIONS,
+    );
+    field(
+        &mut std::iter::once(a.body.plain_text.as_str()),
+        WEIGHT_BODY,
+    );
+    weights.into_iter().collect()
+}
+
+/// 32-bit FNV-1a over UTF-8 bytes; search.js computes the same.
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+#[derive(Debug, Serialize)]
+pub struct Meta {
+    pub v: u32,
+    pub docs: usize,
+    pub chunk: usize,
+    pub shards: usize,
+}
+
+/// The search files of one language.
+#[derive(Debug, Default)]
+pub struct LangIndex {
+    /// `meta.json`.
+    pub meta: String,
+    /// `docs-N.json`.
+    pub doc_chunks: Vec<String>,
+    /// `index-N.json`.
+    pub shards: Vec<String>,
+}
+
+/// One searchable document: what a result shows.
+pub struct Doc<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: String,
+    pub excerpt: String,
+    pub terms: &'a [(String, u32)],
+}
+
+/// Builds the index of one language. `docs` are in display order (newest
+/// first); a document's number is its position.
+pub fn build_index(docs: &[Doc]) -> LangIndex {
+    let mut postings: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
+    let mut total = 0usize;
+    for (i, d) in docs.iter().enumerate() {
+        for (t, w) in d.terms {
+            postings.entry(t.as_str()).or_default().push((i, *w));
+            total += 1;
+        }
+    }
+    let shards = total
+        .div_ceil(POSTINGS_PER_SHARD)
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two();
+    let mut shard_maps: Vec<BTreeMap<&str, Vec<u64>>> = vec![BTreeMap::new(); shards];
+    for (token, list) in postings {
+        let shard = fnv1a(token) as usize % shards;
+        // Delta-encoded document numbers, each followed by its weight.
+        let mut flat = Vec::with_capacity(list.len() * 2);
+        let mut prev = 0usize;
+        for (doc, w) in list {
+            flat.push((doc - prev) as u64);
+            flat.push(u64::from(w));
+            prev = doc;
+        }
+        shard_maps[shard].insert(token, flat);
+    }
+    let doc_chunks = docs
+        .chunks(DOCS_PER_CHUNK)
+        .map(|chunk| {
+            let rows: Vec<[&str; 4]> = chunk
+                .iter()
+                .map(|d| [d.title, d.url.as_str(), d.date.as_str(), d.excerpt.as_str()])
+                .collect();
+            serde_json::to_string(&rows).expect("plain JSON")
+        })
+        .collect();
+    let meta = Meta {
+        v: FORMAT_VERSION,
+        docs: docs.len(),
+        chunk: DOCS_PER_CHUNK,
+        shards,
+    };
+    LangIndex {
+        meta: serde_json::to_string(&meta).expect("plain JSON"),
+        doc_chunks,
+        shards: shard_maps
+            .iter()
+            .map(|m| serde_json::to_string(m).expect("plain JSON"))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_bigrams_and_words() {
+        assert_eq!(tokenize("上海のAI"), vec!["上海", "海の", "ai"]);
+        assert_eq!(tokenize("米"), vec!["米"]);
+        assert_eq!(tokenize("上海の"), vec!["上海", "海の"]);
+        assert_eq!(tokenize("ＡＩ"), vec!["ai"]);
+        assert_eq!(tokenize("AI協力"), vec!["ai", "協力"]);
+        assert_eq!(
+            tokenize("Export controls, tightened"),
+            vec!["export", "control", "tighten"]
+        );
+        assert_eq!(
+            tokenize("グローバルサウス"),
+            vec!["グロ", "ロー", "ーバ", "バル", "ルサ", "サウ", "ウス"]
+        );
+    }
+
+    #[test]
+    fn stemming() {
+        assert_eq!(stem("policies"), "policy");
+        assert_eq!(stem("controls"), "control");
+        assert_eq!(stem("analysis"), "analysis");
+        assert_eq!(stem("status"), "status");
+        assert_eq!(stem("building"), "build");
+    }
+}
