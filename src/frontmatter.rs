@@ -80,13 +80,34 @@ impl Serialize for DateValue {
     }
 }
 
+/// Runs `check` inside the visitor, so that serde_yaml attaches the position
+/// of the scalar itself to the error (an error raised after `String::deserialize`
+/// returns gets the position of the enclosing mapping instead).
+fn checked_str<'de, D, T>(d: D, check: fn(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct V<T>(fn(&str) -> Result<T, String>);
+    impl<T> Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            (self.0)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(V(check))
+}
+
 impl<'de> Deserialize<'de> for DateValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        DateValue::parse(&s).ok_or_else(|| {
-            de::Error::custom(format!(
-                "invalid date `{s}`: write YYYY-MM-DD (2025-07-28) or RFC 3339 (2025-07-28T09:00:00+09:00)"
-            ))
+        checked_str(d, |s| {
+            DateValue::parse(s).ok_or_else(|| {
+                format!(
+                    "invalid date `{s}`: write YYYY-MM-DD (2025-07-28) or RFC 3339 (2025-07-28T09:00:00+09:00)"
+                )
+            })
         })
     }
 }
@@ -117,8 +138,7 @@ impl HttpUrl {
 
 impl<'de> Deserialize<'de> for HttpUrl {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        HttpUrl::check(&s).map_err(de::Error::custom)
+        checked_str(d, HttpUrl::check)
     }
 }
 
