@@ -454,9 +454,14 @@ pub fn link(
             for &s in cs {
                 f.push(((0u8, s.to_string()), 3));
             }
-            for (ti, (tax, terms)) in a.fm.taxonomies.iter().enumerate() {
+            // A feature is keyed by the taxonomy's place in book.toml (not in the
+            // article's own map, which lacks the taxonomies it does not use), and
+            // the first taxonomy (topics by default) weighs more.
+            for (ti, tax) in config.site.taxonomies.iter().enumerate() {
+                let Some(terms) = a.fm.taxonomies.get(tax) else {
+                    continue;
+                };
                 let w = if ti == 0 { 2 } else { 1 };
-                let _ = tax;
                 for t in terms {
                     f.push(((1 + ti as u8, t.clone()), w));
                 }

@@ -533,12 +533,14 @@ impl Renderer {
             Page::Root => {
                 let lang = self.config.site.default_language.clone();
                 let mut ctx = self.common(site, &lang, "", |l| Some(format!("{l}/")));
+                ctx.insert("languages", &self.language_homes(&lang));
                 ctx.insert("default_url", &self.urls.path(&format!("{lang}/")));
                 self.tera.render("root.html", &ctx).map_err(with_page)?
             }
             Page::NotFound => {
                 let lang = self.config.site.default_language.clone();
-                let ctx = self.common(site, &lang, "404.html", |l| Some(format!("{l}/")));
+                let mut ctx = self.common(site, &lang, "404.html", |l| Some(format!("{l}/")));
+                ctx.insert("languages", &self.language_homes(&lang));
                 self.tera.render("404.html", &ctx).map_err(with_page)?
             }
             Page::Feed { lang } => crate::feeds::atom(self, site, lang),
@@ -619,6 +621,24 @@ impl Renderer {
             iso: d.ymd(),
             display: self.locales.format_date(lang, d.date),
         }
+    }
+
+    /// Every language's home page, for the language-neutral pages (the root
+    /// language picker and 404): there the default language's link must lead
+    /// to its home, not back to the page itself (the root page would redirect
+    /// to itself forever).
+    fn language_homes(&self, current: &str) -> Vec<LangLink> {
+        self.config
+            .language_codes()
+            .into_iter()
+            .map(|code| LangLink {
+                current: code == current,
+                url: Some(self.urls.path(&format!("{code}/"))),
+                dir: self.config.language_dir(&code).as_str(),
+                name: self.config.languages[&code].name.clone(),
+                code,
+            })
+            .collect()
     }
 
     /// Context shared by every HTML page. `alt_path` gives the same page's site
