@@ -1,0 +1,470 @@
+//! `brief serve`: HTTP behaviour, safety, rebuilds, error pages and live reload.
+//!
+//! Each test serves its own temporary copy of the sample site on its own port.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use brief::serve::{start, ServeOptions, ServerHandle};
+use brief::BuildOptions;
+
+const ARTICLE: &str = "content/en/waic-2025-ai-cooperation-organization.md";
+const ARTICLE_URL: &str = "/briefings/en/waic-2025-ai-cooperation-organization/";
+const TITLE: &str = "China proposes a Shanghai-based organisation for global AI cooperation";
+const DEADLINE: Duration = Duration::from_secs(20);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A small copy of the sample site: book.toml, themes, locales and the English
+/// articles (each sample article links to the other two, so a subset of two
+/// would not build).
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = repo();
+    std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).unwrap();
+    copy_dir(&root.join("themes"), &dir.path().join("themes"));
+    copy_dir(&root.join("locales"), &dir.path().join("locales"));
+    copy_dir(&root.join("content/en"), &dir.path().join("content/en"));
+    dir
+}
+
+fn serve(root: &Path) -> ServerHandle {
+    start(ServeOptions {
+        build: BuildOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        },
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+    })
+    .expect("server starts")
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request, sent verbatim (no normalization of `..`).
+fn request(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<Reply> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(40)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("no header end"))?;
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no status"))?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    if headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Ok(Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size_text = String::from_utf8_lossy(&data[..eol]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+    out
+}
+
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    request(addr, "GET", path).unwrap_or_else(|e| panic!("GET {path}: {e}"))
+}
+
+/// Polls `path` until `ok` holds, failing after [`DEADLINE`].
+fn poll_until(addr: SocketAddr, path: &str, what: &str, ok: impl Fn(&Reply) -> bool) -> Reply {
+    let start = Instant::now();
+    loop {
+        if let Ok(r) = request(addr, "GET", path) {
+            if ok(&r) {
+                return r;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!(
+                    "timed out waiting for {what}; last reply {}:\n{}",
+                    r.status, r.body
+                );
+            }
+        } else if start.elapsed() > DEADLINE {
+            panic!("timed out waiting for {what}: no reply");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn generation(addr: SocketAddr, query: &str) -> u64 {
+    let r = get(addr, &format!("/briefings/__brief/events{query}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["generation"].as_u64().unwrap()
+}
+
+fn assert_refused(addr: SocketAddr, path: &str, root: &Path) {
+    let r = get(addr, path);
+    assert!(
+        r.status == 403 || r.status == 404,
+        "{path} gave {}: {}",
+        r.status,
+        r.body
+    );
+    assert!(!r.body.contains("base_url"), "{path} leaked book.toml");
+    assert!(
+        !r.body.contains(&*root.to_string_lossy()),
+        "{path} leaked a path"
+    );
+}
+
+#[test]
+fn serves_the_site_under_its_base_path() {
+    let dir = site();
+    let root = dir.path();
+    let server = serve(root);
+    let addr = server.addr();
+    assert_eq!(
+        server.url(),
+        format!("http://127.0.0.1:{}/briefings/", addr.port())
+    );
+
+    let page = get(addr, ARTICLE_URL);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(page.body.contains(TITLE));
+    // Built for the local server, links under the base path.
+    assert!(page.body.contains(&format!(
+        "http://127.0.0.1:{}/briefings/en/waic-2025-ai-cooperation-organization/",
+        addr.port()
+    )));
+    assert!(page.body.contains("href=\"/briefings/static/style.css\""));
+    // The live-reload script is injected into the response only.
+    let script = "<script src=\"/briefings/__brief/livereload.js\"";
+    let at = page.body.find(script).expect("live-reload script injected");
+    assert!(at < page.body.rfind("</body>").unwrap());
+    let on_disk = std::fs::read_to_string(
+        root.join("public/en/waic-2025-ai-cooperation-organization/index.html"),
+    )
+    .unwrap();
+    assert!(!on_disk.contains("__brief"));
+
+    let head = request(addr, "HEAD", ARTICLE_URL).unwrap();
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(get(addr, "/briefings/en/").status, 200);
+
+    // Redirects: to the base path, and to folders' trailing slash.
+    for (from, to) in [
+        ("/", "/briefings/"),
+        ("/briefings", "/briefings/"),
+        ("/briefings/en", "/briefings/en/"),
+        ("/briefings/en?x=1", "/briefings/en/?x=1"),
+    ] {
+        let r = get(addr, from);
+        assert!(
+            matches!(r.status, 301 | 302 | 307 | 308),
+            "{from}: {}",
+            r.status
+        );
+        assert_eq!(r.header("location"), Some(to), "{from}");
+    }
+
+    // Content types.
+    for (path, ct) in [
+        ("/briefings/static/style.css", "text/css"),
+        ("/briefings/sitemap.xml", "application/xml"),
+        ("/briefings/robots.txt", "text/plain"),
+        ("/briefings/en/atom.xml", "application/xml"),
+        ("/briefings/__brief/livereload.js", "text/javascript"),
+    ] {
+        let r = get(addr, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type").unwrap_or_default().starts_with(ct),
+            "{path}: {:?}",
+            r.header("content-type")
+        );
+    }
+
+    // The site's own (localized) 404 page.
+    let not_found_page = std::fs::read_to_string(root.join("public/404.html")).unwrap();
+    let title_line = not_found_page
+        .lines()
+        .find(|l| l.starts_with("<title>"))
+        .unwrap();
+    for path in [
+        "/briefings/no-such-page/",
+        "/briefings/en/no-such-page/",
+        "/elsewhere/",
+    ] {
+        let r = get(addr, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.body.contains(title_line), "{path}: {}", r.body);
+        assert!(r.body.contains("__brief/livereload.js"));
+    }
+
+    // Only GET and HEAD.
+    assert_eq!(request(addr, "POST", ARTICLE_URL).unwrap().status, 405);
+
+    // Nothing outside the output folder.
+    std::os::unix::fs::symlink(root.join("book.toml"), root.join("public/leak.toml")).unwrap();
+    std::os::unix::fs::symlink(root, root.join("public/leak-dir")).unwrap();
+    for path in [
+        "/briefings/../book.toml",
+        "/briefings/en/../../book.toml",
+        "/briefings/%2e%2e/book.toml",
+        "/briefings/%2E%2E/book.toml",
+        "/briefings/..%2fbook.toml",
+        "/briefings/en%2f..%2f..%2fbook.toml",
+        "/briefings/%2e%2e%2fbook.toml",
+        "/briefings/..%5cbook.toml",
+        "/briefings/.brief-output",
+        "/briefings/leak.toml",
+        "/briefings/leak-dir/book.toml",
+        "/briefings/leak-dir/",
+        "/book.toml",
+    ] {
+        assert_refused(addr, path, root);
+    }
+    assert_eq!(get(addr, "/briefings/leak.toml").status, 403);
+
+    // Shutting down frees the port (tiny_http closes it on its own thread).
+    server.shutdown();
+    let start = Instant::now();
+    while let Err(e) = TcpListener::bind(addr) {
+        assert!(start.elapsed() < DEADLINE, "port still taken: {e}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn rebuilds_on_change_and_shows_build_errors() {
+    let dir = site();
+    let root = dir.path();
+    let server = serve(root);
+    let addr = server.addr();
+    let article = root.join(ARTICLE);
+    let original = std::fs::read_to_string(&article).unwrap();
+    assert!(get(addr, ARTICLE_URL).body.contains(TITLE));
+    let g0 = generation(addr, "");
+    assert_eq!(g0, server.generation());
+
+    // A long poll held open across the change answers with the new generation.
+    let poll = std::thread::spawn(move || {
+        let start = Instant::now();
+        (generation(addr, &format!("?since={g0}")), start.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(100));
+
+    let renamed = original.replace(TITLE, "Renamed while serving");
+    std::fs::write(&article, &renamed).unwrap();
+    poll_until(addr, ARTICLE_URL, "the new title", |r| {
+        r.status == 200 && r.body.contains("Renamed while serving")
+    });
+    let (g1, waited) = poll.join().unwrap();
+    assert!(g1 > g0, "generation {g1} after {g0}");
+    assert!(waited < Duration::from_secs(20));
+    assert!(generation(addr, "") >= g1);
+
+    // Break the article: every page shows the diagnostics until it is fixed.
+    std::fs::write(
+        &article,
+        format!("{renamed}\nA claim with a missing source [99] & <b>markup</b>.\n"),
+    )
+    .unwrap();
+    let broken = poll_until(addr, ARTICLE_URL, "the error page", |r| {
+        r.body.contains("undefined-citation")
+    });
+    assert_eq!(broken.status, 500);
+    assert_eq!(
+        broken.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(broken.body.contains("<pre>"));
+    assert!(
+        broken.body.contains("&lt;b&gt;markup&lt;/b&gt;"),
+        "{}",
+        broken.body
+    );
+    assert!(!broken.body.contains("<b>markup</b>"));
+    assert!(broken.body.contains("__brief/livereload.js"));
+    let other = get(addr, "/briefings/en/");
+    assert!(other.body.contains("undefined-citation"));
+    // Assets still load.
+    assert_eq!(get(addr, "/briefings/static/style.css").status, 200);
+    let events: serde_json::Value =
+        serde_json::from_str(&get(addr, "/briefings/__brief/events").body).unwrap();
+    assert_eq!(events["ok"], false);
+    let g2 = events["generation"].as_u64().unwrap();
+
+    // Fix it: the site is back, with a newer generation.
+    std::fs::write(&article, &original).unwrap();
+    let fixed = poll_until(addr, ARTICLE_URL, "the fixed page", |r| {
+        r.status == 200 && r.body.contains(TITLE)
+    });
+    assert!(!fixed.body.contains("undefined-citation"));
+    let g3 = generation(addr, "");
+    assert!(g3 > g2);
+
+    // Builds do not trigger builds (reading files is not a change), and an
+    // editor's temporary files are ignored.
+    std::fs::write(root.join("content/en/.#draft.md"), "x").unwrap();
+    std::fs::write(root.join("content/en/notes.md~"), "x").unwrap();
+    std::fs::write(root.join("content/en/.notes.md.swp"), "x").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        generation(addr, ""),
+        g3,
+        "rebuilt without a relevant change"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let dir = site();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let err = match start(ServeOptions {
+        build: BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        },
+        bind: "127.0.0.1".parse().unwrap(),
+        port,
+    }) {
+        Ok(_) => panic!("started on a port in use"),
+        Err(e) => e,
+    };
+    assert!(err.contains("already in use"), "{err}");
+    assert!(err.contains("--port"), "{err}");
+}
+
+/// Kills the child even when an assertion fails.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_binary_serves() {
+    let dir = site();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["serve", "--root"])
+            .arg(dir.path())
+            .args(["--port", &port.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let page = poll_until(addr, ARTICLE_URL, "the binary to serve", |r| {
+        r.status == 200
+    });
+    assert!(page.body.contains(TITLE));
+    let url = format!("http://127.0.0.1:{port}/briefings/");
+    let start = Instant::now();
+    loop {
+        let line = rx
+            .recv_timeout(DEADLINE.saturating_sub(start.elapsed()))
+            .expect("the URL is printed");
+        if line.contains(&url) {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_folder_without_book_toml_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = match start(ServeOptions {
+        build: BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        },
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+    }) {
+        Ok(_) => panic!("served a folder without book.toml"),
+        Err(e) => e,
+    };
+    assert!(err.contains("book.toml"), "{err}");
+}
