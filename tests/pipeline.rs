@@ -77,7 +77,21 @@ fn assert_citations_consistent(doc: &Html, page: &str) -> usize {
 
 #[test]
 fn sample_site_citations_link_both_ways() {
-    let (_tmp, out) = build_sample(DEFAULT_BASE_URL);
+    // Built by the binary, into a folder outside the site root.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    brief_cmd()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&dir)
+        .assert()
+        .success();
+    let out = Output {
+        dir,
+        base_url: DEFAULT_BASE_URL.into(),
+        diagnostics: Vec::new(),
+    };
     let mut pages = 0;
     let mut markers = 0;
     for rel in out.files().keys() {
@@ -730,6 +744,8 @@ fn markdown_extensions_headings_and_code() {
     assert!(boxes.iter().all(|b| b.value().attr("disabled").is_some()));
 
     let ja = out.article("ja", "a");
+    assert_citations_consistent(&ja, "ja/a");
+    assert_citations_consistent(&out.article("ja", "b"), "ja/b");
     assert_eq!(attrs(&ja, ".briefing-body h2", "id"), ["概要", "概要-2"]);
     let pre = select_one(&ja, ".briefing-body pre");
     assert_eq!(pre.value().attr("data-lang"), Some("rust"));
