@@ -175,6 +175,9 @@ impl TextStats {
     }
 }
 
+/// Where an internal link points: language, path under `content/<lang>/`, anchor.
+type LinkTarget = (String, String, Option<String>);
+
 enum LinkKind {
     Normal,
     Internal,
@@ -330,10 +333,7 @@ impl<'a, 'i> State<'a, 'i> {
     }
 
     /// Resolves `../en/other.md#x` against the current file to a language and path.
-    fn internal_target(
-        &self,
-        dest: &str,
-    ) -> Option<Result<(String, String, Option<String>), String>> {
+    fn internal_target(&self, dest: &str) -> Option<Result<LinkTarget, String>> {
         if dest.is_empty()
             || dest.starts_with('/')
             || dest.starts_with('#')
@@ -696,8 +696,8 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 emit.push(Event::Text(h));
             }
             Event::Text(t) => {
-                if heading.is_some() {
-                    heading.as_mut().expect("checked").3.push_str(&t);
+                if let Some(h) = heading.as_mut() {
+                    h.3.push_str(&t);
                 } else {
                     plain.push_str(&t);
                     stats.add(&t);
