@@ -1,22 +1,475 @@
 //! `brief status`: the translation matrix and locale coverage.
+//!
+//! Articles are grouped by translation key. The *source* of a key is its
+//! version in the default language, or else its earliest-dated version. Every
+//! other version is
+//!
+//! - `stale` when it records a `source_revision` that differs from the source's
+//!   current content hash, or (without `source_revision`) when the source was
+//!   updated after it (`updated`, else `date`);
+//! - `present` otherwise.
+//!
+//! Languages without a version are `missing`. Drafts count as present.
+//!
+//! Per locale, the report lists the Fluent keys of the default language that
+//! the locale lacks, the keys of the locale that neither the theme nor the
+//! code uses (taxonomy term names excepted), and the taxonomy terms used by
+//! any article that have no name in the locale.
+//!
+//! `--format json` prints one object, with every object key and array sorted:
+//!
+//! ```json
+//! {
+//!   "articles": [
+//!     { "files": { "en": { "path": "content/en/x.md", "source_revision": "sha256:…", "status": "stale" },
+//!                  "ja": { "path": "content/ja/x.md", "status": "present" },
+//!                  "ko": { "status": "missing" } },
+//!       "key": "x",
+//!       "source": "ja" }
+//!   ],
+//!   "default_language": "ja",
+//!   "languages": ["en", "ja", "ko"],
+//!   "locales": { "ko": { "missing_keys": [], "missing_terms": [], "unused_keys": [] } },
+//!   "unparsed": ["content/ja/broken.md"]
+//! }
+//! ```
+//!
+//! `source_revision` is what the file records; `unparsed` lists files that
+//! could not be read or parsed (run `brief check`) and so are not in the matrix.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::build::Failure;
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::build::{self, BuildOptions, Failure};
 use crate::diag::Diagnostics;
+use crate::locale::Locales;
+use crate::render::{term_key, Renderer};
+use crate::urls::Urls;
 
-pub struct StatusReport {}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    Present,
+    Missing,
+    Stale,
+}
+
+/// One cell of the matrix. Field order is alphabetical, for sorted JSON keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_revision: Option<String>,
+    pub status: FileStatus,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRow {
+    pub files: BTreeMap<String, FileEntry>,
+    pub key: String,
+    /// Language of the source version.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LocaleReport {
+    pub missing_keys: Vec<String>,
+    pub missing_terms: Vec<String>,
+    pub unused_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub articles: Vec<ArticleRow>,
+    pub default_language: String,
+    /// Configured languages, sorted.
+    pub languages: Vec<String>,
+    pub locales: BTreeMap<String, LocaleReport>,
+    pub unparsed: Vec<String>,
+    /// Languages in display order: the default first.
+    #[serde(skip)]
+    pub display_order: Vec<String>,
+}
+
+const WIDTH: usize = 80;
 
 impl StatusReport {
-    pub fn to_text(&self) -> String {
-        String::new()
-    }
     pub fn to_json(&self) -> String {
-        String::new()
+        serde_json::to_string_pretty(self).expect("plain data")
+    }
+
+    /// A report for an 80-column terminal.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let langs = &self.display_order;
+        let cell = langs
+            .iter()
+            .map(|l| display_width(l))
+            .max()
+            .unwrap_or(0)
+            .max(6)
+            + 1;
+        let key_width = WIDTH.saturating_sub(2 + cell * langs.len()).max(16);
+        let _ = writeln!(
+            s,
+            "Translations: {} article{} × {} language{}",
+            self.articles.len(),
+            plural(self.articles.len()),
+            langs.len(),
+            plural(langs.len()),
+        );
+        s.push('\n');
+        let mut head = format!("  {}", pad("article", key_width));
+        for l in langs {
+            head.push_str(&pad(l, cell));
+        }
+        let _ = writeln!(s, "{}", head.trim_end());
+        for row in &self.articles {
+            let mut line = format!("  {}", pad(&truncate(&row.key, key_width - 1), key_width));
+            for l in langs {
+                let mark = match row.files.get(l) {
+                    Some(f) if l == &row.source && f.status == FileStatus::Present => "source",
+                    Some(f) => match f.status {
+                        FileStatus::Present => "ok",
+                        FileStatus::Stale => "STALE",
+                        FileStatus::Missing => "-",
+                    },
+                    None => "-",
+                };
+                line.push_str(&pad(mark, cell));
+            }
+            let _ = writeln!(s, "{}", line.trim_end());
+        }
+        if self.articles.is_empty() {
+            let _ = writeln!(s, "  (no articles)");
+        }
+        s.push('\n');
+        let _ = writeln!(
+            s,
+            "  source: the {} version (else the earliest)   ok: up to date",
+            self.default_language
+        );
+        let _ = writeln!(
+            s,
+            "  STALE: the source changed since the translation   -: missing"
+        );
+        s.push('\n');
+        for l in langs {
+            let mut counts = [0usize; 3];
+            for row in &self.articles {
+                match row.files.get(l).map(|f| f.status) {
+                    Some(FileStatus::Present) => counts[0] += 1,
+                    Some(FileStatus::Stale) => counts[1] += 1,
+                    _ => counts[2] += 1,
+                }
+            }
+            let _ = writeln!(
+                s,
+                "  {}: {} present, {} stale, {} missing",
+                l, counts[0], counts[1], counts[2]
+            );
+        }
+        let stale: Vec<(&str, &FileEntry)> = self
+            .articles
+            .iter()
+            .flat_map(|r| {
+                langs.iter().filter_map(move |l| {
+                    r.files
+                        .get(l)
+                        .filter(|f| f.status == FileStatus::Stale)
+                        .map(|f| (r.source.as_str(), f))
+                })
+            })
+            .collect();
+        if !stale.is_empty() {
+            s.push('\n');
+            let _ = writeln!(
+                s,
+                "Stale translations (compare with the source; then update source_revision):"
+            );
+            for (source, f) in stale {
+                let path = f.path.as_deref().unwrap_or("");
+                let line = format!("  {} (source: {source})", truncate(path, WIDTH - 20));
+                let _ = writeln!(s, "{line}");
+            }
+        }
+        if !self.unparsed.is_empty() {
+            s.push('\n');
+            let _ = writeln!(
+                s,
+                "Not in the matrix ({} file{} with errors; run brief check):",
+                self.unparsed.len(),
+                plural(self.unparsed.len())
+            );
+            for p in &self.unparsed {
+                let _ = writeln!(s, "  {}", truncate(p, WIDTH - 2));
+            }
+        }
+        s.push('\n');
+        let _ = writeln!(s, "Locales (compared with {}):", self.default_language);
+        for l in langs {
+            let Some(r) = self.locales.get(l) else {
+                continue;
+            };
+            let _ = writeln!(
+                s,
+                "  {l}: {} missing key{}, {} unused key{}, {} term{} without a name",
+                r.missing_keys.len(),
+                plural(r.missing_keys.len()),
+                r.unused_keys.len(),
+                plural(r.unused_keys.len()),
+                r.missing_terms.len(),
+                plural(r.missing_terms.len())
+            );
+            wrap_list(&mut s, "missing:", &r.missing_keys);
+            wrap_list(&mut s, "unused:", &r.unused_keys);
+            wrap_list(&mut s, "no name:", &r.missing_terms);
+        }
+        s
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `    label a, b, c` wrapped at 80 columns.
+fn wrap_list(s: &mut String, label: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let indent = 4 + display_width(label) + 1;
+    let mut line = format!("    {label} ");
+    let mut first = true;
+    for (i, item) in items.iter().enumerate() {
+        let item = truncate(item, WIDTH - indent - 1);
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item
+        };
+        if !first && display_width(&line) + 1 + display_width(&piece) > WIDTH {
+            let _ = writeln!(s, "{}", line.trim_end());
+            line = " ".repeat(indent);
+            first = true;
+        }
+        if !first {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+        first = false;
+    }
+    let _ = writeln!(s, "{}", line.trim_end());
+}
+
+/// Columns a string takes in a terminal: East Asian wide characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
+    if c.is_control() {
+        0
+    } else if wide {
+        2
+    } else {
+        1
+    }
+}
+
+/// Cuts `s` to at most `max` columns, ending in `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if display_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = char_width(c);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    let mut out = s.to_string();
+    out.push_str(&" ".repeat(width.saturating_sub(w)));
+    out
+}
+
+/// Whether `a` is stale against `source`.
+fn is_stale(a: &Article, source: &Article) -> bool {
+    match &a.fm.source_revision {
+        Some(rev) => rev != &source.hash,
+        None => source.last_modified().timestamp() > a.last_modified().timestamp(),
     }
 }
 
 pub fn status(root: &Path) -> Result<StatusReport, Failure> {
-    let _ = root;
-    Err(Failure::from(Diagnostics::new()))
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let config = Arc::new(build::load_config(&opts)?);
+    let urls = Urls::new(&config.site.base_url).map_err(|msg| {
+        let mut d = Diagnostics::new();
+        d.push(crate::diag::Diagnostic::error("bad-base-url", msg));
+        Failure::from(d)
+    })?;
+    let (locales, _) = Locales::load(root, &config);
+    let locales = Arc::new(locales);
+    let renderer = Renderer::new(root, config.clone(), locales.clone(), urls)?;
+    let (files, _) = crate::load::load_all(root, &config);
+    let (articles, _, _) = build::parse_all(&files, &config, &locales, true);
+
+    let default = config.site.default_language.clone();
+    let parsed: BTreeSet<(&str, &str)> = articles
+        .iter()
+        .map(|a| (a.lang.as_str(), a.rel_path.as_str()))
+        .collect();
+    let mut unparsed: Vec<String> = files
+        .iter()
+        .filter(|f| !parsed.contains(&(f.lang.as_str(), f.rel_path.as_str())))
+        .map(|f| crate::scaffold::display_rel(&f.file))
+        .collect();
+    unparsed.sort();
+
+    // Translation matrix.
+    let mut groups: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
+    for a in &articles {
+        groups
+            .entry(a.translation_key.as_str())
+            .or_default()
+            .push(a);
+    }
+    let mut rows = Vec::new();
+    for (key, versions) in groups {
+        let source = versions
+            .iter()
+            .find(|a| a.lang == default)
+            .or_else(|| {
+                versions
+                    .iter()
+                    .min_by_key(|a| (a.fm.date.timestamp(), a.lang.clone()))
+            })
+            .copied()
+            .expect("a group has at least one article");
+        let mut files = BTreeMap::new();
+        for lang in config.languages.keys() {
+            let entry = match versions.iter().find(|a| &a.lang == lang) {
+                Some(a) => FileEntry {
+                    path: Some(crate::scaffold::display_rel(&a.file)),
+                    source_revision: a.fm.source_revision.clone(),
+                    status: if std::ptr::eq(*a, source) || !is_stale(a, source) {
+                        FileStatus::Present
+                    } else {
+                        FileStatus::Stale
+                    },
+                },
+                None => FileEntry {
+                    path: None,
+                    source_revision: None,
+                    status: FileStatus::Missing,
+                },
+            };
+            files.insert(lang.clone(), entry);
+        }
+        rows.push(ArticleRow {
+            files,
+            key: key.to_string(),
+            source: source.lang.clone(),
+        });
+    }
+
+    // Locales.
+    let used = renderer.used_keys();
+    let term_prefixes: Vec<String> = config
+        .site
+        .taxonomies
+        .iter()
+        .map(|t| term_key(t, ""))
+        .collect();
+    let mut terms: BTreeSet<String> = BTreeSet::new();
+    for a in &articles {
+        for (tax, ts) in &a.fm.taxonomies {
+            for t in ts {
+                terms.insert(term_key(tax, t));
+            }
+        }
+    }
+    let default_keys = locales.keys(&default);
+    let mut locale_reports = BTreeMap::new();
+    for lang in config.languages.keys() {
+        let keys = locales.keys(lang);
+        let missing_keys = default_keys
+            .iter()
+            .filter(|k| !keys.contains(*k))
+            .map(|k| k.to_string())
+            .collect();
+        let unused_keys = keys
+            .iter()
+            .filter(|k| {
+                !used.contains(**k) && !term_prefixes.iter().any(|p| k.starts_with(p.as_str()))
+            })
+            .map(|k| k.to_string())
+            .collect();
+        let missing_terms = terms
+            .iter()
+            .filter(|k| !locales.has(lang, k))
+            .cloned()
+            .collect();
+        locale_reports.insert(
+            lang.clone(),
+            LocaleReport {
+                missing_keys,
+                missing_terms,
+                unused_keys,
+            },
+        );
+    }
+
+    Ok(StatusReport {
+        articles: rows,
+        default_language: default,
+        languages: config.languages.keys().cloned().collect(),
+        locales: locale_reports,
+        unparsed,
+        display_order: config.language_codes(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("上海"), 4);
+        assert_eq!(truncate("上海市の補助", 7), "上海市…");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
 }
