@@ -373,6 +373,14 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     let mut diags = Diagnostics::new();
     let value: yaml::Value = match yaml::from_str(split.yaml) {
         Ok(v) => v,
+        Err(e) if e.kind == yaml::YamlErrorKind::TooComplex => {
+            diags.push(
+                Diagnostic::error("front-matter-too-complex", e.message.clone())
+                    .at(file, yaml_pos(split, &e))
+                    .help("front-matter is a flat list of fields; write each value out, without deep nesting or YAML anchors (&name) and aliases (*name)"),
+            );
+            return Err(diags);
+        }
         Err(e) => {
             diags.push(
                 Diagnostic::error("front-matter-syntax", format!("invalid YAML: {}", e.message))

@@ -84,9 +84,16 @@ impl Locales {
                     Ok(r) => r,
                     Err((r, errors)) => {
                         for e in errors {
+                            // A message cut short is detected at the start of the
+                            // next line; point at the end of the line it broke on.
+                            let entry_start = e.slice.as_ref().map_or(0, |s| s.start);
+                            let mut at = e.pos.start.min(text.len());
+                            while at > entry_start && text[..at].ends_with('\n') {
+                                at -= 1;
+                            }
                             diags.push(
                                 Diagnostic::error("fluent-syntax", format!("Fluent syntax error: {}", e.kind))
-                                    .at(&rel, lines.pos(&text, e.pos.start))
+                                    .at(&rel, lines.pos(&text, at))
                                     .help("the other messages of this file are still used; see https://projectfluent.org/fluent/guide/"),
                             );
                         }

@@ -1,0 +1,1176 @@
+//! Bad input: every broken file gets a clear error naming the file and the
+//! position, nothing panics, and hostile input neither hangs the build nor
+//! leaks into the output unescaped.
+//!
+//! Two kinds of cases:
+//!
+//! * `tests/fixtures/bad/<case>/`: the files that differ from a base site (the
+//!   repository's book.toml, themes/ and locales/, plus one valid article per
+//!   language) and an `expect.toml` listing the exact errors the case must
+//!   produce (code, file, line, column, a message substring). Every case runs
+//!   through `brief::check` and `brief::build`, and those marked `binary = true`
+//!   also through the `brief` executable. A case passes only if its errors are
+//!   exactly the expected ones, so it cannot pass because the build failed for
+//!   another reason.
+//! * Cases that need generated content (invalid bytes, line endings, 20 MB,
+//!   10,000 citations, symbolic links, file names no checkout should carry)
+//!   are the `#[test]` functions below.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use brief::{BuildOptions, Diagnostic, Diagnostics, Severity};
+use serde::Deserialize;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures/bad")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("under from");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The base site: the repository's configuration, theme and locales, and one
+/// valid article per language.
+fn base_site() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("brief-bad-")
+        .tempdir()
+        .expect("temp dir");
+    let repo = repo();
+    std::fs::copy(repo.join("book.toml"), dir.path().join("book.toml")).expect("book.toml");
+    copy_tree(&repo.join("themes"), &dir.path().join("themes"));
+    copy_tree(&repo.join("locales"), &dir.path().join("locales"));
+    write(
+        dir.path(),
+        "content/en/base.md",
+        "---\ntitle: \"Base\"\ndate: 2025-01-01\n---\nA valid article.\n",
+    );
+    write(
+        dir.path(),
+        "content/ja/base.md",
+        "---\ntitle: \"ベース\"\ndate: 2025-01-01\n---\n有効な記事。\n",
+    );
+    dir
+}
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn opts(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        ..Default::default()
+    }
+}
+
+fn errors(diags: &Diagnostics) -> Vec<&Diagnostic> {
+    diags.iter().filter(|d| d.is_error()).collect()
+}
+
+fn show(diags: &Diagnostics) -> String {
+    brief::diag::render_json(diags)
+}
+
+/// Diagnostics of `brief::check`, which must fail.
+fn check_fails(root: &Path) -> Diagnostics {
+    match brief::check(&opts(root)) {
+        Ok(d) => panic!("check should fail; it passed with:\n{}", show(&d)),
+        Err(f) => f.diagnostics,
+    }
+}
+
+/// The one error of a failed check, which must have `code`.
+fn only_error(root: &Path, code: &str) -> Diagnostic {
+    let diags = check_fails(root);
+    let errs = errors(&diags);
+    assert!(
+        errs.len() == 1 && errs[0].code == code,
+        "expected exactly one `{code}` error, got:\n{}",
+        show(&diags)
+    );
+    errs[0].clone()
+}
+
+fn assert_at(d: &Diagnostic, file: &str, line: usize, column: usize) {
+    assert_eq!(d.file.as_deref(), Some(Path::new(file)), "file of {d:?}");
+    assert_eq!(
+        d.pos.map(|p| (p.line, p.column)),
+        Some((line, column)),
+        "position of {d:?}"
+    );
+    assert!(d.help.is_some(), "every error has help: {d:?}");
+}
+
+/// Builds into `root/public` and returns the report, or panics with the diagnostics.
+fn build_ok(root: &Path) -> brief::BuildReport {
+    match brief::build(&opts(root)) {
+        Ok(r) => r,
+        Err(f) => panic!("build failed:\n{}", show(&f.diagnostics)),
+    }
+}
+
+fn brief_bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_brief"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+// ---------------------------------------------------------------------------
+// Fixture cases
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    /// What the case is about (documentation only).
+    about: String,
+    /// Also run the executable: exit code 1 and `file:line:col` in its text output.
+    #[serde(default)]
+    binary: bool,
+    #[serde(default)]
+    error: Vec<ExpectedError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    code: String,
+    file: String,
+    /// Absent when the problem has no position (a folder, say).
+    line: Option<usize>,
+    column: Option<usize>,
+    /// A substring of the message (case-insensitive).
+    message: Option<String>,
+}
+
+type Key = (String, String, Option<usize>, Option<usize>);
+
+fn key_of(d: &Diagnostic) -> Key {
+    (
+        d.code.to_string(),
+        d.file
+            .as_ref()
+            .map(|f| f.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default(),
+        d.pos.map(|p| p.line),
+        d.pos.map(|p| p.column),
+    )
+}
+
+/// Compares the errors of one run with the expectation; returns the problems.
+fn compare(case: &str, how: &str, diags: &Diagnostics, expect: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let got: Vec<&Diagnostic> = errors(diags);
+    let got_keys: BTreeSet<Key> = got.iter().map(|d| key_of(d)).collect();
+    let want_keys: BTreeSet<Key> = expect
+        .error
+        .iter()
+        .map(|e| (e.code.clone(), e.file.clone(), e.line, e.column))
+        .collect();
+    if got_keys != want_keys || got.len() != expect.error.len() {
+        problems.push(format!(
+            "{case} ({how}): errors differ\n  expected: {want_keys:?}\n  got:\n{}",
+            show(diags)
+        ));
+        return problems;
+    }
+    for e in &expect.error {
+        let d = got
+            .iter()
+            .find(|d| key_of(d) == (e.code.clone(), e.file.clone(), e.line, e.column))
+            .expect("keys match");
+        if let Some(m) = &e.message {
+            if !d.message.to_lowercase().contains(&m.to_lowercase()) {
+                problems.push(format!(
+                    "{case} ({how}): message of `{}` is {:?}, which lacks {m:?}",
+                    e.code, d.message
+                ));
+            }
+        }
+        if d.help.as_deref().is_none_or(str::is_empty) {
+            problems.push(format!("{case} ({how}): `{}` has no help", e.code));
+        }
+    }
+    problems
+}
+
+fn run_case(case_dir: &Path) -> Vec<String> {
+    let case = case_dir.file_name().unwrap().to_string_lossy().into_owned();
+    let expect_text = match std::fs::read_to_string(case_dir.join("expect.toml")) {
+        Ok(t) => t,
+        Err(_) => return vec![format!("{case}: no expect.toml")],
+    };
+    let expect: Expect = match toml::from_str(&expect_text) {
+        Ok(e) => e,
+        Err(e) => return vec![format!("{case}: bad expect.toml: {e}")],
+    };
+    assert!(!expect.about.is_empty());
+    if expect.error.is_empty() {
+        return vec![format!("{case}: expect.toml lists no error")];
+    }
+    let site = base_site();
+    copy_tree(case_dir, site.path());
+    std::fs::remove_file(site.path().join("expect.toml")).expect("rm expect.toml");
+    let root = site.path();
+    let mut problems = Vec::new();
+
+    match brief::check(&opts(root)) {
+        Ok(d) => problems.push(format!("{case} (check): passed with\n{}", show(&d))),
+        Err(f) => problems.extend(compare(&case, "check", &f.diagnostics, &expect)),
+    }
+    match brief::build(&opts(root)) {
+        Ok(r) => problems.push(format!(
+            "{case} (build): passed with\n{}",
+            show(&r.diagnostics)
+        )),
+        Err(f) => problems.extend(compare(&case, "build", &f.diagnostics, &expect)),
+    }
+    if root.join("public").exists() {
+        problems.push(format!("{case} (build): a failed build created public/"));
+    }
+
+    if expect.binary {
+        for sub in ["check", "build"] {
+            let out = brief_bin()
+                .arg(sub)
+                .arg("--root")
+                .arg(root)
+                .output()
+                .expect("run brief");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if out.status.code() != Some(1) {
+                problems.push(format!(
+                    "{case} (brief {sub}): exit code {:?}, expected 1\n{stderr}",
+                    out.status.code()
+                ));
+            }
+            if stderr.contains("panicked") {
+                problems.push(format!("{case} (brief {sub}): panicked\n{stderr}"));
+            }
+            for e in &expect.error {
+                let place = match (e.line, e.column) {
+                    (Some(l), Some(c)) => format!("{}:{l}:{c}", e.file),
+                    _ => e.file.clone(),
+                };
+                let code = format!("[{}]", e.code);
+                if !stderr.contains(&place) || !stderr.contains(&code) {
+                    problems.push(format!(
+                        "{case} (brief {sub}): output does not name {code} at {place}:\n{stderr}"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_fixture_case_reports_exactly_its_errors() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .expect("tests/fixtures/bad")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "fixture cases went missing: {cases:?}");
+    let problems: Vec<String> = cases.iter().flat_map(|c| run_case(c)).collect();
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+/// The base site itself must build, or every case above proves nothing.
+#[test]
+fn base_site_builds_cleanly() {
+    let site = base_site();
+    let report = build_ok(site.path());
+    assert!(
+        errors(&report.diagnostics).is_empty(),
+        "{}",
+        show(&report.diagnostics)
+    );
+    assert!(site.path().join("public/en/base/index.html").is_file());
+}
+
+// ---------------------------------------------------------------------------
+// Encodings and line endings
+// ---------------------------------------------------------------------------
+
+#[test]
+fn invalid_utf8_is_reported_at_the_first_bad_byte() {
+    let site = base_site();
+    // Latin-1 é on line 3, after 8 + 3 characters.
+    let mut bytes = b"---\ndate: 2025-01-01\ntitle: \"Caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b"\"\n---\nBody.\n");
+    write(site.path(), "content/en/latin1.md", &bytes);
+    let d = only_error(site.path(), "invalid-utf8");
+    assert_at(&d, "content/en/latin1.md", 3, 12);
+
+    // Columns count characters, not bytes; a BOM and CRLF do not shift them.
+    std::fs::remove_file(site.path().join("content/en/latin1.md")).unwrap();
+    let mut bytes = "\u{feff}---\r\ndate: 2025-01-01\r\ntitle: \"日本"
+        .as_bytes()
+        .to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(b"\"\r\n---\r\nBody.\r\n");
+    write(site.path(), "content/en/broken.md", &bytes);
+    let d = only_error(site.path(), "invalid-utf8");
+    assert_at(&d, "content/en/broken.md", 3, 11);
+
+    // A truncated multi-byte sequence at the very end of the file.
+    std::fs::remove_file(site.path().join("content/en/broken.md")).unwrap();
+    let mut bytes = b"---\ntitle: \"T\"\ndate: 2025-01-01\n---\nab".to_vec();
+    bytes.extend_from_slice(&"日".as_bytes()[..2]);
+    write(site.path(), "content/en/cut.md", &bytes);
+    let d = only_error(site.path(), "invalid-utf8");
+    assert_at(&d, "content/en/cut.md", 5, 3);
+}
+
+#[test]
+fn invalid_utf8_through_the_binary_names_file_line_and_column() {
+    let site = base_site();
+    let mut bytes = b"---\ntitle: \"x".to_vec();
+    bytes.push(0x80);
+    bytes.extend_from_slice(b"\"\ndate: 2025-01-01\n---\n");
+    write(site.path(), "content/en/bad.md", &bytes);
+    let out = brief_bin()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("[invalid-utf8]"), "{stderr}");
+    assert!(stderr.contains("content/en/bad.md:2:10"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_utf8_bom_is_accepted() {
+    let site = base_site();
+    write(
+        site.path(),
+        "content/en/bom.md",
+        "\u{feff}---\ntitle: \"With a BOM\"\ndate: 2025-01-01\n---\nBody.\n",
+    );
+    build_ok(site.path());
+    let html = std::fs::read_to_string(site.path().join("public/en/bom/index.html")).unwrap();
+    assert!(html.contains("With a BOM"));
+    assert!(!html.contains('\u{feff}'), "the BOM leaked into the page");
+
+    // And positions in a file with a BOM are not shifted by it.
+    write(
+        site.path(),
+        "content/en/bom.md",
+        "\u{feff}---\ntitle: \"With a BOM\"\ndate: 2025-01-01\n---\nSee [7].\n",
+    );
+    let d = only_error(site.path(), "undefined-citation");
+    assert_at(&d, "content/en/bom.md", 5, 6);
+}
+
+/// The same article with LF, CRLF and lone CR endings: all build, and an
+/// error is reported at the same line and column in each.
+#[test]
+fn crlf_and_lone_cr_line_endings_are_accepted_with_right_positions() {
+    let lines = [
+        "---",
+        "title: \"Line endings\"",
+        "date: 2025-01-01",
+        "citations:",
+        "  - id: \"1\"",
+        "    title: \"Source\"",
+        "---",
+        "First paragraph [1].",
+        "",
+        "Second paragraph, citing [1] and then [9].",
+    ];
+    for (name, eol) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+        let site = base_site();
+        let mut text = lines.join(eol);
+        text.push_str(eol);
+        let file = format!("content/en/{name}.md");
+        write(site.path(), &file, &text);
+        let d = only_error(site.path(), "undefined-citation");
+        assert_at(&d, &file, 10, 40);
+
+        // Without the bad marker the article builds and keeps its paragraphs.
+        write(site.path(), &file, text.replace(" and then [9]", ""));
+        build_ok(site.path());
+        let html =
+            std::fs::read_to_string(site.path().join(format!("public/en/{name}/index.html")))
+                .unwrap();
+        assert!(html.contains("First paragraph"), "{name}");
+        assert!(html.contains("Second paragraph"), "{name}");
+        assert!(!html.contains('\r'), "{name}: a CR reached the output");
+
+        // A front-matter error, too, lands on the right line.
+        write(
+            site.path(),
+            &file,
+            text.replace("date: 2025-01-01", "date: 2025-01-01\r\ntitel: x")
+                .replace("\r\n", eol),
+        );
+        let d = only_error(site.path(), "unknown-field");
+        assert_at(&d, &file, 4, 1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Hostile YAML
+// ---------------------------------------------------------------------------
+
+fn assert_fast(start: Instant, limit: Duration, what: &str) {
+    let took = start.elapsed();
+    assert!(took < limit, "{what} took {took:?}");
+}
+
+#[test]
+fn deeply_nested_front_matter_is_refused_quickly() {
+    let site = base_site();
+    let n = 100_000;
+    let text = format!(
+        "---\ntitle: \"Deep\"\ndate: 2025-01-01\ntopics: {}{}\n---\nBody.\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    write(site.path(), "content/en/deep.md", &text);
+    let start = Instant::now();
+    let d = only_error(site.path(), "front-matter-too-complex");
+    assert_fast(start, Duration::from_secs(10), "a 100,000-deep flow list");
+    assert_eq!(d.file.as_deref(), Some(Path::new("content/en/deep.md")));
+    assert_eq!(d.pos.map(|p| p.line), Some(4));
+    assert!(d.message.contains("nested"), "{}", d.message);
+
+    // Flow mappings and block nesting alike.
+    let text = format!(
+        "---\ntitle: \"Deep\"\ndate: 2025-01-01\nx: {}1{}\n---\nBody.\n",
+        "{a: ".repeat(n),
+        "}".repeat(n)
+    );
+    write(site.path(), "content/en/deep.md", &text);
+    let start = Instant::now();
+    only_error(site.path(), "front-matter-too-complex");
+    assert_fast(
+        start,
+        Duration::from_secs(10),
+        "a 100,000-deep flow mapping",
+    );
+
+    let mut text = String::from("---\ntitle: \"Deep\"\ndate: 2025-01-01\n");
+    for i in 0..1000 {
+        text.push_str(&" ".repeat(i));
+        text.push_str("k:\n");
+    }
+    text.push_str("---\nBody.\n");
+    write(site.path(), "content/en/deep.md", &text);
+    let start = Instant::now();
+    only_error(site.path(), "front-matter-too-complex");
+    assert_fast(
+        start,
+        Duration::from_secs(10),
+        "1,000 levels of block nesting",
+    );
+}
+
+#[test]
+fn alias_expansion_is_refused_quickly() {
+    let site = base_site();
+    // Quadratic: one anchor of 3,000 items, aliased 3,000 times (9 million
+    // values from 15 KB; serde_yaml's own repetition limit lets this through).
+    let n = 3000;
+    let text = format!(
+        "---\ntitle: \"Aliases\"\ndate: 2025-01-01\nx: &a [{}]\ny: [{}]\n---\nBody.\n",
+        vec!["v"; n].join(","),
+        vec!["*a"; n].join(",")
+    );
+    write(site.path(), "content/en/aliases.md", &text);
+    let start = Instant::now();
+    let d = only_error(site.path(), "front-matter-too-complex");
+    assert_fast(
+        start,
+        Duration::from_secs(10),
+        "a quadratic alias expansion",
+    );
+    assert!(d.message.contains("aliases"), "{}", d.message);
+    assert!(d.pos.is_some_and(|p| (4..=5).contains(&p.line)), "{d:?}");
+
+    // One long string repeated by alias.
+    let text = format!(
+        "---\ntitle: \"Aliases\"\ndate: 2025-01-01\nx: &a \"{}\"\ny: [{}]\n---\nBody.\n",
+        "x".repeat(100_000),
+        vec!["*a"; 30_000].join(",")
+    );
+    write(site.path(), "content/en/aliases.md", &text);
+    let start = Instant::now();
+    only_error(site.path(), "front-matter-too-complex");
+    assert_fast(
+        start,
+        Duration::from_secs(10),
+        "a long string aliased 30,000 times",
+    );
+}
+
+/// Anchors and aliases used modestly, as an editor might, still work.
+#[test]
+fn modest_aliases_are_accepted() {
+    let site = base_site();
+    write(
+        site.path(),
+        "content/en/anchors.md",
+        "---\ntitle: \"Anchors\"\ndate: 2025-01-01\ncitations:\n  - id: \"1\"\n    title: \"One\"\n    publisher: &pub \"Xinhua\"\n  - id: \"2\"\n    title: \"Two\"\n    publisher: *pub\n---\nSee [1] and [2].\n",
+    );
+    build_ok(site.path());
+    let html = std::fs::read_to_string(site.path().join("public/en/anchors/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    assert_eq!(text_of(&doc, ".ref-publisher"), vec!["Xinhua", "Xinhua"]);
+}
+
+// ---------------------------------------------------------------------------
+// Size
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_twenty_megabyte_article_builds() {
+    let site = base_site();
+    let mut text = String::from("---\ntitle: \"Twenty megabytes\"\ndate: 2025-01-01\ncitations:\n");
+    for i in 1..=50 {
+        text.push_str(&format!(
+            "  - id: \"{i}\"\n    title: \"Source {i}\"\n    url: \"https://example.com/{i}\"\n"
+        ));
+    }
+    text.push_str("---\n");
+    let mut i = 0;
+    while text.len() < 20 * 1024 * 1024 {
+        i += 1;
+        if i % 50 == 0 {
+            text.push_str(&format!("## Section {i}\n\n"));
+        } else {
+            text.push_str(&format!(
+                "Paragraph {i} with *emphasis*, `code`, a [link](https://example.com/{i}) and a citation [{}]. 日本語の文も少し含む。 Lorem ipsum dolor sit amet.\n\n",
+                i % 50 + 1
+            ));
+        }
+    }
+    write(site.path(), "content/en/huge.md", &text);
+    let start = Instant::now();
+    build_ok(site.path());
+    assert_fast(start, Duration::from_secs(120), "a 20 MB article");
+    let html = std::fs::read_to_string(site.path().join("public/en/huge/index.html")).unwrap();
+    assert!(html.len() > 20 * 1024 * 1024);
+    assert!(html.contains(&format!("Paragraph {}", i - 1)));
+}
+
+#[test]
+fn ten_thousand_citations_build_quickly() {
+    let site = base_site();
+    let n = 10_000;
+    let mut text = String::from("---\ntitle: \"Many sources\"\ndate: 2025-01-01\ncitations:\n");
+    for i in 1..=n {
+        text.push_str(&format!(
+            "  - id: \"{i}\"\n    title: \"Source {i}\"\n    publisher: \"Publisher {}\"\n    url: \"https://example.com/source/{i}\"\n",
+            i % 37
+        ));
+    }
+    text.push_str("---\n");
+    for i in 1..=n {
+        text.push_str(&format!("Claim {i} [{i}].\n\n"));
+    }
+    write(site.path(), "content/en/many.md", &text);
+    let start = Instant::now();
+    build_ok(site.path());
+    assert_fast(start, Duration::from_secs(60), "10,000 citations");
+    let html = std::fs::read_to_string(site.path().join("public/en/many/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let refs = scraper::Selector::parse("[id^=\"ref-\"]").unwrap();
+    let markers = scraper::Selector::parse("a[href^=\"#ref-\"]").unwrap();
+    assert_eq!(doc.select(&refs).count(), n);
+    assert_eq!(doc.select(&markers).count(), n);
+}
+
+// ---------------------------------------------------------------------------
+// File names and slugs
+// ---------------------------------------------------------------------------
+
+/// File names that no repository should carry (they break checkouts on some
+/// systems), so they are made here: two articles that differ only in case.
+#[test]
+fn file_names_differing_only_in_case_collide() {
+    let site = base_site();
+    let art = |t: &str| format!("---\ntitle: \"{t}\"\ndate: 2025-01-01\n---\nBody.\n");
+    write(site.path(), "content/en/Foo.md", art("Upper"));
+    write(site.path(), "content/en/foo.md", art("Lower"));
+    let d = only_error(site.path(), "duplicate-slug");
+    assert_at(&d, "content/en/foo.md", 1, 1);
+    assert!(d.message.contains("content/en/Foo.md"), "{}", d.message);
+}
+
+/// Documented acceptance: file names with spaces, `#`, `?`, `%` and non-Latin
+/// letters build; the slug comes from `text::slugify`, and links to them
+/// (percent-encoded, as Markdown needs) resolve to the built pages.
+#[test]
+fn odd_file_names_build_and_links_to_them_resolve() {
+    let site = base_site();
+    let art = |t: &str, body: &str| format!("---\ntitle: \"{t}\"\ndate: 2025-01-01\n---\n{body}\n");
+    let names = [
+        ("my file #1?.md", "my-file-1", "my%20file%20%231%3F.md"),
+        ("100% sure.md", "100-sure", "100%25%20sure.md"),
+        (
+            "Ünïcödé façade.md",
+            "ünïcödé-façade",
+            "%C3%9Cn%C3%AFc%C3%B6d%C3%A9%20fa%C3%A7ade.md",
+        ),
+        ("上海 AI 会議.md", "上海-ai-会議", "<上海 AI 会議.md>"),
+    ];
+    let mut links = String::new();
+    for (i, (file, _, href)) in names.iter().enumerate() {
+        write(
+            site.path(),
+            &format!("content/en/{file}"),
+            art(&format!("Odd {i}"), "Body."),
+        );
+        links.push_str(&format!("- [odd {i}]({href})\n"));
+    }
+    write(
+        site.path(),
+        "content/en/index-of-odd.md",
+        art("Links", &links),
+    );
+    build_ok(site.path());
+    let public = site.path().join("public");
+    for (_, slug, _) in &names {
+        let slug = slug
+            .chars()
+            .flat_map(char::to_lowercase)
+            .collect::<String>();
+        assert!(
+            public.join(format!("en/{slug}/index.html")).is_file(),
+            "no page for slug {slug}"
+        );
+    }
+    let html = std::fs::read_to_string(public.join("en/index-of-odd/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("main a, article a").unwrap();
+    let hrefs: Vec<String> = doc
+        .select(&sel)
+        .filter(|a| a.text().collect::<String>().starts_with("odd "))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(hrefs.len(), names.len(), "{html}");
+    for href in hrefs {
+        let path = href
+            .strip_prefix("/briefings/")
+            .unwrap_or_else(|| panic!("{href} is not under the base path"));
+        let decoded = percent_decode(path);
+        assert!(
+            public.join(&decoded).join("index.html").is_file(),
+            "link {href} does not resolve"
+        );
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_file_name_without_letters_gives_bad_slug() {
+    let site = base_site();
+    write(
+        site.path(),
+        "content/en/(!).md",
+        "---\ntitle: \"No letters\"\ndate: 2025-01-01\n---\nBody.\n",
+    );
+    let d = only_error(site.path(), "bad-slug");
+    assert_at(&d, "content/en/(!).md", 1, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Symbolic links
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_without_hanging() {
+    use std::os::unix::fs::symlink;
+    let site = base_site();
+    let en = site.path().join("content/en");
+    std::fs::create_dir_all(en.join("sub")).unwrap();
+    symlink("..", en.join("sub/up")).unwrap();
+    symlink("self", en.join("self")).unwrap();
+    let start = Instant::now();
+    let diags = check_fails(site.path());
+    assert_fast(start, Duration::from_secs(10), "symbolic link loops");
+    let errs = errors(&diags);
+    let codes: BTreeSet<(&str, String)> = errs
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.file
+                    .as_ref()
+                    .map(|f| f.display().to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        BTreeSet::from([
+            ("content-unreadable", "content/en/self".to_string()),
+            ("content-unreadable", "content/en/sub/up".to_string()),
+        ]),
+        "{}",
+        show(&diags)
+    );
+    assert!(errs.iter().all(|d| d.help.is_some()));
+    assert!(errs
+        .iter()
+        .any(|d| d.message.contains("symbolic link loop")));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: \"Outside\"\ndate: 2025-01-01\n---\nNot part of the site.\n",
+    )
+    .unwrap();
+    let site = base_site();
+    let en = site.path().join("content/en");
+    symlink(outside.path().join("secret.md"), en.join("linked.md")).unwrap();
+    symlink(outside.path(), en.join("linked-dir")).unwrap();
+    let diags = check_fails(site.path());
+    let got: BTreeSet<Key> = errors(&diags).iter().map(|d| key_of(d)).collect();
+    assert_eq!(
+        got,
+        BTreeSet::from([
+            (
+                "symlink-outside-root".to_string(),
+                "content/en/linked-dir/secret.md".to_string(),
+                None,
+                None
+            ),
+            (
+                "symlink-outside-root".to_string(),
+                "content/en/linked.md".to_string(),
+                None,
+                None
+            ),
+        ]),
+        "{}",
+        show(&diags)
+    );
+    // A link inside the root is fine.
+    std::fs::remove_file(en.join("linked.md")).unwrap();
+    std::fs::remove_file(en.join("linked-dir")).unwrap();
+    symlink(site.path().join("content/en/base.md"), en.join("alias.md")).unwrap();
+    build_ok(site.path());
+    assert!(site.path().join("public/en/alias/index.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink_is_reported() {
+    use std::os::unix::fs::symlink;
+    let site = base_site();
+    symlink(
+        "/nonexistent/brief/file.md",
+        site.path().join("content/en/gone.md"),
+    )
+    .unwrap();
+    let diags = check_fails(site.path());
+    let errs = errors(&diags);
+    assert_eq!(errs.len(), 1, "{}", show(&diags));
+    assert_eq!(
+        errs[0].file.as_deref(),
+        Some(Path::new("content/en/gone.md")),
+        "{}",
+        show(&diags)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Fluent
+// ---------------------------------------------------------------------------
+
+/// The messages around a broken one in the same file still load.
+#[test]
+fn a_fluent_syntax_error_keeps_the_files_other_messages() {
+    let site = base_site();
+    copy_tree(
+        &fixtures().join("fluent-syntax/locales"),
+        &site.path().join("locales"),
+    );
+    let config = brief::config::load(site.path()).unwrap();
+    let (locales, diags) = brief::locale::Locales::load(site.path(), &config);
+    let errs = errors(&diags);
+    assert_eq!(errs.len(), 1, "{}", show(&diags));
+    assert_at(errs[0], "locales/en/zz-broken.ftl", 3, 28);
+    assert_eq!(
+        locales.get("en", "robust-before", None).as_deref(),
+        Some("Before the break")
+    );
+    assert_eq!(
+        locales.get("en", "robust-after", None).as_deref(),
+        Some("After the break")
+    );
+    assert_eq!(locales.get("en", "robust-broken", None), None);
+    // The other files of the language are untouched.
+    assert!(locales.has("en", "citation-label"));
+}
+
+// ---------------------------------------------------------------------------
+// Escaping
+// ---------------------------------------------------------------------------
+
+/// A title and summary built to break out of every context the site writes.
+const HOSTILE: &str = "Evil </script><script>alert(1)</script> <!-- \"dq\" 'sq' & <b>bold</b> ]]> \u{1}\u{7}\u{1b}\u{7f}\u{85}end";
+const HOSTILE_YAML: &str = "Evil </script><script>alert(1)</script> <!-- \\\"dq\\\" 'sq' & <b>bold</b> ]]> \\x01\\a\\e\\x7f\\Nend";
+
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !brief::text::is_forbidden_control(*c))
+        .collect()
+}
+
+fn hostile_site() -> tempfile::TempDir {
+    let site = base_site();
+    write(
+        site.path(),
+        "content/en/hostile.md",
+        format!(
+            "---\ntitle: \"{HOSTILE_YAML}\"\ndate: 2025-01-01\nsummary: \"Summary: {HOSTILE_YAML}\"\nkey_points:\n  - \"Point: {HOSTILE_YAML}\"\ncitations:\n  - id: \"1\"\n    title: \"Cited: {HOSTILE_YAML}\"\n    publisher: \"Pub: {HOSTILE_YAML}\"\n    url: \"https://example.com/a?b=1&c=2\"\n---\nThe body cites [1].\n"
+        ),
+    );
+    // Another article cites the same source, so the sources page lists it too,
+    // and links to the hostile one so that its title shows in a link list.
+    write(
+        site.path(),
+        "content/en/other.md",
+        "---\ntitle: \"Other\"\ndate: 2025-01-02\ncitations:\n  - id: \"1\"\n    title: \"x\"\n    url: \"https://example.com/a?b=1&c=2\"\n---\nSee [the hostile one](hostile.md) [1].\n",
+    );
+    site
+}
+
+fn text_of(doc: &scraper::Html, css: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+/// The raw sequences that would change the structure of an HTML or XML file.
+fn assert_no_raw_breakout(file: &str, raw: &str) {
+    for bad in [
+        "<script>alert",
+        "</script><script",
+        "<!-- \"dq\"",
+        "<b>bold",
+        "]]> ",
+    ] {
+        assert!(!raw.contains(bad), "{file} contains raw {bad:?}");
+    }
+    for c in raw.chars() {
+        assert!(
+            !brief::text::is_forbidden_control(c),
+            "{file} contains control character {c:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_titles_are_escaped_in_every_output() {
+    let site = hostile_site();
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let title = clean(HOSTILE);
+    let summary = format!("Summary: {title}");
+
+    // Every HTML and XML file: no raw break-out, and it parses.
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "xml" | "json" | "bib") {
+            continue;
+        }
+        let raw = std::fs::read_to_string(path).unwrap();
+        let rel = path.strip_prefix(&public).unwrap().display().to_string();
+        match ext {
+            "html" | "xml" => assert_no_raw_breakout(&rel, &raw),
+            "json" => {
+                let v: serde_json::Value =
+                    serde_json::from_str(&raw).unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"));
+                // JSON strings carry the clean text, without control characters.
+                let s = v.to_string();
+                assert!(!s.contains("\\u0001") && !s.contains("\\u0007"), "{rel}");
+            }
+            _ => {
+                for c in raw.chars() {
+                    assert!(!brief::text::is_forbidden_control(c), "{rel}: {c:?}");
+                }
+            }
+        }
+        if ext == "xml" {
+            parse_xml(&rel, &raw);
+        }
+    }
+
+    // The article page: title, heading, meta and JSON-LD carry the clean title.
+    let html = std::fs::read_to_string(public.join("en/hostile/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let page_title = text_of(&doc, "title").join("");
+    assert!(page_title.starts_with(&title), "{page_title:?}");
+    assert_eq!(text_of(&doc, "h1"), vec![title.clone()]);
+    let og = scraper::Selector::parse("meta[property=\"og:title\"]").unwrap();
+    for m in doc.select(&og) {
+        assert_eq!(m.value().attr("content"), Some(title.as_str()));
+    }
+    // Only the theme's scripts: the JSON-LD block and external files.
+    let scripts = scraper::Selector::parse("script").unwrap();
+    let mut ld_blocks = 0;
+    for s in doc.select(&scripts) {
+        let body: String = s.text().collect();
+        match s.value().attr("type") {
+            Some("application/ld+json") => {
+                ld_blocks += 1;
+                let v: serde_json::Value = serde_json::from_str(&body).expect("JSON-LD parses");
+                assert_eq!(v["headline"].as_str(), Some(title.as_str()), "{v}");
+            }
+            _ => assert!(!body.contains("alert"), "an injected script: {body}"),
+        }
+    }
+    assert_eq!(ld_blocks, 1);
+    // No comment was opened by the title.
+    let comments = doc.tree.nodes().filter(|n| n.value().is_comment()).count();
+    assert_eq!(comments, 0, "the title opened an HTML comment");
+    let body_text = doc.root_element().text().collect::<String>();
+    assert!(body_text.contains(&format!("Cited: {title}")));
+    assert!(body_text.contains(&format!("Pub: {title}")));
+    assert!(body_text.contains(&format!("Point: {title}")));
+
+    // Lists that show the title: the language index and the linking article.
+    for page in [
+        "en/index.html",
+        "en/other/index.html",
+        "en/sources/index.html",
+    ] {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let text = doc.root_element().text().collect::<String>();
+        assert!(
+            text.contains(&title) || text.contains(&format!("Cited: {title}")),
+            "{page} does not show the title"
+        );
+    }
+
+    // Atom: the entry's title and summary round-trip.
+    let feed = std::fs::read_to_string(public.join("en/atom.xml")).unwrap();
+    let texts = xml_texts(&feed);
+    assert!(
+        texts.contains(&("title".to_string(), title.clone())),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&("summary".to_string(), summary.clone())),
+        "{texts:?}"
+    );
+
+    // Search documents: the title round-trips through JSON.
+    let docs = std::fs::read_to_string(public.join("en/search/docs-0.json")).unwrap();
+    assert!(
+        docs.contains(&serde_json::to_string(&title).unwrap()[1..]),
+        "{docs}"
+    );
+}
+
+fn parse_xml(name: &str, raw: &str) {
+    let mut reader = quick_xml::Reader::from_str(raw);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{name} is not well-formed XML: {e}"),
+        }
+    }
+}
+
+/// (element name, text) of every element of an XML document, in document
+/// order of their ends; the text is the element's own, entities decoded.
+fn xml_texts(raw: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(raw);
+    let mut stack: Vec<(String, String)> = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed") {
+            Event::Start(e) => stack.push((
+                String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                String::new(),
+            )),
+            Event::End(_) => out.extend(stack.pop()),
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.1.push_str(&t.decode().expect("utf-8"));
+                }
+            }
+            Event::GeneralRef(r) => {
+                let name: &[u8] = &r;
+                let ch = match name {
+                    b"amp" => "&",
+                    b"lt" => "<",
+                    b"gt" => ">",
+                    b"quot" => "\"",
+                    b"apos" => "'",
+                    other => panic!("unexpected entity {}", String::from_utf8_lossy(other)),
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.1.push_str(ch);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Never a panic
+// ---------------------------------------------------------------------------
+
+/// Front-matter shapes that once tripped up parsers: each must give an error
+/// with a position in the file, never a panic.
+#[test]
+fn odd_front_matter_gives_positioned_errors() {
+    let cases: &[(&str, &str)] = &[
+        ("---\n---\nBody.\n", "front-matter-empty"),
+        ("---\n", "unclosed-front-matter"),
+        ("---", "unclosed-front-matter"),
+        ("   \n\n\t\n", "empty-file"),
+        ("No front-matter at all.\n", "missing-front-matter"),
+        (
+            "---\ntitle: [unclosed\ndate: 2025-01-01\n---\n",
+            "front-matter-syntax",
+        ),
+        ("---\n? [a, b]\n: c\n---\n", "unknown-field"),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-13-45\n---\n",
+            "front-matter-invalid",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\ncitations: 5\n---\n",
+            "front-matter-invalid",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\ncitations:\n  - 5\n---\n",
+            "front-matter-invalid",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\ncitations:\n  - id: -3\n    title: x\n---\n",
+            "front-matter-invalid",
+        ),
+        ("---\ntitle: \"\"\ndate: 2025-01-01\n---\n", "empty-title"),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\n--- \n[99999999999999999999]\n",
+            "undefined-citation",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\n---\n[x](../../../../etc/passwd.md)\n",
+            "broken-link",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\n---\n[x](javascript:alert(1))\n",
+            "unsafe-link",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\n---\n![x](data:image/png;base64,AAAA)\n",
+            "unsafe-link",
+        ),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\n---\n[x](#nowhere)\n",
+            "broken-anchor",
+        ),
+        ("---\ntitle: !!binary aGVsbG8=\ndate: 2025-01-01\n---\n", ""),
+        ("---\ntitle: \"T\"\ndate: 2025-01-01\n---\n---\n", ""),
+        (
+            "---\ntitle: \"T\"\ndate: 2025-01-01\nslug: \"\u{202e}evil\"\n---\n",
+            "bad-slug",
+        ),
+    ];
+    for (i, (text, code)) in cases.iter().enumerate() {
+        let site = base_site();
+        let file = format!("content/en/case-{i}.md");
+        write(site.path(), &file, text);
+        let result = std::panic::catch_unwind(|| brief::check(&opts(site.path())));
+        let result = result.unwrap_or_else(|_| panic!("case {i} panicked: {text:?}"));
+        if code.is_empty() {
+            assert!(result.is_ok(), "case {i} {text:?} should be accepted");
+            continue;
+        }
+        let diags = match result {
+            Ok(d) => panic!("case {i} {text:?} passed:\n{}", show(&d)),
+            Err(f) => f.diagnostics,
+        };
+        let errs = errors(&diags);
+        assert!(
+            errs.iter()
+                .all(|d| d.file.as_deref() == Some(Path::new(&file))),
+            "case {i} {text:?}:\n{}",
+            show(&diags)
+        );
+        let d = errs
+            .iter()
+            .find(|d| d.code == *code)
+            .unwrap_or_else(|| panic!("case {i} {text:?}: no `{code}`:\n{}", show(&diags)));
+        let pos = d
+            .pos
+            .unwrap_or_else(|| panic!("case {i}: `{code}` has no position"));
+        let lines = text.split('\n').count().max(1);
+        assert!(
+            pos.line >= 1 && pos.line <= lines && pos.column >= 1,
+            "case {i} {text:?}: position {pos:?} is outside the file"
+        );
+        assert_eq!(d.severity, Severity::Error);
+    }
+}
