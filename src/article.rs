@@ -30,8 +30,6 @@ pub struct Article {
     pub ai_generated: bool,
     pub fm: FrontMatter,
     pub body: Body,
-    /// Weighted search tokens (see [`crate::search`]).
-    pub search_terms: Vec<(String, u32)>,
 }
 
 impl Article {
@@ -104,7 +102,7 @@ pub fn parse(
         .translation_key
         .clone()
         .unwrap_or_else(|| stem_path(&src.rel_path).to_string());
-    let mut article = Article {
+    let article = Article {
         lang: src.lang.clone(),
         rel_path: src.rel_path.clone(),
         file: src.file.clone(),
@@ -115,18 +113,6 @@ pub fn parse(
         ai_generated: fm.ai_generated.unwrap_or(config.site.ai_generated),
         fm,
         body,
-        search_terms: Vec::new(),
     };
-    let term_labels: Vec<String> = article
-        .fm
-        .taxonomies
-        .iter()
-        .flat_map(|(tax, terms)| {
-            terms
-                .iter()
-                .filter_map(|t| locales.get(&src.lang, &crate::render::term_key(tax, t), None))
-        })
-        .collect();
-    article.search_terms = crate::search::article_terms(&article, &term_labels);
     (Some(article), diags)
 }

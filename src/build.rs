@@ -104,7 +104,39 @@ pub fn parse_all(
 }
 
 /// Runs load, parse and link; the renderer is ready but nothing is rendered.
+/// Prints how long each stage took when `BRIEF_TIMINGS` is set; used by the
+/// benchmark and when profiling.
+pub struct StageTimer {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageTimer {
+    pub fn new() -> Self {
+        StageTimer {
+            enabled: std::env::var_os("BRIEF_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+    pub fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!(
+                "timing: {stage:<10} {:>8.1} ms",
+                self.last.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        self.last = Instant::now();
+    }
+}
+
+impl Default for StageTimer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
+    let mut timer = StageTimer::new();
     let config = Arc::new(load_config(opts)?);
     let urls = Urls::new(&config.site.base_url).expect("validated with the config");
     let (locales, mut diags) = Locales::load(&opts.root, &config);
@@ -116,17 +148,25 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
             None
         }
     };
+    timer.lap("setup");
     let (files, ds) = load::load_all(&opts.root, &config);
     diags.extend(ds);
+    timer.lap("load");
     let (articles, drafts, ds) = parse_all(&files, &config, &locales, opts.drafts);
+    // The articles hold what later stages need; the source texts can go.
+    drop(files);
     diags.extend(ds);
+    timer.lap("parse");
     let (mut site, ds) = link::link(articles, &drafts, &config, &urls);
     diags.extend(ds);
+    timer.lap("link");
     let Some(renderer) = renderer else {
         return Err(diags.into());
     };
     diags.extend(renderer.check_locales(&site));
+    timer.lap("locales");
     site.search = renderer.search_indexes(&site);
+    timer.lap("search");
     diags.normalize();
     if diags.has_errors() {
         return Err(Failure { diagnostics: diags });
@@ -257,10 +297,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         );
         Failure::from(ds)
     };
+    let mut timer = StageTimer::new();
     let staging =
         Staging::begin(&output).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
     let pages = compiled.renderer.pages(&compiled.site);
     let (mut counts, errors) = render_into(&compiled, &pages, &staging);
+    timer.lap("render");
     if !errors.is_empty() {
         diags.extend(errors);
         return Err(diags.into());
@@ -274,9 +316,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
         .map_err(|e| io_fail(e, "cannot copy static/"))?;
     files += copied + copied_site;
     *counts.entry(String::new()).or_insert(0) += copied + copied_site;
+    timer.lap("static");
     staging
         .commit()
         .map_err(|e| io_fail(e, "cannot replace the output folder"))?;
+    timer.lap("commit");
     Ok(BuildReport {
         pages_per_lang: counts,
         files_written: files,

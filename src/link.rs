@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::article::Article;
@@ -59,9 +60,9 @@ pub struct Site {
 pub const SOURCES_PER_PAGE: usize = 50;
 /// Related briefings shown per article.
 pub const RELATED_MAX: usize = 5;
-/// How many of the newest articles per feature the related-briefings index
-/// considers; keeps the cost per article bounded as the site grows.
-const RELATED_POSTING_CAP: usize = 300;
+/// How many articles per feature, nearest in time, the related-briefings
+/// index considers; keeps the cost per article bounded as the site grows.
+const RELATED_WINDOW: usize = 120;
 
 /// Normalized identity of a cited source: its URL without scheme, `www.`,
 /// fragment and trailing slash; else its title and publisher.
@@ -442,71 +443,81 @@ pub fn link(
         site.sources.insert(lang.clone(), sources);
     }
 
-    // Related briefings: inverted index over shared sources, terms.
-    for ids in site.by_lang.values() {
-        let lang = articles
-            .get(*ids.first().unwrap_or(&0))
-            .map(|a| a.lang.clone())
-            .unwrap_or_default();
-        let mut postings: HashMap<(u8, String), Vec<ArticleId>> = HashMap::new();
-        let feature_weights = |a: &Article, cs: &[usize]| -> Vec<((u8, String), u32)> {
-            let mut f = Vec::new();
-            for &s in cs {
-                f.push(((0u8, s.to_string()), 3));
-            }
-            // A feature is keyed by the taxonomy's place in book.toml (not in the
-            // article's own map, which lacks the taxonomies it does not use), and
-            // the first taxonomy (topics by default) weighs more.
-            for (ti, tax) in config.site.taxonomies.iter().enumerate() {
-                let Some(terms) = a.fm.taxonomies.get(tax) else {
-                    continue;
-                };
+    // Related briefings: an inverted index from features (a shared source, a
+    // shared term) to articles. Each article scores only the articles nearest
+    // to it in time within each of its features' postings, so the cost per
+    // article is bounded and no pair of articles is compared blindly.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    enum Feature<'a> {
+        Source(usize),
+        // The taxonomy's place in book.toml, so articles using different
+        // taxonomies still share terms, and the first taxonomy weighs more.
+        Term(usize, &'a str),
+    }
+    let features = |id: ArticleId| -> Vec<(Feature, u32)> {
+        let a = &articles[id];
+        let mut f: Vec<(Feature, u32)> = site.citation_sources[id]
+            .iter()
+            .map(|&s| (Feature::Source(s), 3))
+            .collect();
+        for (ti, tax) in config.site.taxonomies.iter().enumerate() {
+            if let Some(terms) = a.fm.taxonomies.get(tax) {
                 let w = if ti == 0 { 2 } else { 1 };
-                for t in terms {
-                    f.push(((1 + ti as u8, t.clone()), w));
-                }
-            }
-            f.sort();
-            f.dedup_by(|x, y| x.0 == y.0);
-            f
-        };
-        // ids are newest first, so each posting list is newest first.
-        for &id in ids {
-            for (feat, _) in feature_weights(&articles[id], &site.citation_sources[id]) {
-                postings.entry(feat).or_default().push(id);
+                f.extend(terms.iter().map(|t| (Feature::Term(ti, t.as_str()), w)));
             }
         }
-        for &id in ids {
-            let mut scores: HashMap<ArticleId, u32> = HashMap::new();
-            for (feat, w) in feature_weights(&articles[id], &site.citation_sources[id]) {
-                if let Some(list) = postings.get(&feat) {
-                    for &other in list.iter().take(RELATED_POSTING_CAP) {
-                        if other != id {
-                            *scores.entry(other).or_default() += w;
+        let mut seen = std::collections::HashSet::new();
+        f.retain(|(feat, _)| seen.insert(*feat));
+        f
+    };
+    let mut related = vec![Vec::new(); n];
+    for ids in site.by_lang.values() {
+        // Postings hold ranks (positions in the newest-first list), ascending.
+        let mut postings: HashMap<Feature, Vec<usize>> = HashMap::new();
+        let article_features: Vec<Vec<(Feature, u32)>> =
+            ids.iter().map(|&id| features(id)).collect();
+        for (rank, feats) in article_features.iter().enumerate() {
+            for (feat, _) in feats {
+                postings.entry(*feat).or_default().push(rank);
+            }
+        }
+        let lists: Vec<Vec<ArticleId>> = (0..ids.len())
+            .into_par_iter()
+            .map_init(
+                || (vec![0u32; ids.len()], Vec::new()),
+                |(scores, touched), rank| {
+                    for (feat, w) in &article_features[rank] {
+                        let list = &postings[feat];
+                        let pos = list.binary_search(&rank).unwrap_or(0);
+                        let lo = pos.saturating_sub(RELATED_WINDOW / 2);
+                        let hi = (pos + RELATED_WINDOW / 2 + 1).min(list.len());
+                        for &other in &list[lo..hi] {
+                            if other != rank {
+                                if scores[other] == 0 {
+                                    touched.push(other);
+                                }
+                                scores[other] += w;
+                            }
                         }
                     }
-                }
-            }
-            let mut ranked: Vec<(ArticleId, u32)> = scores.into_iter().collect();
-            ranked.sort_by(|x, y| {
-                y.1.cmp(&x.1)
-                    .then_with(|| {
-                        articles[y.0]
-                            .fm
-                            .date
-                            .timestamp()
-                            .cmp(&articles[x.0].fm.date.timestamp())
-                    })
-                    .then_with(|| articles[x.0].rel_path.cmp(&articles[y.0].rel_path))
-            });
-            site.related[id] = ranked
-                .into_iter()
-                .take(RELATED_MAX)
-                .map(|(a, _)| a)
-                .collect();
+                    // Highest score first; ties go to the newer article (lower rank).
+                    touched.sort_unstable_by(|&x: &usize, &y: &usize| {
+                        scores[y].cmp(&scores[x]).then(x.cmp(&y))
+                    });
+                    let top = touched.iter().take(RELATED_MAX).map(|&r| ids[r]).collect();
+                    for &t in touched.iter() {
+                        scores[t] = 0;
+                    }
+                    touched.clear();
+                    top
+                },
+            )
+            .collect();
+        for (rank, list) in lists.into_iter().enumerate() {
+            related[ids[rank]] = list;
         }
-        let _ = lang;
     }
+    site.related = related;
 
     site.articles = articles;
     (site, diags)

@@ -567,29 +567,45 @@ impl Renderer {
         Ok(out.into_bytes())
     }
 
-    /// Search files of every language, from the articles' search tokens.
+    /// Search files of every language. Articles are tokenized in parallel, a
+    /// batch at a time, so memory stays flat as the site grows.
     pub fn search_indexes(&self, site: &Site) -> BTreeMap<String, crate::search::LangIndex> {
+        const BATCH: usize = 256;
         site.by_lang
-            .par_iter()
+            .iter()
             .map(|(lang, ids)| {
-                let docs: Vec<crate::search::Doc> = ids
-                    .iter()
-                    .map(|&id| {
-                        let a = &site.articles[id];
-                        let excerpt = match &a.fm.summary {
-                            Some(s) => s.clone(),
-                            None => crate::markdown::plain_excerpt(&a.body.plain_text, 160),
-                        };
-                        crate::search::Doc {
-                            title: &a.fm.title,
-                            url: self.urls.path(&a.path),
-                            date: self.locales.format_date(lang, a.fm.date.date),
-                            excerpt,
-                            terms: &a.search_terms,
-                        }
-                    })
-                    .collect();
-                (lang.clone(), crate::search::build_index(&docs))
+                let mut builder = crate::search::IndexBuilder::default();
+                for batch in ids.chunks(BATCH) {
+                    let docs: Vec<crate::search::Doc> = batch
+                        .par_iter()
+                        .map(|&id| {
+                            let a = &site.articles[id];
+                            let labels: Vec<String> =
+                                a.fm.taxonomies
+                                    .iter()
+                                    .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
+                                    .filter_map(|(tax, t)| {
+                                        self.locales.get(lang, &term_key(tax, t), None)
+                                    })
+                                    .collect();
+                            let excerpt = match &a.fm.summary {
+                                Some(s) => s.clone(),
+                                None => crate::markdown::plain_excerpt(&a.body.plain_text, 160),
+                            };
+                            crate::search::Doc {
+                                title: &a.fm.title,
+                                url: self.urls.path(&a.path),
+                                date: self.locales.format_date(lang, a.fm.date.date),
+                                excerpt,
+                                terms: crate::search::article_terms(a, &labels),
+                            }
+                        })
+                        .collect();
+                    for d in docs {
+                        builder.add(d);
+                    }
+                }
+                (lang.clone(), builder.finish())
             })
             .collect()
     }

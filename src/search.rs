@@ -183,66 +183,84 @@ pub struct LangIndex {
     pub shards: Vec<String>,
 }
 
-/// One searchable document: what a result shows.
+/// One searchable document: what a result shows, and its weighted tokens.
 pub struct Doc<'a> {
     pub title: &'a str,
     pub url: String,
     pub date: String,
     pub excerpt: String,
-    pub terms: &'a [(String, u32)],
+    pub terms: Vec<(String, u32)>,
 }
 
-/// Builds the index of one language. `docs` are in display order (newest
-/// first); a document's number is its position.
-pub fn build_index(docs: &[Doc]) -> LangIndex {
-    let mut postings: BTreeMap<&str, Vec<(usize, u32)>> = BTreeMap::new();
-    let mut total = 0usize;
-    for (i, d) in docs.iter().enumerate() {
-        for (t, w) in d.terms {
-            postings.entry(t.as_str()).or_default().push((i, *w));
-            total += 1;
+/// Postings are packed as `doc << 5 | weight` (weights stay below 32).
+const WEIGHT_BITS: u32 = 5;
+
+/// Accumulates the index of one language, document by document, so that the
+/// tokens of the whole site never sit in memory at once.
+#[derive(Default)]
+pub struct IndexBuilder {
+    postings: BTreeMap<String, Vec<u32>>,
+    total: usize,
+    rows: Vec<[String; 4]>,
+}
+
+impl IndexBuilder {
+    /// Adds the next document; documents are numbered in the order added.
+    pub fn add(&mut self, doc: Doc) {
+        let n = self.rows.len() as u32;
+        for (t, w) in doc.terms {
+            let packed = n << WEIGHT_BITS | w.min((1 << WEIGHT_BITS) - 1);
+            match self.postings.get_mut(&t) {
+                Some(list) => list.push(packed),
+                None => {
+                    self.postings.insert(t, vec![packed]);
+                }
+            }
+            self.total += 1;
         }
+        self.rows
+            .push([doc.title.to_string(), doc.url, doc.date, doc.excerpt]);
     }
-    let shards = total
-        .div_ceil(POSTINGS_PER_SHARD)
-        .clamp(1, MAX_SHARDS)
-        .next_power_of_two();
-    let mut shard_maps: Vec<BTreeMap<&str, Vec<u64>>> = vec![BTreeMap::new(); shards];
-    for (token, list) in postings {
-        let shard = fnv1a(token) as usize % shards;
-        // Delta-encoded document numbers, each followed by its weight.
-        let mut flat = Vec::with_capacity(list.len() * 2);
-        let mut prev = 0usize;
-        for (doc, w) in list {
-            flat.push((doc - prev) as u64);
-            flat.push(u64::from(w));
-            prev = doc;
+
+    pub fn finish(self) -> LangIndex {
+        let shards = self
+            .total
+            .div_ceil(POSTINGS_PER_SHARD)
+            .clamp(1, MAX_SHARDS)
+            .next_power_of_two();
+        let mut shard_maps: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards];
+        for (token, list) in &self.postings {
+            let shard = fnv1a(token) as usize % shards;
+            // Delta-encoded document numbers, each followed by its weight.
+            let mut flat = Vec::with_capacity(list.len() * 2);
+            let mut prev = 0u32;
+            for packed in list {
+                let doc = packed >> WEIGHT_BITS;
+                flat.push(doc - prev);
+                flat.push(packed & ((1 << WEIGHT_BITS) - 1));
+                prev = doc;
+            }
+            shard_maps[shard].insert(token, flat);
         }
-        shard_maps[shard].insert(token, flat);
-    }
-    let doc_chunks = docs
-        .chunks(DOCS_PER_CHUNK)
-        .map(|chunk| {
-            let rows: Vec<[&str; 4]> = chunk
+        let doc_chunks = self
+            .rows
+            .chunks(DOCS_PER_CHUNK)
+            .map(|chunk| serde_json::to_string(chunk).expect("plain JSON"))
+            .collect();
+        let meta = Meta {
+            v: FORMAT_VERSION,
+            docs: self.rows.len(),
+            chunk: DOCS_PER_CHUNK,
+            shards,
+        };
+        LangIndex {
+            meta: serde_json::to_string(&meta).expect("plain JSON"),
+            doc_chunks,
+            shards: shard_maps
                 .iter()
-                .map(|d| [d.title, d.url.as_str(), d.date.as_str(), d.excerpt.as_str()])
-                .collect();
-            serde_json::to_string(&rows).expect("plain JSON")
-        })
-        .collect();
-    let meta = Meta {
-        v: FORMAT_VERSION,
-        docs: docs.len(),
-        chunk: DOCS_PER_CHUNK,
-        shards,
-    };
-    LangIndex {
-        meta: serde_json::to_string(&meta).expect("plain JSON"),
-        doc_chunks,
-        shards: shard_maps
-            .iter()
-            .map(|m| serde_json::to_string(m).expect("plain JSON"))
-            .collect(),
+                .map(|m| serde_json::to_string(m).expect("plain JSON"))
+                .collect(),
+        }
     }
 }
 
