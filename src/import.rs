@@ -111,7 +111,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
         None => scaffold::today(),
     };
     if let Some(slug) = &opts.slug {
-        if !crate::text::is_safe_slug(slug) {
+        if !crate::text::is_safe_slug(slug) || crate::text::slugify(slug) != *slug {
             return Err(fail(
                 Diagnostic::error("bad-slug", format!("`{slug}` is not a safe slug")).help(
                     format!(

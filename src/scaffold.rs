@@ -264,7 +264,7 @@ pub fn new_article(
     let loaded = load_site(root)?;
     let config = &loaded.config;
     check_language(config, lang, "language")?;
-    if !crate::text::is_safe_slug(slug) {
+    if !crate::text::is_safe_slug(slug) || crate::text::slugify(slug) != *slug {
         let suggestion = crate::text::slugify(slug);
         let help = if suggestion.is_empty() || !crate::text::is_safe_slug(&suggestion) {
             "use lowercase letters, digits and hyphens, e.g. waic-2025".to_string()

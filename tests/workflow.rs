@@ -182,6 +182,7 @@ fn new_refuses_unknown_languages_and_unsafe_slugs() {
         ("ja", "../escape", "not a safe slug"),
         ("ja", "Upper Case", "not a safe slug"),
         ("ja", "sources", "reserved"),
+        ("ja", "double--dash", "e.g. `double-dash`"),
     ] {
         let mut cmd = brief("new", root);
         cmd.args([lang, slug]);
