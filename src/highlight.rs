@@ -25,7 +25,7 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
     let lang_attr = lang
         .map(|l| format!(" data-lang=\"{}\"", crate::text::escape_html(l)))
         .unwrap_or_default();
-    let mut out = format!("<pre class=\"code\"{lang_attr}><code>");
+    let mut out = format!("<pre class=\"code hl-code\"{lang_attr}><code>");
     match syntax {
         Some(syntax) => {
             let mut gen =

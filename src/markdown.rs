@@ -264,7 +264,9 @@ impl<'a, 'i> State<'a, 'i> {
         let cite_id = format!("cite-{}-{}", r.anchor, r.backrefs.len() + 1);
         let label = (self.input.cite_label)(r.number);
         let mut html = String::with_capacity(96);
-        html.push_str("<sup class=\"citation\"><a href=\"#ref-");
+        // A word joiner keeps the marker on the line of the word it follows
+        // (Japanese text may otherwise break before it).
+        html.push_str("\u{2060}<sup class=\"citation\"><a href=\"#ref-");
         html.push_str(&r.anchor);
         html.push_str("\" id=\"");
         html.push_str(&cite_id);

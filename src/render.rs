@@ -541,6 +541,9 @@ impl Renderer {
                 let lang = self.config.site.default_language.clone();
                 let mut ctx = self.common(site, &lang, "404.html", |l| Some(format!("{l}/")));
                 ctx.insert("languages", &self.language_homes(&lang));
+                // An error page has no translations to point at and should not be indexed.
+                ctx.insert("alternates", &Vec::<Alternate>::new());
+                ctx.insert("noindex", &true);
                 self.tera.render("404.html", &ctx).map_err(with_page)?
             }
             Page::Feed { lang } => crate::feeds::atom(self, site, lang),

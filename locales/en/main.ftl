@@ -89,3 +89,5 @@ search-count = { $count ->
 }
 search-loading = Searching…
 search-error = The search index could not be loaded.
+newer-page = Newer
+older-page = Older

@@ -60,3 +60,5 @@ search-none = 該当するブリーフィングはありません。
 search-count = { $count }件のブリーフィングが見つかりました。
 search-loading = 検索しています…
 search-error = 検索インデックスを読み込めませんでした。
+newer-page = 新しい記事へ
+older-page = 古い記事へ
