@@ -320,7 +320,12 @@ fn main() -> ExitCode {
                 }
                 Err(f) => {
                     print_diags(&f.diagnostics, &site.root, Format::Text);
-                    ExitCode::from(1)
+                    // Wrong arguments (e.g. --slug with several files) are usage errors.
+                    if f.diagnostics.iter().any(|d| d.code == "usage") {
+                        ExitCode::from(2)
+                    } else {
+                        ExitCode::from(1)
+                    }
                 }
             }
         }
