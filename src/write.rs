@@ -75,8 +75,13 @@ pub fn check_output_dir(root: &Path, output: &Path, explicit: bool) -> Result<()
         return Err(refuse("it contains the site root".into()));
     }
     for protected in ["content", "themes", "locales", "static", ".git"] {
-        if out.starts_with(root.join(protected)) {
+        // Also where a protected folder really is, when it is a symbolic link.
+        let real = absolute(&root.join(protected));
+        if out.starts_with(root.join(protected)) || out.starts_with(&real) {
             return Err(refuse(format!("it is inside {protected}/")));
+        }
+        if real.starts_with(&out) {
+            return Err(refuse(format!("it contains {protected}/")));
         }
     }
     if out.parent().is_none() {
@@ -117,9 +122,10 @@ impl Staging {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         std::fs::create_dir_all(&parent)?;
-        clean_leftovers(&parent);
+        clean_leftovers(&parent, &output);
         let dir = tempfile::Builder::new()
-            .prefix(STAGING_PREFIX)
+            .prefix(&leftover_prefix(STAGING_PREFIX, &output))
+            .rand_bytes(RAND_LEN)
             .tempdir_in(&parent)?;
         std::fs::write(
             dir.path().join(STAMP),
@@ -198,7 +204,8 @@ impl Staging {
             .unwrap_or_default();
         if self.output.exists() {
             let old = tempfile::Builder::new()
-                .prefix(OLD_PREFIX)
+                .prefix(&leftover_prefix(OLD_PREFIX, &self.output))
+                .rand_bytes(RAND_LEN)
                 .tempdir_in(&parent)?
                 .keep();
             std::fs::remove_dir(&old)?;
@@ -217,18 +224,56 @@ impl Staging {
     }
 }
 
-/// Removes staging and old folders left by an interrupted build, but only
-/// those that carry the stamp.
-fn clean_leftovers(parent: &Path) {
+/// Random characters at the end of staging and old folder names.
+const RAND_LEN: usize = 6;
+
+/// `.brief-staging-public-`: leftovers are named after their output folder, so
+/// that builds into sibling folders never touch each other's.
+fn leftover_prefix(kind: &str, output: &Path) -> String {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{kind}{name}-")
+}
+
+/// Whether `name` is a leftover of kind `kind` of this output folder.
+fn is_leftover(name: &str, kind: &str, output: &Path) -> bool {
+    name.strip_prefix(&leftover_prefix(kind, output))
+        .is_some_and(|rest| {
+            rest.len() == RAND_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Cleans up after an interrupted build of `output`: if the build was killed
+/// between moving the old output aside and moving the new one in, the old
+/// output is moved back; then staging and old folders are removed, but only
+/// those of this output that carry the stamp.
+fn clean_leftovers(parent: &Path, output: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    let mut staging = Vec::new();
+    let mut old = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if (name.starts_with(STAGING_PREFIX) || name.starts_with(OLD_PREFIX))
-            && e.path().join(STAMP).is_file()
-        {
-            let _ = std::fs::remove_dir_all(e.path());
+        if !e.path().join(STAMP).is_file() {
+            continue;
         }
+        if is_leftover(&name, STAGING_PREFIX, output) {
+            staging.push(e.path());
+        } else if is_leftover(&name, OLD_PREFIX, output) {
+            let modified = e.metadata().and_then(|m| m.modified()).ok();
+            old.push((modified, e.path()));
+        }
+    }
+    if !output.exists() {
+        old.sort();
+        if let Some((_, newest)) = old.pop() {
+            let _ = std::fs::rename(&newest, output);
+        }
+    }
+    for path in staging.into_iter().chain(old.into_iter().map(|(_, p)| p)) {
+        let _ = std::fs::remove_dir_all(path);
     }
 }

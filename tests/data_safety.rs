@@ -1,0 +1,551 @@
+//! Never lose data: `brief` refuses output folders that would destroy the
+//! editor's work, replaces only a folder it created (the `.brief-output`
+//! stamp), keeps the previous output when a build fails or is killed, and
+//! `new`, `translate` and `import` never overwrite a file without `--force`.
+//!
+//! Every test snapshots the folders involved (every file's bytes, every
+//! folder and link) and compares after the command.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("under from"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn article(title: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ndate: 2025-01-01\n---\n{body}\n")
+}
+
+/// `outer/site/`: a site with the repository's theme and locales, a static/
+/// folder and a .git/ folder, inside an outer folder that tests snapshot whole.
+struct World {
+    outer: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> World {
+        let outer = tempfile::Builder::new()
+            .prefix("brief-safety-")
+            .tempdir()
+            .expect("temp dir");
+        let root = outer.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        copy_tree(&repo().join("themes"), &root.join("themes"));
+        copy_tree(&repo().join("locales"), &root.join("locales"));
+        let w = World { outer };
+        w.set_output_dir("public");
+        write(&root, "content/en/one.md", article("One", "First."));
+        write(&root, "content/ja/one.md", article("一", "最初。"));
+        write(&root, "static/favicon.txt", "an editor's static file");
+        write(&root, ".git/HEAD", "ref: refs/heads/main\n");
+        // A folder beside the site, so "outside the root" has something to lose.
+        write(w.outer(), "sibling/keep.txt", "beside the site");
+        w
+    }
+    fn root(&self) -> PathBuf {
+        self.outer.path().join("site")
+    }
+    fn outer(&self) -> &Path {
+        self.outer.path()
+    }
+    fn set_output_dir(&self, dir: &str) {
+        let text = std::fs::read_to_string(repo().join("book.toml")).unwrap();
+        let text = text.replace(
+            "output_dir = \"public\"",
+            &format!("output_dir = {}", toml_string(dir)),
+        );
+        assert!(text.contains("output_dir"));
+        write(&self.root(), "book.toml", text);
+    }
+    fn brief(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run brief")
+    }
+    fn build(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["build"];
+        args.extend_from_slice(extra);
+        self.brief(&args)
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Node {
+    Dir,
+    File(Vec<u8>),
+    Link(PathBuf),
+}
+
+/// Every folder, file (with its bytes) and link under `dir`.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Node> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+        let ft = entry.file_type();
+        let node = if ft.is_symlink() {
+            Node::Link(std::fs::read_link(entry.path()).unwrap())
+        } else if ft.is_dir() {
+            Node::Dir
+        } else {
+            Node::File(std::fs::read(entry.path()).unwrap())
+        };
+        out.insert(rel, node);
+    }
+    out
+}
+
+fn assert_same(before: &BTreeMap<PathBuf, Node>, after: &BTreeMap<PathBuf, Node>, what: &str) {
+    if before == after {
+        return;
+    }
+    let gone: Vec<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    let new: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    let changed: Vec<_> = before
+        .iter()
+        .filter(|(k, v)| after.get(*k).is_some_and(|a| a != *v))
+        .map(|(k, _)| k)
+        .collect();
+    panic!("{what}: files changed\n  removed: {gone:?}\n  added: {new:?}\n  modified: {changed:?}");
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_refused(o: &Output, code: &str, what: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "{what}: exit code\n{err}");
+    assert!(
+        err.contains(&format!("[{code}]")),
+        "{what}: no {code}\n{err}"
+    );
+    assert!(!err.contains("panicked"), "{what}\n{err}");
+}
+
+fn assert_built(o: &Output, what: &str) {
+    assert_eq!(o.status.code(), Some(0), "{what}\n{}", stderr(o));
+}
+
+// ---------------------------------------------------------------------------
+// Where the output may go
+// ---------------------------------------------------------------------------
+
+#[test]
+fn unsafe_output_dirs_in_book_toml_are_refused_and_nothing_changes() {
+    let w = World::new();
+    let abs_outside = w.outer().join("elsewhere");
+    let cases: Vec<String> = vec![
+        ".".into(),
+        "./".into(),
+        "..".into(),
+        "../..".into(),
+        "content".into(),
+        "content/en".into(),
+        "content/public".into(),
+        "themes".into(),
+        "themes/default/static".into(),
+        "locales".into(),
+        "locales/en".into(),
+        "static".into(),
+        ".git".into(),
+        "content/../themes".into(),
+        "../sibling".into(),
+        "../site-public".into(),
+        abs_outside.display().to_string(),
+        "/".into(),
+        "book.toml".into(),
+    ];
+    for dir in cases {
+        w.set_output_dir(&dir);
+        let before = snapshot(w.outer());
+        let out = w.build(&[]);
+        assert_refused(&out, "unsafe-output-dir", &format!("output_dir = {dir:?}"));
+        assert_same(
+            &before,
+            &snapshot(w.outer()),
+            &format!("output_dir = {dir:?}"),
+        );
+    }
+}
+
+#[test]
+fn unsafe_output_flags_are_refused_and_nothing_changes() {
+    let w = World::new();
+    let root = w.root();
+    let cases: Vec<PathBuf> = vec![
+        root.clone(),
+        root.join("content"),
+        root.join("themes/default"),
+        root.join("locales"),
+        root.join("static"),
+        root.join(".git/objects"),
+        w.outer().to_path_buf(),
+        PathBuf::from("/"),
+        root.join("book.toml"),
+        // Not empty and not made by brief.
+        w.outer().join("sibling"),
+    ];
+    for dir in cases {
+        let before = snapshot(w.outer());
+        let out = w.build(&["--output", dir.to_str().unwrap()]);
+        assert_refused(
+            &out,
+            "unsafe-output-dir",
+            &format!("--output {}", dir.display()),
+        );
+        assert_same(
+            &before,
+            &snapshot(w.outer()),
+            &format!("--output {}", dir.display()),
+        );
+    }
+}
+
+/// Outside the root is allowed when `--output` names the folder; a new
+/// folder is created and nothing else changes.
+#[test]
+fn an_explicit_output_outside_the_root_is_allowed() {
+    let w = World::new();
+    let target = w.outer().join("www");
+    let before = snapshot(w.outer());
+    let out = w.build(&["--output", target.to_str().unwrap()]);
+    assert_built(&out, "--output outside the root");
+    assert!(target.join(".brief-output").is_file());
+    assert!(target.join("en/one/index.html").is_file());
+    let after = snapshot(w.outer());
+    let mut expected_after: Vec<&PathBuf> = before.keys().collect();
+    expected_after.extend(after.keys().filter(|k| k.starts_with("www")));
+    expected_after.sort();
+    assert_eq!(after.keys().collect::<Vec<_>>(), expected_after);
+    assert_same(
+        &before,
+        &after
+            .into_iter()
+            .filter(|(k, _)| !k.starts_with("www"))
+            .collect(),
+        "everything but www/",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_do_not_smuggle_the_output_into_protected_folders() {
+    use std::os::unix::fs::symlink;
+    let w = World::new();
+    let root = w.root();
+    // public -> content
+    symlink(root.join("content"), root.join("public")).unwrap();
+    let before = snapshot(w.outer());
+    let out = w.build(&[]);
+    assert_refused(&out, "unsafe-output-dir", "public linked to content/");
+    assert_same(&before, &snapshot(w.outer()), "public linked to content/");
+    std::fs::remove_file(root.join("public")).unwrap();
+
+    // content/ is itself a link to a folder outside the root: an explicit
+    // output inside (or around) the real folder is still refused.
+    let real = w.outer().join("data/content");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::rename(root.join("content"), &real).unwrap();
+    symlink(&real, root.join("content")).unwrap();
+    for dir in [real.join("out"), w.outer().join("data")] {
+        let before = snapshot(w.outer());
+        let out = w.build(&["--output", dir.to_str().unwrap()]);
+        assert_refused(
+            &out,
+            "unsafe-output-dir",
+            &format!("--output {}", dir.display()),
+        );
+        assert_same(
+            &before,
+            &snapshot(w.outer()),
+            &format!("--output {}", dir.display()),
+        );
+    }
+    // The site still builds into its own public/.
+    assert_built(&w.build(&[]), "content/ as a link");
+}
+
+// ---------------------------------------------------------------------------
+// Only folders brief created
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_folder_without_the_stamp_is_never_replaced() {
+    let w = World::new();
+    let public = w.root().join("public");
+    write(&public, "notes.txt", "the editor keeps notes here");
+    write(&public, "drafts/idea.md", "an idea");
+    let before = snapshot(w.outer());
+    let out = w.build(&[]);
+    assert_refused(&out, "unsafe-output-dir", "public/ without the stamp");
+    assert!(stderr(&out).contains(".brief-output"), "{}", stderr(&out));
+    assert_same(&before, &snapshot(w.outer()), "public/ without the stamp");
+
+    // An empty folder is fine: it becomes brief's.
+    std::fs::remove_dir_all(&public).unwrap();
+    std::fs::create_dir(&public).unwrap();
+    assert_built(&w.build(&[]), "empty public/");
+    assert!(public.join(".brief-output").is_file());
+
+    // A stamped folder is replaced entirely, and nothing beside it changes.
+    write(&public, "stale.html", "from an old build");
+    let before: BTreeMap<_, _> = snapshot(w.outer())
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("site/public"))
+        .collect();
+    assert_built(&w.build(&[]), "stamped public/");
+    assert!(!public.join("stale.html").exists());
+    let after: BTreeMap<_, _> = snapshot(w.outer())
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("site/public"))
+        .collect();
+    assert_same(&before, &after, "beside a stamped public/");
+}
+
+// ---------------------------------------------------------------------------
+// The previous output survives
+// ---------------------------------------------------------------------------
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".brief-"))
+        .collect()
+}
+
+#[test]
+fn the_previous_output_survives_failed_builds() {
+    let w = World::new();
+    let root = w.root();
+    assert_built(&w.build(&[]), "first build");
+    let before = snapshot(&root.join("public"));
+
+    // A content error: the build stops before writing anything.
+    write(&root, "content/en/broken.md", "---\ntitle: \"Broken\"\n");
+    let out = w.build(&[]);
+    assert_refused(&out, "unclosed-front-matter", "content error");
+    assert!(stderr(&out).contains("previous output is untouched"));
+    assert_same(
+        &before,
+        &snapshot(&root.join("public")),
+        "after a content error",
+    );
+    std::fs::remove_file(root.join("content/en/broken.md")).unwrap();
+
+    // A template that fails while rendering: the staging folder is written,
+    // then discarded.
+    let tpl = root.join("themes/default/templates/404.html");
+    let original = std::fs::read_to_string(&tpl).unwrap();
+    std::fs::write(
+        &tpl,
+        original.replace("{% block content %}", "{% block content %}{{ nope.nope }}"),
+    )
+    .unwrap();
+    let out = w.build(&[]);
+    assert_refused(&out, "template-render", "render error");
+    assert_same(
+        &before,
+        &snapshot(&root.join("public")),
+        "after a render error",
+    );
+    assert_eq!(leftovers(&root), Vec::<String>::new());
+}
+
+fn big_site(w: &World, n: usize) {
+    let root = w.root();
+    for i in 0..n {
+        let body: String = (0..20)
+            .map(|j| format!("Paragraph {j} of article {i}, with *some* text [1].\n\n"))
+            .collect();
+        write(
+            &root,
+            &format!("content/en/a{i:05}.md"),
+            format!(
+                "---\ntitle: \"Article {i}\"\ndate: 2025-01-{:02}\ntopics: [ai-governance]\ncitations:\n  - id: \"1\"\n    title: \"Source {}\"\n    url: \"https://example.com/s/{}\"\n---\n{body}",
+                i % 28 + 1,
+                i % 100,
+                i % 100
+            ),
+        );
+    }
+}
+
+/// SIGKILL in the middle of writing: the old output is byte-identical, and the
+/// next build succeeds and removes the staging leftovers.
+#[cfg(unix)]
+#[test]
+fn the_previous_output_survives_a_killed_build() {
+    let w = World::new();
+    let root = w.root();
+    assert_built(&w.build(&[]), "first build");
+    let before = snapshot(&root.join("public"));
+
+    big_site(&w, 2000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let staging = loop {
+        if let Some(s) = leftovers(&root)
+            .into_iter()
+            .find(|n| n.starts_with(".brief-staging-"))
+        {
+            break s;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the build ended ({status}) before a staging folder appeared");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "no staging folder"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    // Let it write a little, then kill it.
+    std::thread::sleep(Duration::from_millis(100));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the build finished before it was killed");
+    assert!(
+        root.join(&staging).is_dir(),
+        "the killed build left no staging folder; was it killed mid-build?"
+    );
+    assert_same(&before, &snapshot(&root.join("public")), "after SIGKILL");
+
+    assert_built(&w.build(&[]), "the build after the kill");
+    assert_eq!(leftovers(&root), Vec::<String>::new(), "leftovers remain");
+    assert!(root.join("public/en/a01999/index.html").is_file());
+}
+
+/// Killed between moving the old output aside and moving the new one in: the
+/// next build moves the old output back before anything else, so even a
+/// build that then fails leaves it in place.
+#[test]
+fn an_output_moved_aside_by_a_killed_build_is_restored() {
+    let w = World::new();
+    let root = w.root();
+    assert_built(&w.build(&[]), "first build");
+    let before = snapshot(&root.join("public"));
+    std::fs::rename(root.join("public"), root.join(".brief-old-public-Ab12Cd")).unwrap();
+    // A leftover of another output folder beside it is not touched.
+    write(&root, ".brief-old-www-Zz99Yy/.brief-output", "");
+    write(
+        &root,
+        ".brief-old-www-Zz99Yy/index.html",
+        "another site's output",
+    );
+
+    let tpl = root.join("themes/default/templates/404.html");
+    let original = std::fs::read_to_string(&tpl).unwrap();
+    std::fs::write(
+        &tpl,
+        original.replace("{% block content %}", "{% block content %}{{ nope.nope }}"),
+    )
+    .unwrap();
+    let out = w.build(&[]);
+    assert_refused(&out, "template-render", "render error");
+    assert_same(&before, &snapshot(&root.join("public")), "restored output");
+    assert_eq!(leftovers(&root), vec![".brief-old-www-Zz99Yy".to_string()]);
+
+    std::fs::write(&tpl, original).unwrap();
+    assert_built(&w.build(&[]), "after the fix");
+    assert_eq!(leftovers(&root), vec![".brief-old-www-Zz99Yy".to_string()]);
+}
+
+// ---------------------------------------------------------------------------
+// new, translate, import
+// ---------------------------------------------------------------------------
+
+#[test]
+fn new_translate_and_import_never_overwrite_without_force() {
+    let w = World::new();
+    let root = w.root();
+    write(
+        &root,
+        "content/en/existing.md",
+        article("Existing", "The editor's words."),
+    );
+    write(
+        &root,
+        "content/ja/existing.md",
+        article("既存", "編集者の文章。"),
+    );
+    let text_file = w.outer().join("incoming.txt");
+    std::fs::write(
+        &text_file,
+        "Incoming briefing\n\nA paragraph of the imported briefing, long enough to be a body.\n",
+    )
+    .unwrap();
+    let text_path = text_file.to_str().unwrap();
+
+    let attempts: Vec<Vec<&str>> = vec![
+        vec!["new", "en", "existing"],
+        vec!["new", "ja", "existing"],
+        vec!["translate", "existing", "--to", "en"],
+        vec!["translate", "existing", "--from", "en", "--to", "ja"],
+        vec!["import", text_path, "--lang", "en", "--slug", "existing"],
+    ];
+    for args in &attempts {
+        let before = snapshot(w.outer());
+        let out = w.brief(args);
+        assert_refused(&out, "file-exists", &args.join(" "));
+        assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+        assert_same(&before, &snapshot(w.outer()), &args.join(" "));
+    }
+
+    // Slugs that would write outside content/<lang>/ are refused, too.
+    for args in [
+        vec!["new", "en", "../../escape"],
+        vec!["import", text_path, "--lang", "en", "--slug", "../escape"],
+    ] {
+        let before = snapshot(w.outer());
+        let out = w.brief(&args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_same(&before, &snapshot(w.outer()), &args.join(" "));
+    }
+
+    // With --force the file is replaced (and only that file).
+    let before = std::fs::read(root.join("content/en/existing.md")).unwrap();
+    let out = w.brief(&["new", "en", "existing", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_ne!(
+        std::fs::read(root.join("content/en/existing.md")).unwrap(),
+        before
+    );
+}
