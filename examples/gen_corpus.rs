@@ -15,7 +15,7 @@
 //! - `DIR/book.toml`
 //! - `DIR/content/{ja,en}/<year>/article-NNNNN.md` (same file name = translation)
 //! - with `--hugo`: `DIR/hugo/hugo.toml`, `DIR/hugo/content/{ja,en}/<year>/…`,
-//!   `DIR/hugo/layouts/…` (uses the Hugo ≥ 0.158 language keys `label`/`locale`;
+//!   `DIR/hugo/layouts/…` (configuration keys of Hugo 0.111, the Debian package;
 //!   build with `hugo --source DIR/hugo`)
 //!
 //! Re-running into the same `DIR` replaces `DIR/content` and `DIR/hugo`, but
@@ -1590,11 +1590,8 @@ defaultContentLanguageInSubdir = false
 hasCJKLanguage = true
 enableRobotsTXT = false
 
-[pagination]
-pagerSize = 20
-
-[services.rss]
-limit = 20
+paginate = 20
+rssLimit = 20
 
 [taxonomies]
 topic = "topics"
@@ -1602,14 +1599,14 @@ region = "regions"
 
 [languages.ja]
 contentDir = "content/ja"
-label = "日本語"
-locale = "ja-JP"
+languageName = "日本語"
+languageCode = "ja-JP"
 weight = 1
 
 [languages.en]
 contentDir = "content/en"
-label = "English"
-locale = "en-US"
+languageName = "English"
+languageCode = "en-US"
 weight = 2
 
 [markup.tableOfContents]
@@ -1635,7 +1632,7 @@ weight = 10
 
 # Year folders are sections; every article lives at /articles/<slug>/ so that
 # internal links can be written as ../<slug>/.
-[permalinks.page]
+[permalinks]
 "#
     );
     for year in FIRST_YEAR..=LAST_YEAR {
@@ -1688,7 +1685,7 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
   <div class="body">{{ .Content }}</div>
   {{- with .Translations }}
   <aside class="translations"><h2>Translations</h2><ul>
-    {{- range . }}<li><a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.Label }}: {{ .Title }}</a></li>{{ end }}
+    {{- range . }}<li><a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.LanguageName }}: {{ .Title }}</a></li>{{ end }}
   </ul></aside>
   {{- end }}
   {{- with site.RegularPages.Related . | first 5 }}
@@ -1789,7 +1786,7 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
   </nav>
   <nav class="languages">
     {{- range .AllTranslations }}
-    <a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.Label }}</a>
+    <a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.LanguageName }}</a>
     {{- end }}
   </nav>
 </header>
@@ -1798,7 +1795,7 @@ const HUGO_LAYOUTS: &[(&str, &str)] = &[
     (
         "partials/footer.html",
         r#"<footer class="site-footer">
-  <p>{{ len site.RegularPages }} briefings · {{ site.Language.Label }}</p>
+  <p>{{ len site.RegularPages }} briefings · {{ site.Language.LanguageName }}</p>
 </footer>
 "#,
     ),
