@@ -202,6 +202,8 @@ struct State<'a, 'i> {
     footnote_numbers: HashMap<String, usize>,
     footnote_backrefs: HashMap<String, Vec<String>>,
     heading_ids: HashSet<String>,
+    /// Ids of the citation and footnote markers, in the order written.
+    marker_ids: Vec<String>,
 }
 
 impl<'a, 'i> State<'a, 'i> {
@@ -277,6 +279,7 @@ impl<'a, 'i> State<'a, 'i> {
         html.push_str("\">[");
         html.push_str(&r.number.to_string());
         html.push_str("]</a></sup>");
+        self.marker_ids.push(cite_id.clone());
         r.backrefs.push(cite_id);
         Some(html)
     }
@@ -317,14 +320,15 @@ impl<'a, 'i> State<'a, 'i> {
                 }
             }
         };
-        let base = if ["ref-", "cite-", "fn-", "fnref-"]
+        // Ids of markers and notes, and those the theme gives its landmarks and
+        // sections (`main`, `article-title`, `references-heading`, `search-input`).
+        let taken = ["ref-", "cite-", "fn-", "fnref-", "search-"]
             .iter()
             .any(|p| base.starts_with(p))
-        {
-            format!("h-{base}")
-        } else {
-            base
-        };
+            || base == "main"
+            || base == "article-title"
+            || base.ends_with("-heading");
+        let base = if taken { format!("h-{base}") } else { base };
         let mut id = base.clone();
         let mut n = 2;
         while !self.heading_ids.insert(id.clone()) {
@@ -459,6 +463,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         footnote_numbers: HashMap::new(),
         footnote_backrefs: HashMap::new(),
         heading_ids: HashSet::new(),
+        marker_ids: Vec::new(),
     };
 
     let callback = |link: BrokenLink<'_>| {
@@ -482,7 +487,9 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         String,
     )> = None;
     let mut footnote: Option<(String, Vec<Event>)> = None;
-    let mut footnote_defs: Vec<(String, Vec<Event>)> = Vec::new();
+    // Each definition with the ids of the markers written inside it.
+    let mut footnote_defs: Vec<(String, Vec<Event>, Vec<String>)> = Vec::new();
+    let mut footnote_markers_from = 0;
     let mut code: Option<(Option<String>, String)> = None;
     let mut links: Vec<LinkKind> = Vec::new();
     let mut skip_depth = 0usize;
@@ -545,11 +552,13 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 footnote = Some((label.to_string(), Vec::new()));
+                footnote_markers_from = state.marker_ids.len();
                 continue;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some(def) = footnote.take() {
-                    footnote_defs.push(def);
+                if let Some((label, events)) = footnote.take() {
+                    let markers = state.marker_ids[footnote_markers_from..].to_vec();
+                    footnote_defs.push((label, events, markers));
                 }
                 continue;
             }
@@ -561,6 +570,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 let anchor = safe_id(&label);
                 let ref_id = format!("fnref-{anchor}-{}", backrefs.len() + 1);
                 backrefs.push(ref_id.clone());
+                state.marker_ids.push(ref_id.clone());
                 emit.push(Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"footnote-ref\"><a href=\"#fn-{anchor}\" id=\"{ref_id}\">{number}</a></sup>"
                 ))));
@@ -736,9 +746,27 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     let mut html = String::with_capacity(body_text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, main.into_iter());
 
+    // A definition never referenced, or repeating a label, is not shown: the
+    // markers written inside it must not be linked back to.
+    let mut shown_labels = HashSet::new();
+    let mut hidden: HashSet<&str> = HashSet::new();
+    for (label, _, markers) in &footnote_defs {
+        if !state.footnote_numbers.contains_key(label) || !shown_labels.insert(label) {
+            hidden.extend(markers.iter().map(String::as_str));
+        }
+    }
+    if !hidden.is_empty() {
+        for r in &mut state.body.references {
+            r.backrefs.retain(|b| !hidden.contains(b.as_str()));
+        }
+        for b in state.footnote_backrefs.values_mut() {
+            b.retain(|b| !hidden.contains(b.as_str()));
+        }
+    }
+
     // Footnotes in order of first reference; unreferenced ones are reported.
     let mut notes: Vec<Footnote> = Vec::new();
-    for (label, events) in footnote_defs {
+    for (label, events, _) in footnote_defs {
         match state.footnote_numbers.get(&label) {
             Some(&number) => {
                 if notes
