@@ -157,6 +157,8 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     drop(files);
     diags.extend(ds);
     timer.lap("parse");
+    let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
+    let drafts: Vec<Arc<Article>> = drafts.into_iter().map(Arc::new).collect();
     let (mut site, ds) = link::link(articles, &drafts, &config, &urls);
     diags.extend(ds);
     timer.lap("link");

@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod frontmatter;
 pub mod highlight;
 pub mod import;
+pub mod incremental;
 pub mod link;
 pub mod load;
 pub mod locale;

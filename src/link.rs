@@ -8,6 +8,7 @@
 //! inverted indexes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -34,8 +35,9 @@ pub struct Source {
 
 #[derive(Debug, Default)]
 pub struct Site {
-    /// Every article that is built, sorted by language and path.
-    pub articles: Vec<Article>,
+    /// Every article that is built, sorted by language and path. Shared, so
+    /// that an incremental rebuild re-links without copying any article.
+    pub articles: Vec<Arc<Article>>,
     /// Per language, article ids newest first (date, then path).
     pub by_lang: BTreeMap<String, Vec<ArticleId>>,
     /// Per article: language → id of its translation (itself included).
@@ -119,8 +121,8 @@ pub fn reserved_slugs(config: &Config) -> Vec<String> {
 /// Builds the site graph. `drafts` are the articles left out of this build,
 /// so links to them get a precise error.
 pub fn link(
-    mut articles: Vec<Article>,
-    drafts: &[Article],
+    mut articles: Vec<Arc<Article>>,
+    drafts: &[Arc<Article>],
     config: &Config,
     urls: &crate::urls::Urls,
 ) -> (Site, Vec<Diagnostic>) {
@@ -240,7 +242,7 @@ pub fn link(
         .enumerate()
         .map(|(i, a)| ((a.lang.as_str(), a.rel_path.as_str()), i))
         .collect();
-    let draft_paths: HashMap<(&str, &str), &Article> = drafts
+    let draft_paths: HashMap<(&str, &str), &Arc<Article>> = drafts
         .iter()
         .map(|a| ((a.lang.as_str(), a.rel_path.as_str()), a))
         .collect();

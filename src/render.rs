@@ -581,28 +581,7 @@ impl Renderer {
                 for batch in ids.chunks(BATCH) {
                     let docs: Vec<crate::search::Doc> = batch
                         .par_iter()
-                        .map(|&id| {
-                            let a = &site.articles[id];
-                            let labels: Vec<String> =
-                                a.fm.taxonomies
-                                    .iter()
-                                    .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
-                                    .filter_map(|(tax, t)| {
-                                        self.locales.get(lang, &term_key(tax, t), None)
-                                    })
-                                    .collect();
-                            let excerpt = match &a.fm.summary {
-                                Some(s) => s.clone(),
-                                None => crate::markdown::plain_excerpt(&a.body.plain_text, 160),
-                            };
-                            crate::search::Doc {
-                                title: &a.fm.title,
-                                url: self.urls.path(&a.path),
-                                date: self.locales.format_date(lang, a.fm.date.date),
-                                excerpt,
-                                terms: crate::search::article_terms(a, &labels),
-                            }
-                        })
+                        .map(|&id| self.search_doc(site, id))
                         .collect();
                     for d in docs {
                         builder.add(d);
@@ -611,6 +590,30 @@ impl Renderer {
                 (lang.clone(), builder.finish())
             })
             .collect()
+    }
+
+    /// The search document of one article. It depends on nothing but the
+    /// article (and the configuration and locales).
+    pub fn search_doc<'a>(&self, site: &'a Site, id: ArticleId) -> crate::search::Doc<'a> {
+        let a = &site.articles[id];
+        let lang = &a.lang;
+        let labels: Vec<String> =
+            a.fm.taxonomies
+                .iter()
+                .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
+                .filter_map(|(tax, t)| self.locales.get(lang, &term_key(tax, t), None))
+                .collect();
+        let excerpt = match &a.fm.summary {
+            Some(s) => s.clone(),
+            None => crate::markdown::plain_excerpt(&a.body.plain_text, 160),
+        };
+        crate::search::Doc {
+            title: &a.fm.title,
+            url: self.urls.path(&a.path),
+            date: self.locales.format_date(lang, a.fm.date.date),
+            excerpt,
+            terms: crate::search::article_terms(a, &labels),
+        }
     }
 
     pub fn locales(&self) -> &Locales {
@@ -1010,6 +1013,206 @@ impl Renderer {
         ctx.insert("sources", &items);
         ctx.insert("paginator", &self.paginator(&base, n, total));
         ctx
+    }
+}
+
+/// What a page's output depends on, as a 64-bit digest per page, computed
+/// from the linked [`Site`] without rendering (see [`Renderer::page_digests`]).
+///
+/// The rule: a digest covers every value the page's context (or feed/sitemap
+/// writer) reads from the site, so two sites that give a page the same digest
+/// give it the same bytes, for the same configuration, locales and theme (an
+/// incremental build does a full rebuild when those change). Keep
+/// `page_digest` in step with the `*_context` functions above.
+pub struct Digests {
+    /// Per article: its own inputs (language, path, source hash).
+    own: Vec<u64>,
+    /// Per article: what a link card to it shows (`ArticleLink`).
+    card: Vec<u64>,
+}
+
+type DigestHasher = std::collections::hash_map::DefaultHasher;
+
+fn hasher() -> DigestHasher {
+    // SipHash-1-3 with fixed keys: deterministic within a process.
+    DigestHasher::new()
+}
+
+impl Renderer {
+    /// Per-article digests shared by every page digest.
+    pub fn digest_inputs(&self, site: &Site) -> Digests {
+        use std::hash::{Hash, Hasher};
+        let (own, card): (Vec<u64>, Vec<u64>) = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                let mut h = hasher();
+                (&a.lang, &a.rel_path, &a.hash).hash(&mut h);
+                let own = h.finish();
+                let mut h = hasher();
+                (
+                    &a.fm.title,
+                    &a.path,
+                    &a.lang,
+                    a.fm.date,
+                    &a.fm.summary,
+                    a.ai_generated,
+                )
+                    .hash(&mut h);
+                (own, h.finish())
+            })
+            .unzip();
+        Digests { own, card }
+    }
+
+    /// The inputs digest of every page, in parallel. Search files get 0:
+    /// their bytes are compared instead.
+    pub fn page_digests(&self, site: &Site, pages: &[Page]) -> Vec<u64> {
+        let d = self.digest_inputs(site);
+        pages
+            .par_iter()
+            .map(|p| self.page_digest(site, &d, p))
+            .collect()
+    }
+
+    pub fn page_digest(&self, site: &Site, d: &Digests, page: &Page) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = hasher();
+        page.hash(&mut h);
+        let has_articles = |lang: &str| site.by_lang.get(lang).is_some_and(|v| !v.is_empty());
+        let cards = |h: &mut DigestHasher, ids: &[ArticleId]| {
+            ids.len().hash(h);
+            for &i in ids {
+                d.card[i].hash(h);
+            }
+        };
+        let per = self.config.site.paginate;
+        match page {
+            Page::Article(id) => {
+                let id = *id;
+                let a = &site.articles[id];
+                d.own[id].hash(&mut h);
+                has_articles(&a.lang).hash(&mut h);
+                // Language switcher, hreflang, og:locale alternates and the
+                // JSON-LD translation links (which pick the original by date).
+                for (l, &t) in &site.translations[id] {
+                    let ta = &site.articles[t];
+                    (l, &ta.path, ta.fm.date).hash(&mut h);
+                }
+                site.link_urls[id].hash(&mut h);
+                // References: "also cited" counts and their sources-page links.
+                if let Some(list) = site.sources.get(&a.lang) {
+                    for r in &a.body.references {
+                        if let Some(s) = site.citation_sources[id]
+                            .get(r.citation)
+                            .and_then(|&s| list.get(s))
+                        {
+                            (s.cited_by.len(), &s.page_path, &s.anchor).hash(&mut h);
+                        }
+                    }
+                }
+                cards(&mut h, &site.backlinks[id]);
+                cards(&mut h, &site.related[id]);
+                let (older, newer) = site.prev_next[id];
+                cards(&mut h, older.as_slice());
+                cards(&mut h, newer.as_slice());
+            }
+            Page::ArticleCsl(id) | Page::ArticleBib(id) => d.own[*id].hash(&mut h),
+            Page::Index { lang, page: n } => {
+                let ids = &site.by_lang[lang];
+                has_articles(lang).hash(&mut h);
+                page_count(ids.len(), per).hash(&mut h);
+                cards(&mut h, page_slice(ids, *n, per));
+            }
+            Page::Term {
+                lang,
+                taxonomy,
+                term,
+                page: n,
+            } => {
+                let ids = &site.taxonomies[lang][taxonomy][term];
+                has_articles(lang).hash(&mut h);
+                ids.len().hash(&mut h);
+                cards(&mut h, page_slice(ids, *n, per));
+                // The language switcher links the term where it exists.
+                for (l, taxes) in &site.taxonomies {
+                    taxes
+                        .get(taxonomy)
+                        .is_some_and(|x| x.contains_key(term))
+                        .hash(&mut h);
+                    l.hash(&mut h);
+                }
+            }
+            Page::Terms { lang, taxonomy } => {
+                has_articles(lang).hash(&mut h);
+                for (t, ids) in &site.taxonomies[lang][taxonomy] {
+                    (t, ids.len()).hash(&mut h);
+                }
+            }
+            Page::Sources { lang, page: n } => {
+                has_articles(lang).hash(&mut h);
+                let list = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
+                list.len().hash(&mut h);
+                for s in page_slice(list, *n, SOURCES_PER_PAGE) {
+                    let c = &s.citation;
+                    (&s.anchor, &c.title, &c.publisher, &c.url, c.published).hash(&mut h);
+                    cards(&mut h, &s.cited_by);
+                }
+            }
+            Page::Feed { lang } => {
+                let ids = site.by_lang.get(lang).map(Vec::as_slice).unwrap_or(&[]);
+                for &i in ids.iter().take(crate::feeds::FEED_ENTRIES) {
+                    d.own[i].hash(&mut h);
+                }
+            }
+            Page::Sitemap => {
+                for (i, a) in site.articles.iter().enumerate() {
+                    (&a.path, a.last_modified()).hash(&mut h);
+                    for (l, &t) in &site.translations[i] {
+                        (l, &site.articles[t].path).hash(&mut h);
+                    }
+                }
+                for (lang, ids) in &site.by_lang {
+                    (lang, ids.len()).hash(&mut h);
+                }
+                for (lang, taxes) in &site.taxonomies {
+                    lang.hash(&mut h);
+                    for (tax, terms) in taxes {
+                        tax.hash(&mut h);
+                        for t in terms.keys() {
+                            t.hash(&mut h);
+                        }
+                    }
+                }
+                site.sources.keys().for_each(|l| l.hash(&mut h));
+            }
+            Page::Root | Page::NotFound => {
+                has_articles(&self.config.site.default_language).hash(&mut h);
+            }
+            Page::Search { lang } => has_articles(lang).hash(&mut h),
+            Page::Robots | Page::SyntaxCss => {}
+            Page::SearchMeta { .. } | Page::SearchDocs { .. } | Page::SearchShard { .. } => {
+                return 0
+            }
+        }
+        h.finish()
+    }
+}
+
+/// The items of page `n` (1-based) of a paginated list.
+fn page_slice<T>(items: &[T], n: usize, per: usize) -> &[T] {
+    let per = per.max(1);
+    let start = ((n.max(1) - 1) * per).min(items.len());
+    &items[start..(start + per).min(items.len())]
+}
+
+impl Page {
+    /// Search files are written in a second phase (see `incremental`).
+    pub fn is_search_file(&self) -> bool {
+        matches!(
+            self,
+            Page::SearchMeta { .. } | Page::SearchDocs { .. } | Page::SearchShard { .. }
+        )
     }
 }
 

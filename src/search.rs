@@ -192,6 +192,35 @@ pub struct Doc<'a> {
     pub terms: Vec<(String, u32)>,
 }
 
+/// A document in compact form, kept between incremental rebuilds so that
+/// unchanged articles are not tokenized again: tokens joined by `\n` (tokens
+/// never contain one) and their weights, capped as the postings store them.
+#[derive(Debug, Clone)]
+pub struct CachedDoc {
+    row: [String; 4],
+    tokens: String,
+    weights: Vec<u8>,
+}
+
+impl CachedDoc {
+    pub fn new(doc: Doc) -> CachedDoc {
+        let mut tokens = String::new();
+        let mut weights = Vec::with_capacity(doc.terms.len());
+        for (i, &(ref t, w)) in doc.terms.iter().enumerate() {
+            if i > 0 {
+                tokens.push('\n');
+            }
+            tokens.push_str(t);
+            weights.push(w.min((1 << WEIGHT_BITS) - 1) as u8);
+        }
+        CachedDoc {
+            row: [doc.title.to_string(), doc.url, doc.date, doc.excerpt],
+            tokens,
+            weights,
+        }
+    }
+}
+
 /// Postings are packed as `doc << 5 | weight` (weights stay below 32).
 const WEIGHT_BITS: u32 = 5;
 
@@ -220,6 +249,23 @@ impl IndexBuilder {
         }
         self.rows
             .push([doc.title.to_string(), doc.url, doc.date, doc.excerpt]);
+    }
+
+    /// Adds the next document from its cached form; the same as [`Self::add`]
+    /// with the [`Doc`] it was made from.
+    pub fn add_cached(&mut self, doc: &CachedDoc) {
+        let n = self.rows.len() as u32;
+        for (t, &w) in doc.tokens.split('\n').zip(&doc.weights) {
+            let packed = n << WEIGHT_BITS | u32::from(w);
+            match self.postings.get_mut(t) {
+                Some(list) => list.push(packed),
+                None => {
+                    self.postings.insert(t.to_string(), vec![packed]);
+                }
+            }
+            self.total += 1;
+        }
+        self.rows.push(doc.row.clone());
     }
 
     pub fn finish(self) -> LangIndex {

@@ -1,0 +1,710 @@
+//! Incremental rebuilds for `brief serve`: the compiler stages, kept warm.
+//!
+//! [`IncrementalBuild`] keeps everything a build computed: the configuration,
+//! locales and compiled templates, every source file's parse result (with its
+//! content hash and diagnostics), the linked [`Site`], the *inputs digest* of
+//! every page ([`Renderer::page_digests`]) and a hash of every file it wrote.
+//!
+//! A rebuild after content files changed:
+//!
+//! 1. re-reads and re-parses only the changed files (parse is local);
+//! 2. re-links the whole site from the cached articles (shared `Arc`s, so
+//!    nothing is copied): every cross-article fact is recomputed, never patched;
+//! 3. computes every page's inputs digest and re-renders exactly the pages
+//!    whose digest changed or that are new, in parallel;
+//! 4. writes only files whose bytes changed, each through a temporary file and
+//!    a rename, and removes the files of pages that no longer exist;
+//! 5. (phase 2, [`IncrementalBuild::finish`]) rebuilds the search files from
+//!    cached per-article search documents and writes the ones that changed.
+//!
+//! Pages are selected by what they depend on, not by guessing which pages an
+//! edit touches, so navigation (prev/next, related, lists, terms, sources)
+//! cannot go stale; `tests/incremental.rs` checks that the output equals a
+//! clean build byte for byte after each of a series of edits. Any change
+//! outside `content/` (book.toml, themes, locales, static files) is a full
+//! rebuild through the staging folder. A rebuild that reports errors writes
+//! nothing: the previous output stays.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::article::{self, Article};
+use crate::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::link::{self, Site};
+use crate::load;
+use crate::locale::Locales;
+use crate::render::{Page, Renderer};
+use crate::search::{CachedDoc, IndexBuilder, LangIndex};
+use crate::urls::Urls;
+use crate::write::{self, Staging};
+
+/// What one build or rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildStats {
+    /// A full build (first build, or a change outside `content/`).
+    pub full: bool,
+    /// Source files re-read and re-parsed.
+    pub parsed: usize,
+    /// Pages rendered in phase 1 (search files not counted).
+    pub pages_rendered: usize,
+    /// Files written (new or changed bytes), both phases.
+    pub files_written: usize,
+    /// Files removed because their page no longer exists.
+    pub files_removed: usize,
+    /// Search files written in phase 2.
+    pub search_files_written: usize,
+    /// Time until the changed pages were written (the reload may start).
+    pub phase1: Duration,
+    /// Time of phase 2 (search files).
+    pub search: Duration,
+    pub diagnostics: Diagnostics,
+}
+
+/// One source file's parse result.
+struct Parsed {
+    article: Option<Arc<Article>>,
+    diags: Vec<Diagnostic>,
+}
+
+/// The state kept between rebuilds. See the module docs.
+pub struct IncrementalBuild {
+    opts: BuildOptions,
+    config: Arc<Config>,
+    renderer: Renderer,
+    output: PathBuf,
+    /// Diagnostics of setup (locales) and of finding the files.
+    setup_diags: Diagnostics,
+    /// Parse results per file (path relative to the root), published or not.
+    sources: BTreeMap<PathBuf, Parsed>,
+    /// The site last written.
+    site: Site,
+    /// Output path → inputs digest of the page written there.
+    digests: HashMap<String, u64>,
+    /// Output path → hash of the bytes written there (pages, not search files).
+    written: HashMap<String, u64>,
+    /// Output path → hash of the bytes of each search file written.
+    search_written: HashMap<String, u64>,
+    /// Files copied from the theme's and the site's `static/`: they win over pages.
+    static_files: HashSet<String>,
+    /// Search documents per article, keyed by language, path and source hash.
+    search_docs: HashMap<(String, String), (String, Arc<CachedDoc>)>,
+    search_pending: bool,
+    /// Set when the output may not match the state (a failed write): the next
+    /// rebuild is a full one.
+    needs_full: bool,
+}
+
+fn bytes_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+fn fail(mut diags: Diagnostics, d: Diagnostic) -> Failure {
+    diags.push(d);
+    Failure::from(diags)
+}
+
+fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("write-failed", format!("{what}: {e}"))
+        .help("check permissions and free space")
+}
+
+impl IncrementalBuild {
+    /// A full build into the output folder (atomically, through a staging
+    /// folder, as `brief build` does), keeping the state for rebuilds.
+    pub fn new(opts: &BuildOptions) -> Result<(IncrementalBuild, RebuildStats), Failure> {
+        let start = Instant::now();
+        let config = Arc::new(build::load_config(opts)?);
+        let (output, explicit) = build::output_dir(opts, &config);
+        if let Err(d) = write::check_output_dir(&opts.root, &output, explicit) {
+            return Err(fail(Diagnostics::new(), d));
+        }
+        let output = write::absolute(&output);
+        let urls = Urls::new(&config.site.base_url).expect("validated with the config");
+        let (locales, mut setup_diags) = Locales::load(&opts.root, &config);
+        let locales = Arc::new(locales);
+        let renderer = Renderer::new(&opts.root, config.clone(), locales.clone(), urls);
+        let (paths, ds) = load::discover(&opts.root, &config);
+        setup_diags.extend(ds);
+        let parsed: Vec<(PathBuf, Parsed)> = paths
+            .par_iter()
+            .map(|p| parse_file(&opts.root, p, &config, &locales))
+            .collect();
+        let renderer = match renderer {
+            Ok(r) => r,
+            Err(ds) => {
+                let mut all = setup_diags;
+                all.extend(ds);
+                for (_, p) in &parsed {
+                    all.extend(p.diags.iter().cloned());
+                }
+                return Err(all.into());
+            }
+        };
+        let mut state = IncrementalBuild {
+            opts: opts.clone(),
+            config,
+            renderer,
+            output,
+            setup_diags,
+            sources: parsed.into_iter().collect(),
+            site: Site::default(),
+            digests: HashMap::new(),
+            written: HashMap::new(),
+            search_written: HashMap::new(),
+            static_files: HashSet::new(),
+            search_docs: HashMap::new(),
+            search_pending: false,
+            needs_full: false,
+        };
+        let (mut site, diags) = state.link()?;
+        site.search = state.search_indexes(&site);
+        let pages = state.renderer.pages(&site);
+        let digests = state.renderer.page_digests(&site, &pages);
+        let staging = Staging::begin(&state.output).map_err(|e| {
+            fail(
+                diags.clone(),
+                io_error("cannot create the staging folder", e),
+            )
+        })?;
+        let results: Vec<Result<(String, u64), Diagnostic>> = pages
+            .par_iter()
+            .map(|p| {
+                let bytes = state.renderer.render(&site, p)?;
+                let rel = state.renderer.output_path(&site, p);
+                staging
+                    .write(&rel, &bytes)
+                    .map_err(|e| io_error(&format!("cannot write {rel}"), e))?;
+                Ok((rel, bytes_hash(&bytes)))
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for (r, (page, digest)) in results.into_iter().zip(pages.iter().zip(digests)) {
+            match r {
+                Ok((rel, hash)) => {
+                    if page.is_search_file() {
+                        state.search_written.insert(rel, hash);
+                    } else {
+                        state.digests.insert(rel.clone(), digest);
+                        state.written.insert(rel, hash);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            let mut all = diags;
+            all.extend(collapse_template_errors(errors));
+            return Err(all.into());
+        }
+        let theme_static = state.renderer.theme_dir().join("static");
+        let site_static = opts.root.join("static");
+        let copied = staging
+            .copy_tree(&theme_static, "static")
+            .and_then(|a| Ok(a + staging.copy_tree(&site_static, "")?))
+            .map_err(|e| fail(diags.clone(), io_error("cannot copy static files", e)))?;
+        state.static_files = static_files(&theme_static, "static");
+        state.static_files.extend(static_files(&site_static, ""));
+        staging.commit().map_err(|e| {
+            fail(
+                diags.clone(),
+                io_error("cannot replace the output folder", e),
+            )
+        })?;
+        state.site = site;
+        let stats = RebuildStats {
+            full: true,
+            parsed: state.sources.len(),
+            pages_rendered: pages.len(),
+            files_written: pages.len() + copied,
+            phase1: start.elapsed(),
+            diagnostics: diags,
+            ..Default::default()
+        };
+        Ok((state, stats))
+    }
+
+    /// The output folder.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// The site as last written.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Phase 1 and phase 2 together: the output equals a clean build after it.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildStats, Failure> {
+        let mut stats = self.update(changed)?;
+        let search = self.finish()?;
+        stats.search = search.search;
+        stats.search_files_written = search.search_files_written;
+        stats.files_written += search.search_files_written;
+        stats.files_removed += search.files_removed;
+        Ok(stats)
+    }
+
+    /// Phase 1: brings every page but the search files up to date. `changed`
+    /// are paths relative to the site root (or absolute paths inside it).
+    /// A change outside `content/` replaces the state with a full build.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<RebuildStats, Failure> {
+        let start = Instant::now();
+        let Some(files) = self
+            .content_changes(changed)
+            .filter(|_| !self.needs_full && self.output.join(write::STAMP).is_file())
+        else {
+            return self.full_rebuild();
+        };
+
+        // 1. Re-read and re-parse the changed files.
+        let root = self.opts.root.clone();
+        let reparsed: Vec<(PathBuf, Option<Parsed>)> = files
+            .par_iter()
+            .map(|rel| {
+                let path = root.join(rel);
+                if path.is_file() {
+                    let (k, p) = parse_file(&root, &path, &self.config, self.renderer.locales());
+                    (k, Some(p))
+                } else {
+                    (rel.clone(), None)
+                }
+            })
+            .collect();
+        let parsed = reparsed.len();
+        for (rel, p) in reparsed {
+            match p {
+                Some(p) => self.sources.insert(rel, p),
+                None => self.sources.remove(&rel),
+            };
+        }
+
+        // 2. Re-link the whole site.
+        let (mut site, diags) = self.link()?;
+
+        // 3. Select the pages whose inputs changed.
+        let pages: Vec<Page> = self
+            .renderer
+            .pages(&site)
+            .into_iter()
+            .filter(|p| !p.is_search_file())
+            .collect();
+        let digests = self.renderer.page_digests(&site, &pages);
+        let paths: Vec<String> = pages
+            .iter()
+            .map(|p| self.renderer.output_path(&site, p))
+            .collect();
+        let todo: Vec<usize> = (0..pages.len())
+            .filter(|&i| self.digests.get(&paths[i]) != Some(&digests[i]))
+            .collect();
+
+        // 4. Render them (nothing is written unless every page renders).
+        let rendered: Vec<Result<Vec<u8>, Diagnostic>> = todo
+            .par_iter()
+            .map(|&i| self.renderer.render(&site, &pages[i]))
+            .collect();
+        let mut errors = Vec::new();
+        let mut writes = Vec::new();
+        for (&i, r) in todo.iter().zip(rendered) {
+            match r {
+                Ok(bytes) => writes.push((i, bytes)),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            let mut all = diags;
+            all.extend(collapse_template_errors(errors));
+            return Err(all.into());
+        }
+
+        // 5. Write what changed, remove what vanished.
+        let live: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let gone: Vec<String> = self
+            .digests
+            .keys()
+            .filter(|p| !live.contains(p.as_str()))
+            .cloned()
+            .collect();
+        let mut new_hashes = Vec::new();
+        let mut to_write = Vec::new();
+        for (i, bytes) in &writes {
+            let rel = &paths[*i];
+            let hash = bytes_hash(bytes);
+            new_hashes.push((rel.clone(), hash));
+            if self.written.get(rel) != Some(&hash) && !self.static_files.contains(rel) {
+                to_write.push((rel.as_str(), bytes.as_slice()));
+            }
+        }
+        let results: Vec<std::io::Result<()>> = to_write
+            .par_iter()
+            .map(|(rel, bytes)| write_in_place(&self.output, rel, bytes))
+            .collect();
+        let mut write_errors = Vec::new();
+        for (r, (rel, _)) in results.into_iter().zip(&to_write) {
+            if let Err(e) = r {
+                write_errors.push(io_error(&format!("cannot write {rel}"), e));
+            }
+        }
+        let mut removed = 0;
+        for rel in &gone {
+            self.digests.remove(rel);
+            self.written.remove(rel);
+            if self.static_files.contains(rel) {
+                continue;
+            }
+            match remove_in_place(&self.output, rel) {
+                Ok(()) => removed += 1,
+                Err(e) => write_errors.push(io_error(&format!("cannot remove {rel}"), e)),
+            }
+        }
+        if !write_errors.is_empty() {
+            self.needs_full = true;
+            let mut all = diags;
+            all.extend(write_errors);
+            return Err(all.into());
+        }
+        for (i, d) in todo.iter().map(|&i| (i, digests[i])) {
+            self.digests.insert(paths[i].clone(), d);
+        }
+        let files_written = to_write.len();
+        self.written.extend(new_hashes);
+        // The search files stay as they are until phase 2.
+        site.search = std::mem::take(&mut self.site.search);
+        self.site = site;
+        self.search_pending = true;
+        Ok(RebuildStats {
+            full: false,
+            parsed,
+            pages_rendered: todo.len(),
+            files_written,
+            files_removed: removed,
+            phase1: start.elapsed(),
+            diagnostics: diags,
+            ..Default::default()
+        })
+    }
+
+    /// Phase 2: rebuilds the search files (from cached per-article search
+    /// documents) and writes the ones whose bytes changed. The browser reload
+    /// need not wait for it.
+    pub fn finish(&mut self) -> Result<RebuildStats, Failure> {
+        let start = Instant::now();
+        if !self.search_pending {
+            return Ok(RebuildStats::default());
+        }
+        let site = std::mem::take(&mut self.site);
+        let search = self.search_indexes(&site);
+        self.site = site;
+        self.site.search = search;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for p in self.renderer.pages(&self.site) {
+            if p.is_search_file() {
+                let rel = self.renderer.output_path(&self.site, &p);
+                let bytes = self.renderer.render(&self.site, &p).map_err(|d| {
+                    let mut ds = Diagnostics::new();
+                    ds.push(d);
+                    Failure::from(ds)
+                })?;
+                files.push((rel, bytes));
+            }
+        }
+        let live: HashSet<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
+        let gone: Vec<String> = self
+            .search_written
+            .keys()
+            .filter(|p| !live.contains(p.as_str()))
+            .cloned()
+            .collect();
+        let changed: Vec<(&str, &[u8], u64)> = files
+            .iter()
+            .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice(), bytes_hash(bytes)))
+            .filter(|(rel, _, hash)| self.search_written.get(*rel) != Some(hash))
+            .collect();
+        let mut errors = Diagnostics::new();
+        let results: Vec<std::io::Result<()>> = changed
+            .par_iter()
+            .map(|(rel, bytes, _)| write_in_place(&self.output, rel, bytes))
+            .collect();
+        for (r, (rel, _, hash)) in results.into_iter().zip(&changed) {
+            match r {
+                Ok(()) => {
+                    self.search_written.insert(rel.to_string(), *hash);
+                }
+                Err(e) => errors.push(io_error(&format!("cannot write {rel}"), e)),
+            }
+        }
+        let mut removed = 0;
+        for rel in gone {
+            self.search_written.remove(&rel);
+            match remove_in_place(&self.output, &rel) {
+                Ok(()) => removed += 1,
+                Err(e) => errors.push(io_error(&format!("cannot remove {rel}"), e)),
+            }
+        }
+        self.search_pending = false;
+        if errors.has_errors() {
+            self.needs_full = true;
+            return Err(errors.into());
+        }
+        Ok(RebuildStats {
+            search_files_written: changed.len(),
+            files_written: changed.len(),
+            files_removed: removed,
+            search: start.elapsed(),
+            ..Default::default()
+        })
+    }
+
+    /// Replaces the state with a full build; on failure keeps the old state
+    /// (and output), but the next rebuild is full again.
+    fn full_rebuild(&mut self) -> Result<RebuildStats, Failure> {
+        self.needs_full = true;
+        let (state, stats) = IncrementalBuild::new(&self.opts)?;
+        *self = state;
+        Ok(stats)
+    }
+
+    /// The content files to re-read, or `None` when a full rebuild is needed.
+    fn content_changes(&self, changed: &[PathBuf]) -> Option<BTreeSet<PathBuf>> {
+        let root = &self.opts.root;
+        let mut files = BTreeSet::new();
+        for c in changed {
+            let rel = c.strip_prefix(root).unwrap_or(c);
+            let names: Vec<String> = rel
+                .components()
+                .map(|c| match c {
+                    Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            // content/<lang>/…, with a configured language.
+            if names.len() < 3
+                || names[0] != "content"
+                || !self.config.languages.contains_key(&names[1])
+            {
+                return None;
+            }
+            if names.iter().any(|n| load::is_ignored_name(n)) {
+                continue;
+            }
+            let path = root.join(rel);
+            let meta = path.symlink_metadata();
+            if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+                return None;
+            }
+            if rel.extension().is_some_and(|x| x == "md")
+                && !meta.as_ref().is_ok_and(|m| m.is_dir())
+            {
+                files.insert(rel.to_path_buf());
+            } else if meta.as_ref().is_ok_and(|m| m.is_dir()) {
+                // A folder created or moved in: every article inside it.
+                for e in walkdir::WalkDir::new(&path).sort_by_file_name() {
+                    let e = e.ok()?;
+                    if e.path_is_symlink() {
+                        return None;
+                    }
+                    let inner = e.path().strip_prefix(root).ok()?;
+                    let ignored = inner
+                        .components()
+                        .any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
+                    if e.file_type().is_file()
+                        && !ignored
+                        && e.path().extension().is_some_and(|x| x == "md")
+                    {
+                        files.insert(inner.to_path_buf());
+                    }
+                }
+            } else if meta.is_err() {
+                // Removed: a file, or a folder with every article inside it.
+                files.extend(self.sources.keys().filter(|k| k.starts_with(rel)).cloned());
+            }
+        }
+        Some(files)
+    }
+
+    /// Links the cached articles; all diagnostics of the site, or a failure.
+    fn link(&self) -> Result<(Site, Diagnostics), Failure> {
+        let mut diags = self.setup_diags.clone();
+        let mut published = Vec::new();
+        let mut drafts = Vec::new();
+        for p in self.sources.values() {
+            diags.extend(p.diags.iter().cloned());
+            if let Some(a) = &p.article {
+                if a.fm.draft && !self.opts.drafts {
+                    drafts.push(a.clone());
+                } else {
+                    published.push(a.clone());
+                }
+            }
+        }
+        let urls = self.renderer.urls.clone();
+        let (site, ds) = link::link(published, &drafts, &self.config, &urls);
+        diags.extend(ds);
+        diags.extend(self.renderer.check_locales(&site));
+        diags.normalize();
+        if diags.has_errors() {
+            return Err(Failure { diagnostics: diags });
+        }
+        Ok((site, diags))
+    }
+
+    /// The search files of every language, re-tokenizing only articles whose
+    /// source changed since their document was cached.
+    fn search_indexes(&mut self, site: &Site) -> BTreeMap<String, LangIndex> {
+        let key = |a: &Article| (a.lang.clone(), a.rel_path.clone());
+        let missing: Vec<usize> = (0..site.articles.len())
+            .filter(|&i| {
+                let a = &site.articles[i];
+                self.search_docs
+                    .get(&key(a))
+                    .is_none_or(|(hash, _)| hash != &a.hash)
+            })
+            .collect();
+        let fresh: Vec<(usize, CachedDoc)> = missing
+            .par_iter()
+            .map(|&i| (i, CachedDoc::new(self.renderer.search_doc(site, i))))
+            .collect();
+        for (i, doc) in fresh {
+            let a = &site.articles[i];
+            self.search_docs
+                .insert(key(a), (a.hash.clone(), Arc::new(doc)));
+        }
+        // Forget documents of articles that are gone.
+        if self.search_docs.len() > site.articles.len() {
+            let live: HashSet<(String, String)> = site.articles.iter().map(|a| key(a)).collect();
+            self.search_docs.retain(|k, _| live.contains(k));
+        }
+        let docs = &self.search_docs;
+        site.by_lang
+            .par_iter()
+            .map(|(lang, ids)| {
+                let mut builder = IndexBuilder::default();
+                for &id in ids {
+                    let (_, doc) = &docs[&key(&site.articles[id])];
+                    builder.add_cached(doc);
+                }
+                (lang.clone(), builder.finish())
+            })
+            .collect()
+    }
+}
+
+/// Reads and parses one file: (path relative to the root, result).
+fn parse_file(root: &Path, path: &Path, config: &Config, locales: &Locales) -> (PathBuf, Parsed) {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    match load::read(root, path) {
+        Ok(src) => {
+            let (article, diags) = article::parse(&src, config, locales);
+            (
+                rel,
+                Parsed {
+                    article: article.map(Arc::new),
+                    diags,
+                },
+            )
+        }
+        Err(d) => (
+            rel,
+            Parsed {
+                article: None,
+                diags: vec![d],
+            },
+        ),
+    }
+}
+
+/// The files `Staging::copy_tree` copies from `from`, as output paths.
+fn static_files(from: &Path, prefix: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    if !from.is_dir() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = e.path().strip_prefix(from) else {
+            continue;
+        };
+        if rel
+            .components()
+            .any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()))
+        {
+            continue;
+        }
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        out.insert(if prefix.is_empty() {
+            rel
+        } else {
+            format!("{prefix}/{rel}")
+        });
+    }
+    out
+}
+
+fn checked_rel(rel: &str) -> std::io::Result<&Path> {
+    let p = Path::new(rel);
+    if p.is_absolute() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(std::io::Error::other(format!(
+            "refusing to write outside the output folder: {rel}"
+        )));
+    }
+    Ok(p)
+}
+
+/// Writes one file inside the output folder through a temporary file and a
+/// rename, so that the server never reads a half-written file.
+fn write_in_place(output: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = output.join(checked_rel(rel)?);
+    let parent = path.parent().unwrap_or(output);
+    std::fs::create_dir_all(parent)?;
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // Hidden, so the server never serves it; plain `fs::write`, so the file
+    // gets the same permissions as in a clean build.
+    let tmp = parent.join(format!(".brief-write-{}-{n}", std::process::id()));
+    if let Err(e) = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Removes one file of the output folder, and its folders left empty.
+fn remove_in_place(output: &Path, rel: &str) -> std::io::Result<()> {
+    let path = output.join(checked_rel(rel)?);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == output || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+impl RebuildStats {
+    /// The report `brief serve` prints.
+    pub fn report(&self, output: &Path) -> BuildReport {
+        BuildReport {
+            pages_per_lang: BTreeMap::new(),
+            files_written: self.files_written,
+            diagnostics: self.diagnostics.clone(),
+            elapsed: self.phase1 + self.search,
+            output: output.to_path_buf(),
+        }
+    }
+}

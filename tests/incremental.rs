@@ -1,0 +1,363 @@
+//! Incremental rebuilds (`brief serve`): after every edit, the incrementally
+//! updated output folder must equal a clean build of the same input, byte for
+//! byte, file for file.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use brief::incremental::IncrementalBuild;
+use brief::BuildOptions;
+use common::{assert_same_files, copy_tree, repo, snapshot};
+
+/// A site root in a temporary folder, built incrementally into `inc/` and
+/// cleanly into `clean/` for comparison.
+struct Fixture {
+    dir: tempfile::TempDir,
+    inc: IncrementalBuild,
+    cleans: usize,
+}
+
+fn opts(root: &Path, output: PathBuf) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output),
+        drafts: false,
+        base_url: None,
+    }
+}
+
+impl Fixture {
+    fn new(dir: tempfile::TempDir) -> Fixture {
+        let root = dir.path().join("site");
+        let (inc, stats) = IncrementalBuild::new(&opts(&root, dir.path().join("inc")))
+            .unwrap_or_else(|f| panic!("first build: {:?}", f.diagnostics));
+        assert!(stats.full);
+        let mut f = Fixture {
+            dir,
+            inc,
+            cleans: 0,
+        };
+        f.assert_same_as_clean("the first build");
+        f
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        let text = f(self.read(rel));
+        self.write(rel, &text);
+    }
+
+    /// Rebuilds after `changed` and compares with a clean build.
+    fn rebuild(&mut self, what: &str, changed: &[&str]) -> brief::incremental::RebuildStats {
+        let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+        let stats = self
+            .inc
+            .rebuild(&changed)
+            .unwrap_or_else(|f| panic!("{what}: rebuild failed: {:?}", f.diagnostics));
+        self.assert_same_as_clean(what);
+        stats
+    }
+
+    fn assert_same_as_clean(&mut self, what: &str) {
+        self.cleans += 1;
+        let clean = self.dir.path().join(format!("clean-{}", self.cleans));
+        brief::build(&opts(&self.root(), clean.clone()))
+            .unwrap_or_else(|f| panic!("{what}: clean build failed: {:?}", f.diagnostics));
+        let a = snapshot(self.inc.output());
+        let b = snapshot(&clean);
+        let ka: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+        let kb: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+        assert!(
+            ka.is_empty() && kb.is_empty(),
+            "{what}: only in the incremental output: {ka:?}; only in the clean build: {kb:?}"
+        );
+        for (k, v) in &a {
+            assert!(
+                v == &b[k],
+                "{what}: {k} differs from a clean build:\n--- incremental\n{}\n--- clean\n{}",
+                String::from_utf8_lossy(v),
+                String::from_utf8_lossy(&b[k])
+            );
+        }
+        assert_same_files(&a, &b);
+        // No empty folders left behind by removed pages.
+        for e in walkdir::WalkDir::new(self.inc.output()) {
+            let e = e.unwrap();
+            if e.file_type().is_dir() {
+                assert!(
+                    std::fs::read_dir(e.path()).unwrap().next().is_some(),
+                    "{what}: empty folder {}",
+                    e.path().display()
+                );
+            }
+        }
+        std::fs::remove_dir_all(&clean).unwrap();
+    }
+}
+
+/// The repository's sample site (three articles in each language).
+fn sample() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let repo = repo();
+    for d in ["themes", "locales", "content"] {
+        copy_tree(&repo.join(d), &root.join(d));
+    }
+    std::fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
+    Fixture::new(dir)
+}
+
+const EN: &str = "content/en/us-china-compute-strategies.md";
+const EN_WAIC: &str = "content/en/waic-2025-ai-cooperation-organization.md";
+
+fn set_line(text: String, key: &str, line: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with(key) {
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn add_front_matter_line(text: String, line: &str) -> String {
+    text.replacen("---\n", &format!("---\n{line}\n"), 1)
+}
+
+#[test]
+fn sample_site_edits_match_clean_builds() {
+    let mut f = sample();
+
+    f.edit(EN, |t| t + "\nA new closing paragraph.\n");
+    let s = f.rebuild("body edit", &[EN]);
+    assert!(!s.full && s.parsed == 1);
+
+    f.edit(EN, |t| set_line(t, "title:", "title: \"A new title\""));
+    f.rebuild("title edit", &[EN]);
+
+    f.edit(EN, |t| set_line(t, "date:", "date: 2025-07-01"));
+    f.rebuild("date edit", &[EN]);
+
+    f.edit(EN, |t| {
+        set_line(t, "topics:", "topics: [compute, brand-new-topic]")
+    });
+    f.rebuild("topics edit", &[EN]);
+
+    // A citation shared with another article: "also cited" and sources pages.
+    f.edit(EN_WAIC, |t| {
+        t.replacen(
+            "citations:\n",
+            "citations:\n  - id: \"shared\"\n    title: \"Announcing The Stargate Project\"\n    publisher: \"OpenAI\"\n    url: \"https://openai.com/index/announcing-the-stargate-project/\"\n",
+            1,
+        ) + "\nShared source [shared].\n"
+    });
+    f.rebuild("shared citation", &[EN_WAIC]);
+
+    f.edit(EN, |t| add_front_matter_line(t, "slug: renamed-briefing"));
+    f.rebuild("slug rename", &[EN]);
+
+    let new = "content/en/2025/new-briefing.md";
+    f.write(
+        new,
+        "---\ntitle: \"A new briefing\"\ndate: 2025-09-01\ntopics: [compute]\n---\nIt links [back](../us-china-compute-strategies.md).\n",
+    );
+    f.rebuild("new article in a new folder", &["content/en/2025"]);
+
+    f.edit(new, |t| add_front_matter_line(t, "draft: true"));
+    f.rebuild("article becomes a draft", &[new]);
+
+    f.edit(new, |t| t.replace("draft: true\n", ""));
+    f.rebuild("draft published", &[new]);
+
+    std::fs::remove_file(f.root().join(new)).unwrap();
+    f.rebuild("article deleted", &[new]);
+
+    // A broken link: the rebuild fails and the output stays as it was.
+    let before = snapshot(f.inc.output());
+    f.edit(EN, |t| t + "\nSee [this](missing-briefing.md).\n");
+    let err = f
+        .inc
+        .rebuild(&[PathBuf::from(EN)])
+        .expect_err("a broken link fails the rebuild");
+    assert!(err.diagnostics.iter().any(|d| d.code == "broken-link"));
+    assert_same_files(&before, &snapshot(f.inc.output()));
+    // Fixed by creating the target (another file than the one that failed).
+    f.write(
+        "content/en/missing-briefing.md",
+        "---\ntitle: \"Now it exists\"\ndate: 2024-01-01\n---\nBody.\n",
+    );
+    f.rebuild(
+        "broken link fixed by a new article",
+        &["content/en/missing-briefing.md"],
+    );
+
+    // Removing a whole folder.
+    f.write(
+        "content/ja/2024/a.md",
+        "---\ntitle: \"フォルダの記事\"\ndate: 2024-02-02\ntopics: [compute]\n---\n本文。\n",
+    );
+    f.rebuild("article in a new ja folder", &["content/ja/2024/a.md"]);
+    std::fs::remove_dir_all(f.root().join("content/ja/2024")).unwrap();
+    f.rebuild("folder removed", &["content/ja/2024"]);
+
+    // Outside content/: a full rebuild.
+    f.edit("locales/en/main.ftl", |t| {
+        t + "\nextra-unused-message = x\n"
+    });
+    let s = f.rebuild("locale edit", &["locales/en/main.ftl"]);
+    assert!(s.full);
+    f.edit(EN, |t| t + "\nOne more line.\n");
+    let s = f.rebuild("body edit after a full rebuild", &[EN]);
+    assert!(!s.full);
+}
+
+/// A generated site: `n` articles per language, translations, internal
+/// links, shared sources and terms, dates close together.
+fn generated(n: usize) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let repo = repo();
+    for d in ["themes", "locales"] {
+        copy_tree(&repo.join(d), &root.join(d));
+    }
+    std::fs::write(
+        root.join("book.toml"),
+        "[site]\ntitle = \"Generated\"\nbase_url = \"https://example.org/g\"\ndefault_language = \"ja\"\npaginate = 7\n\n[languages.ja]\nname = \"日本語\"\n\n[languages.en]\nname = \"English\"\n",
+    )
+    .unwrap();
+    for lang in ["ja", "en"] {
+        for i in 0..n {
+            let text = generated_article(lang, i);
+            let p = root.join(format!("content/{lang}/{}/a{i:04}.md", 2020 + i % 3));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+    }
+    Fixture::new(dir)
+}
+
+const TOPICS: [&str; 6] = [
+    "compute",
+    "export-controls",
+    "industrial-policy",
+    "ai-governance",
+    "standards",
+    "safety",
+];
+
+fn generated_article(lang: &str, i: usize) -> String {
+    let day = 1 + (i * 7) % 28;
+    let month = 1 + (i / 28) % 12;
+    let t1 = TOPICS[i % TOPICS.len()];
+    let t2 = TOPICS[(i * 5 + 1) % TOPICS.len()];
+    let mut s = format!(
+        "---\ntitle: \"{lang} briefing {i}\"\ndate: 2024-{month:02}-{day:02}\nsummary: \"Summary {i}\"\ntopics: [{t1}, {t2}]\ncitations:\n"
+    );
+    for (k, src) in [(1, i % 17), (2, i % 29)] {
+        s.push_str(&format!(
+            "  - id: \"{k}\"\n    title: \"Source {src}\"\n    url: \"https://example.org/src/{src}\"\n"
+        ));
+    }
+    s.push_str("---\n## Overview\n\n");
+    s.push_str(&format!(
+        "Body of {i} in {lang} with a citation [1] and another [2].\n"
+    ));
+    if i > 0 {
+        let j = (i * 13) % i;
+        s.push_str(&format!(
+            "\nSee also [an earlier one](../{}/a{j:04}.md#overview).\n",
+            2020 + j % 3
+        ));
+    }
+    s
+}
+
+fn gpath(lang: &str, i: usize) -> String {
+    format!("content/{lang}/{}/a{i:04}.md", 2020 + i % 3)
+}
+
+#[test]
+fn generated_site_edits_match_clean_builds() {
+    let mut f = generated(200);
+
+    // A body-only edit re-renders only the article itself (and its exports).
+    let p = gpath("en", 100);
+    f.edit(&p, |t| t + "\nAn added sentence.\n");
+    let s = f.rebuild("body edit", &[p.as_str()]);
+    assert_eq!(s.parsed, 1);
+    assert!(
+        s.pages_rendered <= 3,
+        "a body edit re-rendered {} pages",
+        s.pages_rendered
+    );
+    assert!(s.files_written <= 3 + s.search_files_written);
+
+    // Editing it back changes nothing else either.
+    f.edit(&p, |t| t.replace("\nAn added sentence.\n", ""));
+    f.rebuild("body edit undone", &[p.as_str()]);
+
+    let p = gpath("ja", 42);
+    f.edit(&p, |t| set_line(t, "title:", "title: \"新しい題名\""));
+    let s = f.rebuild("title edit", &[p.as_str()]);
+    assert!(s.pages_rendered < 60, "{} pages", s.pages_rendered);
+
+    let p = gpath("en", 7);
+    f.edit(&p, |t| set_line(t, "date:", "date: 2026-01-01"));
+    f.rebuild("date edit: moves to the top", &[p.as_str()]);
+
+    let p = gpath("en", 150);
+    f.edit(&p, |t| set_line(t, "topics:", "topics: [safety, new-term]"));
+    f.rebuild("topics edit", &[p.as_str()]);
+
+    let p = gpath("ja", 3);
+    f.edit(&p, |t| {
+        t.replace("https://example.org/src/3\"", "https://example.org/src/5\"")
+    });
+    f.rebuild("citation now shared with other articles", &[p.as_str()]);
+
+    let p = gpath("en", 11);
+    f.edit(&p, |t| add_front_matter_line(t, "slug: renamed"));
+    f.rebuild("slug rename", &[p.as_str()]);
+
+    let p = "content/en/new.md";
+    f.write(
+        p,
+        &generated_article("en", 999).replace("../2020/", "2020/"),
+    );
+    f.rebuild("new article", &[p]);
+
+    let p = gpath("ja", 199);
+    std::fs::remove_file(f.root().join(&p)).unwrap();
+    f.rebuild("unlinked article deleted", &[p.as_str()]);
+
+    let p = gpath("en", 60);
+    f.edit(&p, |t| t + "\n[broken](nowhere.md)\n");
+    assert!(f.inc.rebuild(&[PathBuf::from(&p)]).is_err());
+    f.edit(&p, |t| t.replace("\n[broken](nowhere.md)\n", ""));
+    f.rebuild("broken link fixed", &[p.as_str()]);
+
+    // Several files at once.
+    let a = gpath("en", 20);
+    let b = gpath("ja", 20);
+    f.edit(&a, |t| set_line(t, "date:", "date: 2019-01-01"));
+    f.edit(&b, |t| t + "\nMore.\n");
+    f.rebuild("two files", &[a.as_str(), b.as_str()]);
+}
