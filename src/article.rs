@@ -116,3 +116,24 @@ pub fn parse(
     };
     (Some(article), diags)
 }
+
+/// Parses one article without a site, as `content/en/standalone.md` of a
+/// one-language site ([`Config::minimal`], no locale files), and returns its
+/// body HTML (links to other articles become `#`); `None` when the article
+/// cannot be used. The entry point of the fuzz target (`fuzz/`) and of its
+/// replay test.
+pub fn render_standalone(text: &str) -> (Option<String>, Vec<Diagnostic>) {
+    let config = Config::minimal();
+    let locales = Locales::empty(&config);
+    let text = crate::text::normalize_newlines(crate::text::strip_bom(text)).into_owned();
+    let src = SourceFile {
+        lang: "en".into(),
+        rel_path: "standalone.md".into(),
+        file: PathBuf::from("content/en/standalone.md"),
+        hash: crate::load::content_hash(&text),
+        text,
+    };
+    let (article, diags) = parse(&src, &config, &locales);
+    let html = article.map(|a| markdown::resolve_link_tokens(&a.body.html, &[]));
+    (html, diags)
+}

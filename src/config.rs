@@ -139,6 +139,15 @@ pub const RESERVED_FRONT_MATTER_KEYS: &[&str] = &[
 ];
 
 impl Config {
+    /// The smallest valid configuration: one language, `en`. For parsing an
+    /// article without a site ([`crate::article::render_standalone`]).
+    pub fn minimal() -> Config {
+        toml::from_str(
+            "[site]\ntitle = \"brief\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n",
+        )
+        .expect("a valid configuration")
+    }
+
     pub fn language_dir(&self, lang: &str) -> TextDir {
         self.languages
             .get(lang)

@@ -130,6 +130,24 @@ impl Locales {
         &self.default_lang
     }
 
+    /// No messages at all (every text falls back to its key): for parsing an
+    /// article without a site, as [`crate::article::render_standalone`] does.
+    pub fn empty(config: &Config) -> Locales {
+        let bundles = config
+            .languages
+            .keys()
+            .map(|lang| {
+                let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
+                (lang.clone(), FluentBundle::new_concurrent(vec![langid]))
+            })
+            .collect();
+        Locales {
+            default_lang: config.site.default_language.clone(),
+            bundles,
+            keys: BTreeMap::new(),
+        }
+    }
+
     pub fn has(&self, lang: &str, key: &str) -> bool {
         self.keys.get(lang).is_some_and(|k| k.contains_key(key))
     }

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter::Citation;
-use crate::text::{escape_html_into, safe_id, slugify};
+use crate::text::{escape_html_into, safe_id, slugify, strip_controls};
 
 const TOKEN_START: char = '\u{E000}';
 const TOKEN_END: char = '\u{E001}';
@@ -530,7 +530,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     state.body.headings.push(Heading {
                         level: level as u8,
                         id: id.clone(),
-                        text: text.clone(),
+                        text: strip_controls(&text).into_owned(),
                     });
                     let target = match &footnote {
                         Some(_) => &mut footnote.as_mut().expect("checked").1,
@@ -780,7 +780,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 notes.push(Footnote {
                     id: format!("fn-{}", safe_id(&label)),
                     number,
-                    html: note_html,
+                    html: strip_controls(&note_html).into_owned(),
                     backrefs: state.footnote_backrefs.remove(&label).unwrap_or_default(),
                 });
             }
@@ -838,8 +838,10 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         state.body.anchors.insert(n.id.clone());
     }
     state.body.footnotes = notes;
-    state.body.html = html;
-    state.body.plain_text = plain;
+    // Control characters that HTML and XML forbid are dropped from the output
+    // (not from the input, so that positions stay those of the file).
+    state.body.html = strip_controls(&html).into_owned();
+    state.body.plain_text = strip_controls(&plain).into_owned();
     state.body.stats = stats;
     (state.body, state.diags)
 }

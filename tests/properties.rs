@@ -548,3 +548,142 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The fuzz corpus, replayed on stable
+// ---------------------------------------------------------------------------
+
+/// What the fuzz target (fuzz/fuzz_targets/render.rs) checks for any input.
+fn standalone_invariants(text: &str) -> Result<(), String> {
+    let (html, diags) = brief::article::render_standalone(text);
+    let normalized = brief::text::normalize_newlines(brief::text::strip_bom(text));
+    let lines: Vec<&str> = normalized.split('\n').collect();
+    for d in &diags {
+        if let Some(pos) = d.pos {
+            let ok = pos.line >= 1
+                && pos.line <= lines.len()
+                && pos.column >= 1
+                && pos.column <= lines[pos.line - 1].chars().count() + 1;
+            if !ok {
+                return Err(format!("position outside the text: {d:?}"));
+            }
+        }
+    }
+    if let Some(html) = html {
+        let lower = html.to_ascii_lowercase();
+        for bad in ["<script", "<!--", "href=\"javascript:"] {
+            if lower.contains(bad) {
+                return Err(format!("{bad} in {html}"));
+            }
+        }
+        if html.chars().any(brief::text::is_forbidden_control) {
+            return Err(format!("a control character in {html:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every seed of fuzz/corpus/render/, and deterministic mutations of each
+/// (tokens inserted, ranges deleted or repeated, bytes flipped), through the
+/// fuzz target's checks: a small stand-in for fuzzing that needs no nightly.
+#[test]
+fn fuzz_corpus_replays_with_mutations() {
+    const TOKENS: &[&str] = &[
+        "---",
+        "\n---\n",
+        "title: ",
+        "citations:\n  - id: \"1\"\n    title: \"x\"\n",
+        "&a ",
+        "*a",
+        "[1]",
+        "[@",
+        "; @",
+        "[^",
+        "]: ",
+        "](",
+        ".md",
+        "#",
+        "{#",
+        "```",
+        "`",
+        "**",
+        "<script>",
+        "<!--",
+        "javascript:",
+        "\\[",
+        "|---|",
+        "\r\n",
+        "\r",
+        "\u{feff}",
+        "\u{E000}",
+        "\u{E001}",
+        "\u{0}",
+        "\u{85}",
+        "[",
+        "]",
+        "\n",
+        "    ",
+        "上海",
+        "🤖",
+        "%",
+        "..",
+    ];
+    let dir = repo().join("fuzz/corpus/render");
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fuzz/corpus/render")
+        .map(|e| e.unwrap().path())
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 10, "the corpus went missing");
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let mut failures = Vec::new();
+    for seed in &seeds {
+        let original = std::fs::read(seed).unwrap();
+        let mut inputs = vec![original.clone()];
+        for _ in 0..150 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len() + 1);
+                match next(5) {
+                    0 => {
+                        let t = TOKENS[next(TOKENS.len())].as_bytes();
+                        bytes.splice(at..at, t.iter().copied());
+                    }
+                    1 => {
+                        let end = (at + next(16)).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                    2 => {
+                        let end = (at + next(64)).min(bytes.len());
+                        let copy = bytes[at..end].to_vec();
+                        let to = next(bytes.len() + 1);
+                        bytes.splice(to..to, copy);
+                    }
+                    3 if at < bytes.len() => bytes[at] ^= 1 << next(8),
+                    _ => bytes.truncate(at),
+                }
+            }
+            inputs.push(bytes);
+        }
+        for bytes in inputs {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            match std::panic::catch_unwind(|| standalone_invariants(&text)) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(format!("{}: {e}\ninput: {text:?}", seed.display())),
+                Err(_) => failures.push(format!("{}: panicked on {text:?}", seed.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures[..failures.len().min(5)].join("\n\n")
+    );
+}
