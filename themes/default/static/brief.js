@@ -6,6 +6,9 @@
  * from the matching item in the page's reference list. Without this script
  * the marker is still an ordinary link to that item.
  *
+ * Scrollable code blocks and tables: those wider than their column get
+ * tabindex="0", so keyboard users can scroll them too.
+ *
  * No dependencies; safe on pages that have no citations.
  */
 (function () {
@@ -222,11 +225,41 @@
     window.addEventListener("resize", hide);
   }
 
+  // Code blocks and tables that scroll sideways must be reachable by
+  // keyboard (WCAG 2.1.1): make those that overflow focusable so that the
+  // arrow keys scroll them. Re-checked when the layout width changes.
+  var SCROLLERS = "pre, table";
+  function focusableScrollers() {
+    var els = document.querySelectorAll(SCROLLERS);
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var ours = el.hasAttribute("data-scroll-focus");
+      if (el.hasAttribute("tabindex") && !ours) continue;
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-focus", "");
+      } else if (ours) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-focus");
+      }
+    }
+  }
+
+  function start() {
+    focusableScrollers();
+    // Web fonts and late layout can change what overflows.
+    window.addEventListener("load", focusableScrollers);
+    window.addEventListener("resize", function () {
+      window.requestAnimationFrame(focusableScrollers);
+    });
+    init();
+  }
+
   try {
     if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", init);
+      document.addEventListener("DOMContentLoaded", start);
     } else {
-      init();
+      start();
     }
   } catch (e) {
     // Enhancements are optional; never break the page.

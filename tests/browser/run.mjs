@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Browser tests: builds the sample site for a loopback base URL under the
+// /briefings/ sub-path, serves it with lib/server.mjs, and runs the
+// *.test.mjs files with node's test runner against it in headless Chromium.
+//
+//   node run.mjs                    all test files
+//   node run.mjs search.test.mjs    some of them
+//
+// Environment:
+//   BRIEF_BIN        a prebuilt brief binary (default: `cargo run --release --`)
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+//   SCREENSHOT_DIR   where screenshots go (default tests/browser/screenshots)
+//   KEEP_SITE=1      keep the built site's temporary folder
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer } from "./lib/server.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+
+function run(cmd, args, opts) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: "inherit", ...opts });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(signal ? 128 : code));
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "brief-browser-"));
+const out = path.join(tmp, "briefings");
+let server;
+let code = 1;
+try {
+  server = await startServer({ root: tmp, notFound: "/briefings/404.html" });
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const base = `${origin}/briefings/`;
+
+  const started = Date.now();
+  const [cmd, ...pre] = process.env.BRIEF_BIN
+    ? [process.env.BRIEF_BIN]
+    : ["cargo", "run", "--release", "--quiet", "--"];
+  const built = await run(cmd, [...pre, "build", "--output", out, "--base-url", base.replace(/\/$/, "")], {
+    cwd: repo,
+  });
+  if (built !== 0) throw new Error(`building the sample site failed (exit ${built})`);
+  console.log(`built the sample site into ${out} in ${((Date.now() - started) / 1000).toFixed(1)}s; serving ${base}`);
+
+  const files = process.argv.slice(2).length
+    ? process.argv.slice(2)
+    : fs.readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort();
+  code = await run(
+    process.execPath,
+    ["--test", "--test-reporter=spec", "--test-concurrency=1", "--test-timeout=90000", ...files],
+    {
+      cwd: here,
+      env: {
+        ...process.env,
+        BRIEF_REPO: repo,
+        BRIEF_SITE_DIR: out,
+        BRIEF_BASE_URL: base,
+        SCREENSHOT_DIR: process.env.SCREENSHOT_DIR || path.join(here, "screenshots"),
+      },
+    },
+  );
+} catch (err) {
+  console.error(err.message || err);
+  code = 1;
+} finally {
+  if (server) {
+    server.closeAllConnections();
+    server.close();
+  }
+  if (process.env.KEEP_SITE) console.log(`site kept in ${out}`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(code);
