@@ -119,7 +119,16 @@ fn tera_error(e: &tera::Error, theme_rel: &Path) -> Diagnostic {
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
-            Diagnostic::error("template-render", msg).in_file(theme_rel)
+            // Name the template at fault where tera says which it is.
+            let file = match e.kind() {
+                tera::ErrorKind::CircularExtend { tpl, .. }
+                | tera::ErrorKind::CircularInclude { tpl, .. }
+                | tera::ErrorKind::MissingParent { current: tpl, .. } => theme_rel.join(tpl),
+                _ => theme_rel.to_path_buf(),
+            };
+            Diagnostic::error("template-render", msg)
+                .in_file(file)
+                .help("fix the template; see https://keats.github.io/tera/ for the syntax")
         }
     }
 }

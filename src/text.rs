@@ -44,13 +44,25 @@ pub fn slugify(s: &str) -> String {
 
 /// Whether a slug given by an editor is safe as a single path segment on every
 /// host: no separators, no `..`, no drive letters, no characters that need URL
-/// escaping other than letters of non-Latin scripts.
+/// escaping other than letters of non-Latin scripts, and no name Windows
+/// reserves for devices (`con`, `nul`, `com1` …), which no folder there can take.
 pub fn is_safe_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 200
         && s.chars()
             .all(|c| c.is_alphanumeric() && !c.is_uppercase() || c == '-' || c == '_')
         && !s.starts_with('-')
+        && !is_windows_device_name(s)
+}
+
+fn is_windows_device_name(s: &str) -> bool {
+    match s {
+        "con" | "prn" | "aux" | "nul" => true,
+        _ => s
+            .strip_prefix("com")
+            .or_else(|| s.strip_prefix("lpt"))
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit()),
+    }
 }
 
 /// An HTML id for an arbitrary citation or footnote key: ASCII alphanumerics,
@@ -143,6 +155,12 @@ mod tests {
         assert!(!is_safe_slug("c:"));
         assert!(!is_safe_slug("Upper"));
         assert!(!is_safe_slug(""));
+        assert!(!is_safe_slug("con"));
+        assert!(!is_safe_slug("com1"));
+        assert!(is_safe_slug("console"));
+        assert!(is_safe_slug("com"));
+        assert!(is_safe_slug("lpt-1"));
+        assert!(is_safe_slug("上海"));
     }
 
     #[test]

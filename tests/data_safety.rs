@@ -166,6 +166,7 @@ fn unsafe_output_dirs_in_book_toml_are_refused_and_nothing_changes() {
     let w = World::new();
     let abs_outside = w.outer().join("elsewhere");
     let cases: Vec<String> = vec![
+        "".into(),
         ".".into(),
         "./".into(),
         "..".into(),
