@@ -180,8 +180,14 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let rel = PathBuf::from(CONFIG_FILE);
     let mut diags = Diagnostics::new();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match crate::load::decode(bytes, &rel) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        },
         Err(e) => {
             diags.push(
                 Diagnostic::error("config-missing", format!("cannot read {}: {e}", path.display()))

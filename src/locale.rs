@@ -64,15 +64,19 @@ impl Locales {
             }
             for path in files {
                 let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                let text = match std::fs::read(&path).map(String::from_utf8) {
-                    Ok(Ok(t)) => t,
-                    _ => {
+                let text = match std::fs::read(&path) {
+                    Ok(bytes) => match crate::load::decode(bytes, &rel) {
+                        Ok(t) => t,
+                        Err(d) => {
+                            diags.push(d);
+                            continue;
+                        }
+                    },
+                    Err(e) => {
                         diags.push(
-                            Diagnostic::error(
-                                "locale-unreadable",
-                                "cannot read the file as UTF-8 text",
-                            )
-                            .in_file(&rel),
+                            Diagnostic::error("locale-unreadable", format!("cannot read: {e}"))
+                                .in_file(&rel)
+                                .help("check the file's permissions"),
                         );
                         continue;
                     }

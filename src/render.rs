@@ -183,11 +183,17 @@ impl Renderer {
             if crate::load::is_ignored_name(&name) {
                 continue;
             }
-            match std::fs::read_to_string(entry.path()) {
-                Ok(t) => templates.push((name, t)),
+            let file = theme_rel.join(rel);
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => match crate::load::decode(bytes, &file) {
+                    // A BOM would end up before the doctype, in quirks mode.
+                    Ok(t) => templates.push((name, crate::text::strip_bom(&t).to_string())),
+                    Err(d) => diags.push(d),
+                },
                 Err(e) => diags.push(
                     Diagnostic::error("template-unreadable", e.to_string())
-                        .in_file(theme_rel.join(rel)),
+                        .in_file(file)
+                        .help("check the file's permissions"),
                 ),
             }
         }

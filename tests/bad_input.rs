@@ -1174,3 +1174,48 @@ fn odd_front_matter_gives_positioned_errors() {
         assert_eq!(d.severity, Severity::Error);
     }
 }
+
+/// Invalid UTF-8 anywhere the site is read: book.toml, a locale file, a
+/// template. Each gets the same error as an article, at the bad byte.
+#[test]
+fn invalid_utf8_outside_articles_is_reported_at_the_bad_byte() {
+    let cases: &[(&str, &[u8], usize, usize)] = &[
+        ("book.toml", b"[site]\ntitle = \"Caf\xe9\"\n", 2, 13),
+        ("locales/en/zz.ftl", b"ok = fine\nbad = caf\xe9\n", 2, 10),
+        (
+            "themes/default/templates/404.html",
+            b"{% extends \"base.html\" %}\n{% block content %}\xff{% endblock content %}\n",
+            2,
+            20,
+        ),
+    ];
+    for (file, bytes, line, column) in cases {
+        let site = base_site();
+        write(site.path(), file, bytes);
+        let diags = match brief::check(&opts(site.path())) {
+            Ok(d) => panic!("{file}: check passed:\n{}", show(&d)),
+            Err(f) => f.diagnostics,
+        };
+        let errs = errors(&diags);
+        assert_eq!(errs.len(), 1, "{file}:\n{}", show(&diags));
+        assert_eq!(errs[0].code, "invalid-utf8", "{file}:\n{}", show(&diags));
+        assert_at(errs[0], file, *line, *column);
+    }
+}
+
+/// A template saved with a BOM: the page still starts with its doctype.
+#[test]
+fn a_bom_in_a_template_does_not_reach_the_page() {
+    let site = base_site();
+    let base = site.path().join("themes/default/templates/base.html");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(std::fs::read(&base).unwrap());
+    std::fs::write(&base, bytes).unwrap();
+    build_ok(site.path());
+    let html = std::fs::read_to_string(site.path().join("public/en/base/index.html")).unwrap();
+    assert!(
+        html.to_ascii_lowercase().starts_with("<!doctype html>"),
+        "{}",
+        &html[..40.min(html.len())]
+    );
+}
