@@ -20,7 +20,7 @@ use crate::render::{Page, Renderer};
 use crate::urls::Urls;
 use crate::write::{self, Staging};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildOptions {
     pub root: PathBuf,
     /// `--output`: overrides `[build] output_dir` and may point outside the root.

@@ -96,6 +96,8 @@ pub struct IncrementalBuild {
     /// Search documents per article, keyed by language, path and source hash.
     search_docs: HashMap<(String, String), (String, Arc<CachedDoc>)>,
     search_pending: bool,
+    /// What linking remembers between rebuilds.
+    link_cache: link::LinkCache,
     /// Set when the output may not match the state (a failed write): the next
     /// rebuild is a full one.
     needs_full: bool,
@@ -163,6 +165,7 @@ impl IncrementalBuild {
             static_files: HashSet::new(),
             search_docs: HashMap::new(),
             search_pending: false,
+            link_cache: link::LinkCache::default(),
             needs_full: false,
         };
         let (mut site, diags) = state.link()?;
@@ -265,6 +268,7 @@ impl IncrementalBuild {
             return self.full_rebuild();
         };
 
+        let mut timer = build::StageTimer::new();
         // 1. Re-read and re-parse the changed files.
         let root = self.opts.root.clone();
         let reparsed: Vec<(PathBuf, Option<Parsed>)> = files
@@ -287,8 +291,10 @@ impl IncrementalBuild {
             };
         }
 
+        timer.lap("i-parse");
         // 2. Re-link the whole site.
         let (mut site, diags) = self.link()?;
+        timer.lap("i-link");
 
         // 3. Select the pages whose inputs changed.
         let pages: Vec<Page> = self
@@ -306,6 +312,7 @@ impl IncrementalBuild {
             .filter(|&i| self.digests.get(&paths[i]) != Some(&digests[i]))
             .collect();
 
+        timer.lap("i-digests");
         // 4. Render them (nothing is written unless every page renders).
         let rendered: Vec<Result<Vec<u8>, Diagnostic>> = todo
             .par_iter()
@@ -325,6 +332,7 @@ impl IncrementalBuild {
             return Err(all.into());
         }
 
+        timer.lap("i-render");
         // 5. Write what changed, remove what vanished.
         let live: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let gone: Vec<String> = self
@@ -375,6 +383,7 @@ impl IncrementalBuild {
             self.digests.insert(paths[i].clone(), d);
         }
         let files_written = to_write.len();
+        timer.lap("i-write");
         self.written.extend(new_hashes);
         // The search files stay as they are until phase 2.
         site.search = std::mem::take(&mut self.site.search);
@@ -531,7 +540,7 @@ impl IncrementalBuild {
     }
 
     /// Links the cached articles; all diagnostics of the site, or a failure.
-    fn link(&self) -> Result<(Site, Diagnostics), Failure> {
+    fn link(&mut self) -> Result<(Site, Diagnostics), Failure> {
         let mut diags = self.setup_diags.clone();
         let mut published = Vec::new();
         let mut drafts = Vec::new();
@@ -546,7 +555,13 @@ impl IncrementalBuild {
             }
         }
         let urls = self.renderer.urls.clone();
-        let (site, ds) = link::link(published, &drafts, &self.config, &urls);
+        let (site, ds) = link::link_with(
+            published,
+            &drafts,
+            &self.config,
+            &urls,
+            &mut self.link_cache,
+        );
         diags.extend(ds);
         diags.extend(self.renderer.check_locales(&site));
         diags.normalize();

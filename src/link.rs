@@ -121,11 +121,80 @@ pub fn reserved_slugs(config: &Config) -> Vec<String> {
 /// Builds the site graph. `drafts` are the articles left out of this build,
 /// so links to them get a precise error.
 pub fn link(
-    mut articles: Vec<Arc<Article>>,
+    articles: Vec<Arc<Article>>,
     drafts: &[Arc<Article>],
     config: &Config,
     urls: &crate::urls::Urls,
 ) -> (Site, Vec<Diagnostic>) {
+    link_with(articles, drafts, config, urls, &mut LinkCache::default())
+}
+
+/// What [`link_with`] remembers between calls: per article (by identity),
+/// the facts derived from it alone; per language, the sources and related
+/// briefings with a fingerprint of everything they were computed from. A
+/// language whose fingerprint is unchanged reuses them; otherwise they are
+/// recomputed in full. The result is always the same as [`link`]'s.
+#[derive(Default)]
+pub struct LinkCache {
+    memo: HashMap<usize, ArticleMemo>,
+    sources: HashMap<String, (u64, CachedSources)>,
+    related: HashMap<String, (u64, Vec<Vec<usize>>)>,
+}
+
+struct ArticleMemo {
+    /// Keeps the address (the key) from being reused while cached.
+    _article: Arc<Article>,
+    /// The source key of each citation.
+    keys: Vec<String>,
+    /// Digest of the citations.
+    citations: u64,
+    /// Digest of the taxonomy terms.
+    terms: u64,
+}
+
+/// Sources of one language, with articles as ranks in path order.
+#[derive(Clone)]
+struct CachedSources {
+    sources: Vec<Source>,
+    slots: Vec<Vec<usize>>,
+}
+
+fn memo_of(a: &Arc<Article>) -> ArticleMemo {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for c in &a.fm.citations {
+        (
+            &c.id,
+            &c.title,
+            &c.publisher,
+            &c.author,
+            &c.url,
+            c.published,
+            c.accessed,
+            &c.lang,
+        )
+            .hash(&mut h);
+    }
+    let citations = h.finish();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    a.fm.taxonomies.hash(&mut h);
+    ArticleMemo {
+        _article: a.clone(),
+        keys: a.fm.citations.iter().map(source_key).collect(),
+        citations,
+        terms: h.finish(),
+    }
+}
+
+/// [`link`], reusing what `cache` remembers from earlier calls.
+pub fn link_with(
+    mut articles: Vec<Arc<Article>>,
+    drafts: &[Arc<Article>],
+    config: &Config,
+    urls: &crate::urls::Urls,
+    cache: &mut LinkCache,
+) -> (Site, Vec<Diagnostic>) {
+    use std::hash::{Hash, Hasher};
     let mut diags = Vec::new();
     articles.sort_by(|a, b| (&a.lang, &a.rel_path).cmp(&(&b.lang, &b.rel_path)));
 
@@ -190,6 +259,20 @@ pub fn link(
         let mut it = keep.iter();
         articles.retain(|_| *it.next().expect("same length"));
     }
+
+    // Per-article facts, computed once per parsed article.
+    let ptr = |a: &Arc<Article>| Arc::as_ptr(a) as usize;
+    let fresh: Vec<(usize, ArticleMemo)> = articles
+        .par_iter()
+        .filter(|a| !cache.memo.contains_key(&ptr(a)))
+        .map(|a| (ptr(a), memo_of(a)))
+        .collect();
+    cache.memo.extend(fresh);
+    if cache.memo.len() > articles.len() {
+        let live: std::collections::HashSet<usize> = articles.iter().map(ptr).collect();
+        cache.memo.retain(|k, _| live.contains(k));
+    }
+    let memo: Vec<&ArticleMemo> = articles.iter().map(|a| &cache.memo[&ptr(a)]).collect();
 
     let n = articles.len();
     let mut site = Site {
@@ -377,70 +460,31 @@ pub fn link(
 
     // Sources, per language.
     for (lang, ids) in &site.by_lang {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut list: Vec<(String, Source)> = Vec::new();
         let mut sorted_ids = ids.clone();
         sorted_ids.sort_by(|&x, &y| articles[x].rel_path.cmp(&articles[y].rel_path));
-        let mut per_article: HashMap<ArticleId, Vec<usize>> = HashMap::new();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
         for &id in &sorted_ids {
-            let mut mine = Vec::new();
-            for c in &articles[id].fm.citations {
-                let key = source_key(c);
-                let slot = *index.entry(key.clone()).or_insert_with(|| {
-                    list.push((
-                        key.clone(),
-                        Source {
-                            anchor: anchor_for(&key),
-                            citation: c.clone(),
-                            cited_by: Vec::new(),
-                            page_path: String::new(),
-                        },
-                    ));
-                    list.len() - 1
-                });
-                if !list[slot].1.cited_by.contains(&id) {
-                    list[slot].1.cited_by.push(id);
-                }
-                mine.push(slot);
+            let a = &articles[id];
+            (&a.rel_path, a.fm.date.timestamp(), memo[id].citations).hash(&mut h);
+        }
+        let fingerprint = h.finish();
+        let cached = match cache.sources.get(lang) {
+            Some((fp, c)) if *fp == fingerprint => c.clone(),
+            _ => {
+                let c = lang_sources(lang, &articles, &memo, &sorted_ids);
+                cache.sources.insert(lang.clone(), (fingerprint, c.clone()));
+                c
             }
-            per_article.insert(id, mine);
-        }
-        let newest_first = |x: &ArticleId, y: &ArticleId| {
-            articles[*y]
-                .fm
-                .date
-                .timestamp()
-                .cmp(&articles[*x].fm.date.timestamp())
-                .then_with(|| articles[*x].rel_path.cmp(&articles[*y].rel_path))
         };
-        for (_, s) in list.iter_mut() {
-            s.cited_by.sort_by(newest_first);
+        // Ranks back to article ids.
+        let mut sources = cached.sources;
+        for s in &mut sources {
+            for r in &mut s.cited_by {
+                *r = sorted_ids[*r];
+            }
         }
-        // Most cited first, then by title, then key: a total order.
-        let mut order: Vec<usize> = (0..list.len()).collect();
-        order.sort_by(|&x, &y| {
-            list[y]
-                .1
-                .cited_by
-                .len()
-                .cmp(&list[x].1.cited_by.len())
-                .then_with(|| list[x].1.citation.title.cmp(&list[y].1.citation.title))
-                .then_with(|| list[x].0.cmp(&list[y].0))
-        });
-        let mut new_slot = vec![0; list.len()];
-        for (pos, &old) in order.iter().enumerate() {
-            new_slot[old] = pos;
-        }
-        let mut sources: Vec<Source> = Vec::with_capacity(list.len());
-        let mut taken: Vec<Option<Source>> = list.into_iter().map(|(_, s)| Some(s)).collect();
-        for (pos, &old) in order.iter().enumerate() {
-            let mut s = taken[old].take().expect("each once");
-            let base = format!("{lang}/sources/");
-            s.page_path = crate::urls::paginated_path(&base, pos / SOURCES_PER_PAGE + 1);
-            sources.push(s);
-        }
-        for (id, slots) in per_article {
-            site.citation_sources[id] = slots.into_iter().map(|s| new_slot[s]).collect();
+        for (rank, slots) in cached.slots.into_iter().enumerate() {
+            site.citation_sources[sorted_ids[rank]] = slots;
         }
         site.sources.insert(lang.clone(), sources);
     }
@@ -473,7 +517,21 @@ pub fn link(
         f
     };
     let mut related = vec![Vec::new(); n];
-    for ids in site.by_lang.values() {
+    for (lang, ids) in &site.by_lang {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        cache.sources.get(lang).map(|(fp, _)| *fp).hash(&mut h);
+        for &id in ids {
+            (&articles[id].rel_path, memo[id].terms).hash(&mut h);
+        }
+        let fingerprint = h.finish();
+        if let Some((fp, lists)) = cache.related.get(lang) {
+            if *fp == fingerprint {
+                for (rank, list) in lists.iter().enumerate() {
+                    related[ids[rank]] = list.iter().map(|&r| ids[r]).collect();
+                }
+                continue;
+            }
+        }
         // Postings hold ranks (positions in the newest-first list), ascending.
         let mut postings: HashMap<Feature, Vec<usize>> = HashMap::new();
         let article_features: Vec<Vec<(Feature, u32)>> =
@@ -506,7 +564,7 @@ pub fn link(
                     touched.sort_unstable_by(|&x: &usize, &y: &usize| {
                         scores[y].cmp(&scores[x]).then(x.cmp(&y))
                     });
-                    let top = touched.iter().take(RELATED_MAX).map(|&r| ids[r]).collect();
+                    let top = touched.iter().take(RELATED_MAX).copied().collect();
                     for &t in touched.iter() {
                         scores[t] = 0;
                     }
@@ -515,14 +573,92 @@ pub fn link(
                 },
             )
             .collect();
-        for (rank, list) in lists.into_iter().enumerate() {
-            related[ids[rank]] = list;
+        for (rank, list) in lists.iter().enumerate() {
+            related[ids[rank]] = list.iter().map(|&r| ids[r]).collect();
         }
+        cache.related.insert(lang.clone(), (fingerprint, lists));
     }
     site.related = related;
 
     site.articles = articles;
     (site, diags)
+}
+
+/// The sources of one language; articles are given, and returned, as ranks
+/// in `sorted_ids` (path order).
+fn lang_sources(
+    lang: &str,
+    articles: &[Arc<Article>],
+    memo: &[&ArticleMemo],
+    sorted_ids: &[ArticleId],
+) -> CachedSources {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut list: Vec<(&str, Source)> = Vec::new();
+    let mut slots_by_rank: Vec<Vec<usize>> = Vec::with_capacity(sorted_ids.len());
+    for (rank, &id) in sorted_ids.iter().enumerate() {
+        let mut mine = Vec::new();
+        for (c, key) in articles[id].fm.citations.iter().zip(&memo[id].keys) {
+            let slot = *index.entry(key.as_str()).or_insert_with(|| {
+                list.push((
+                    key.as_str(),
+                    Source {
+                        anchor: anchor_for(key),
+                        citation: c.clone(),
+                        cited_by: Vec::new(),
+                        page_path: String::new(),
+                    },
+                ));
+                list.len() - 1
+            });
+            if !list[slot].1.cited_by.contains(&rank) {
+                list[slot].1.cited_by.push(rank);
+            }
+            mine.push(slot);
+        }
+        slots_by_rank.push(mine);
+    }
+    let newest_first = |x: &usize, y: &usize| {
+        let (a, b) = (&articles[sorted_ids[*x]], &articles[sorted_ids[*y]]);
+        b.fm.date
+            .timestamp()
+            .cmp(&a.fm.date.timestamp())
+            .then_with(|| a.rel_path.cmp(&b.rel_path))
+    };
+    for (_, s) in list.iter_mut() {
+        s.cited_by.sort_by(newest_first);
+    }
+    // Most cited first, then by title, then key: a total order.
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    order.sort_by(|&x, &y| {
+        list[y]
+            .1
+            .cited_by
+            .len()
+            .cmp(&list[x].1.cited_by.len())
+            .then_with(|| list[x].1.citation.title.cmp(&list[y].1.citation.title))
+            .then_with(|| list[x].0.cmp(list[y].0))
+    });
+    let mut new_slot = vec![0; list.len()];
+    for (pos, &old) in order.iter().enumerate() {
+        new_slot[old] = pos;
+    }
+    let mut sources: Vec<Source> = Vec::with_capacity(list.len());
+    let mut taken: Vec<Option<Source>> = list.into_iter().map(|(_, s)| Some(s)).collect();
+    let base = format!("{lang}/sources/");
+    for (pos, &old) in order.iter().enumerate() {
+        let mut s = taken[old].take().expect("each once");
+        s.page_path = crate::urls::paginated_path(&base, pos / SOURCES_PER_PAGE + 1);
+        sources.push(s);
+    }
+    for slots in &mut slots_by_rank {
+        for s in slots.iter_mut() {
+            *s = new_slot[*s];
+        }
+    }
+    CachedSources {
+        sources,
+        slots: slots_by_rank,
+    }
 }
 
 fn closest_path<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {

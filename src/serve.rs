@@ -28,6 +28,7 @@ use tiny_http::{Header, Method, Response, ResponseBox, Server, StatusCode};
 
 use crate::build::{self, BuildOptions, BuildReport, Failure};
 use crate::diag::{render_text, stderr_wants_color, Diagnostics};
+use crate::incremental::IncrementalBuild;
 use crate::urls::Urls;
 use crate::write;
 
@@ -52,13 +53,20 @@ const MAX_IN_FLIGHT: usize = 64;
 /// Folders of the site root whose changes trigger a rebuild (with `book.toml`).
 pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "locales", "static"];
 
-/// The rebuild step, swappable: a full build today, an incremental one later.
+/// The rebuild step, swappable: [`IncrementalRebuild`] by default,
+/// [`FullRebuild`] for a clean build every time.
 ///
 /// `opts` carries the `base_url` of the local server; `changed` lists the
 /// changed paths relative to the site root (empty for the first build).
 pub trait Rebuilder: Send {
     fn rebuild(&mut self, opts: &BuildOptions, changed: &[PathBuf])
         -> Result<BuildReport, Failure>;
+
+    /// Work that the browser reload need not wait for (the search files of an
+    /// incremental rebuild); runs right after the reload was triggered.
+    fn after_reload(&mut self) -> Result<(), Failure> {
+        Ok(())
+    }
 }
 
 impl<F> Rebuilder for F
@@ -80,6 +88,45 @@ pub struct FullRebuild;
 impl Rebuilder for FullRebuild {
     fn rebuild(&mut self, opts: &BuildOptions, _: &[PathBuf]) -> Result<BuildReport, Failure> {
         build::build(opts)
+    }
+}
+
+/// Keeps the compiled site between rebuilds and updates only what a change
+/// affects (see [`crate::incremental`]). The first build, a build with other
+/// options and any change outside `content/` are full builds.
+#[derive(Default)]
+pub struct IncrementalRebuild {
+    state: Option<IncrementalBuild>,
+    opts: Option<BuildOptions>,
+}
+
+impl Rebuilder for IncrementalRebuild {
+    fn rebuild(
+        &mut self,
+        opts: &BuildOptions,
+        changed: &[PathBuf],
+    ) -> Result<BuildReport, Failure> {
+        if let Some(state) = self
+            .state
+            .as_mut()
+            .filter(|_| !changed.is_empty() && self.opts.as_ref() == Some(opts))
+        {
+            let stats = state.update(changed)?;
+            return Ok(stats.report(state.output()));
+        }
+        self.state = None;
+        let (state, stats) = IncrementalBuild::new(opts)?;
+        let report = stats.report(state.output());
+        self.state = Some(state);
+        self.opts = Some(opts.clone());
+        Ok(report)
+    }
+
+    fn after_reload(&mut self) -> Result<(), Failure> {
+        match &mut self.state {
+            Some(state) => state.finish().map(|_| ()),
+            None => Ok(()),
+        }
     }
 }
 
@@ -189,7 +236,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 
 /// Binds, builds once, then serves and watches on background threads.
 pub fn start(opts: ServeOptions) -> Result<ServerHandle, String> {
-    start_with(opts, Box::new(FullRebuild))
+    start_with(opts, Box::<IncrementalRebuild>::default())
 }
 
 /// [`start`] with another rebuild step.
@@ -472,7 +519,8 @@ impl Builder {
         let result = self.rebuilder.rebuild(&opts, changed);
         let elapsed = start.elapsed().as_secs_f64();
         let what = describe_changes(changed);
-        let (line, error_page) = match result {
+        let ok = result.is_ok();
+        let (line, page) = match result {
             Ok(report) => {
                 print_diags(&report.diagnostics, &self.display_root);
                 self.output = write::absolute(&report.output);
@@ -499,9 +547,20 @@ impl Builder {
             st.generation += 1;
             st.base_path = self.base_path.clone();
             st.output = self.output.clone();
-            st.error_page = error_page;
+            st.error_page = page;
         }
         shared.changed.notify_all();
+        // The reload is on its way; now the work it need not wait for.
+        if ok {
+            if let Err(failure) = self.rebuilder.after_reload() {
+                print_diags(&failure.diagnostics, &self.display_root);
+                let mut st = shared.lock();
+                st.generation += 1;
+                st.error_page = Some(error_page(&failure.diagnostics, &self.opts.root));
+                drop(st);
+                shared.changed.notify_all();
+            }
+        }
         line
     }
 }
