@@ -23,6 +23,18 @@ use crate::diag::{Diagnostic, LineIndex, Pos};
 use crate::frontmatter::Citation;
 use crate::text::{escape_html_into, safe_id, slugify, strip_controls};
 
+/// Ids the default theme gives its landmarks and sections; a heading slug
+/// equal to one of them gets an `h-` prefix instead.
+const THEME_IDS: &[&str] = &[
+    "main",
+    "article-title",
+    "key-points-heading",
+    "footnotes-heading",
+    "references-heading",
+    "backlinks-heading",
+    "related-heading",
+];
+
 const TOKEN_START: char = '\u{E000}';
 const TOKEN_END: char = '\u{E001}';
 const CITE_SCHEME: &str = "brief-cite:";
@@ -202,6 +214,8 @@ struct State<'a, 'i> {
     footnote_numbers: HashMap<String, usize>,
     footnote_backrefs: HashMap<String, Vec<String>>,
     heading_ids: HashSet<String>,
+    /// Next numeric suffix to try per heading id base.
+    heading_suffix: HashMap<String, usize>,
     /// Ids of the citation and footnote markers, in the order written.
     marker_ids: Vec<String>,
 }
@@ -216,12 +230,17 @@ impl<'a, 'i> State<'a, 'i> {
     /// HTML for one citation marker, or `None` (and an error) when undefined.
     fn cite(&mut self, id: &str, offset: usize) -> Option<String> {
         let Some(&idx) = self.by_id.get(id) else {
-            let known: Vec<&str> = self
-                .input
-                .citations
+            // A few ids, not all: an article may define thousands.
+            const SHOWN: usize = 12;
+            let citations = self.input.citations;
+            let mut known: Vec<&str> = citations
                 .iter()
+                .take(SHOWN)
                 .map(|c| c.id.0.as_str())
                 .collect();
+            if citations.len() > SHOWN {
+                known.push("…");
+            }
             let help = if known.is_empty() {
                 "add a `citations:` list to the front-matter, or write \\[…\\] to keep literal brackets".to_string()
             } else {
@@ -325,16 +344,17 @@ impl<'a, 'i> State<'a, 'i> {
         let taken = ["ref-", "cite-", "fn-", "fnref-", "search-"]
             .iter()
             .any(|p| base.starts_with(p))
-            || base == "main"
-            || base == "article-title"
-            || base.ends_with("-heading");
+            || THEME_IDS.contains(&base.as_str());
         let base = if taken { format!("h-{base}") } else { base };
+        // Suffixes below the one remembered for `base` are all taken, and ids
+        // are never freed: starting there keeps many equal headings linear.
         let mut id = base.clone();
-        let mut n = 2;
+        let mut n = self.heading_suffix.get(&base).copied().unwrap_or(2);
         while !self.heading_ids.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
+        self.heading_suffix.insert(base, n);
         id
     }
 
@@ -463,6 +483,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         footnote_numbers: HashMap::new(),
         footnote_backrefs: HashMap::new(),
         heading_ids: HashSet::new(),
+        heading_suffix: HashMap::new(),
         marker_ids: Vec::new(),
     };
 
@@ -766,13 +787,11 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
 
     // Footnotes in order of first reference; unreferenced ones are reported.
     let mut notes: Vec<Footnote> = Vec::new();
+    let mut note_ids: HashSet<String> = HashSet::new();
     for (label, events, _) in footnote_defs {
         match state.footnote_numbers.get(&label) {
             Some(&number) => {
-                if notes
-                    .iter()
-                    .any(|n| n.id == format!("fn-{}", safe_id(&label)))
-                {
+                if !note_ids.insert(format!("fn-{}", safe_id(&label))) {
                     continue;
                 }
                 let mut note_html = String::new();
