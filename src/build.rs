@@ -153,13 +153,24 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     diags.extend(ds);
     timer.lap("load");
     let (articles, drafts, ds) = parse_all(&files, &config, &locales, opts.drafts);
+    let parsed: std::collections::HashSet<&Path> = articles
+        .iter()
+        .chain(&drafts)
+        .map(|a| a.file.as_path())
+        .collect();
+    let unparsed: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter(|f| !parsed.contains(f.file.as_path()))
+        .map(|f| f.file.clone())
+        .collect();
+    drop(parsed);
     // The articles hold what later stages need; the source texts can go.
     drop(files);
     diags.extend(ds);
     timer.lap("parse");
     let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
     let drafts: Vec<Arc<Article>> = drafts.into_iter().map(Arc::new).collect();
-    let (mut site, ds) = link::link(articles, &drafts, &config, &urls);
+    let (mut site, ds) = link::link(articles, &drafts, &unparsed, &config, &urls);
     diags.extend(ds);
     timer.lap("link");
     let Some(renderer) = renderer else {

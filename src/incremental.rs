@@ -544,8 +544,12 @@ impl IncrementalBuild {
         let mut diags = self.setup_diags.clone();
         let mut published = Vec::new();
         let mut drafts = Vec::new();
-        for p in self.sources.values() {
+        let mut unparsed = std::collections::HashSet::new();
+        for (path, p) in &self.sources {
             diags.extend(p.diags.iter().cloned());
+            if p.article.is_none() {
+                unparsed.insert(path.clone());
+            }
             if let Some(a) = &p.article {
                 if a.fm.draft && !self.opts.drafts {
                     drafts.push(a.clone());
@@ -558,6 +562,7 @@ impl IncrementalBuild {
         let (site, ds) = link::link_with(
             published,
             &drafts,
+            &unparsed,
             &self.config,
             &urls,
             &mut self.link_cache,

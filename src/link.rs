@@ -7,7 +7,8 @@
 //! here compares every pair of articles: related briefings and sources use
 //! inverted indexes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -123,10 +124,18 @@ pub fn reserved_slugs(config: &Config) -> Vec<String> {
 pub fn link(
     articles: Vec<Arc<Article>>,
     drafts: &[Arc<Article>],
+    unparsed: &HashSet<PathBuf>,
     config: &Config,
     urls: &crate::urls::Urls,
 ) -> (Site, Vec<Diagnostic>) {
-    link_with(articles, drafts, config, urls, &mut LinkCache::default())
+    link_with(
+        articles,
+        drafts,
+        unparsed,
+        config,
+        urls,
+        &mut LinkCache::default(),
+    )
 }
 
 /// What [`link_with`] remembers between calls: per article (by identity),
@@ -190,6 +199,9 @@ fn memo_of(a: &Arc<Article>) -> ArticleMemo {
 pub fn link_with(
     mut articles: Vec<Arc<Article>>,
     drafts: &[Arc<Article>],
+    // Files that exist but failed to parse (root-relative paths): links to
+    // them are not reported again, since the file's own error says it all.
+    unparsed: &HashSet<PathBuf>,
     config: &Config,
     urls: &crate::urls::Urls,
     cache: &mut LinkCache,
@@ -376,6 +388,13 @@ pub fn link_with(
                         backlinks[t].push(i);
                     }
                     resolved.push(url);
+                }
+                None if unparsed.contains(&PathBuf::from(format!(
+                    "content/{}/{}",
+                    link.lang, link.rel_path
+                ))) =>
+                {
+                    resolved.push("#".to_string());
                 }
                 None => {
                     let d = if draft_paths
