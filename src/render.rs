@@ -778,6 +778,28 @@ impl Renderer {
         let mut ctx = self.common(site, &a.lang, &a.path, |l| {
             translations.get(l).map(|&t| site.articles[t].path.clone())
         });
+        // A translation made from an older version of its source tells the
+        // reader so, in their language, with a link to the current source.
+        if let Some(rev) = &a.fm.source_revision {
+            let original =
+                crate::metadata::original_of(site, id, &self.config.site.default_language);
+            let o = &site.articles[original];
+            if original != id && &o.hash != rev {
+                ctx.insert(
+                    "stale",
+                    &StaleCtx {
+                        name: self
+                            .config
+                            .languages
+                            .get(&o.lang)
+                            .map(|l| l.name.clone())
+                            .unwrap_or_else(|| o.lang.clone()),
+                        lang: o.lang.clone(),
+                        url: self.urls.path(&o.path),
+                    },
+                );
+            }
+        }
         let sources = site.sources.get(&a.lang);
         let references: Vec<RefCtx> = a
             .body
@@ -1110,9 +1132,10 @@ impl Renderer {
                 has_articles(&a.lang).hash(&mut h);
                 // Language switcher, hreflang, og:locale alternates and the
                 // JSON-LD translation links (which pick the original by date).
+                // The content hash too: it decides the stale-translation notice.
                 for (l, &t) in &site.translations[id] {
                     let ta = &site.articles[t];
-                    (l, &ta.path, ta.fm.date).hash(&mut h);
+                    (l, &ta.path, ta.fm.date, &ta.hash).hash(&mut h);
                 }
                 site.link_urls[id].hash(&mut h);
                 // References: "also cited" counts and their sources-page links.
@@ -1295,6 +1318,12 @@ struct LangLink {
     url: Option<String>,
     current: bool,
     dir: &'static str,
+}
+#[derive(Serialize)]
+struct StaleCtx {
+    name: String,
+    lang: String,
+    url: String,
 }
 #[derive(Serialize)]
 struct Alternate {

@@ -91,3 +91,5 @@ search-loading = Searching…
 search-error = The search index could not be loaded.
 newer-page = Newer
 older-page = Older
+translation-stale = This translation was made from an earlier version of the { $language } original, which has changed since.
+translation-stale-link = Read the current { $language } version

@@ -62,3 +62,5 @@ search-loading = 検索しています…
 search-error = 検索インデックスを読み込めませんでした。
 newer-page = 新しい記事へ
 older-page = 古い記事へ
+translation-stale = この翻訳は{ $language }の原文の旧版をもとにしており、原文はその後更新されています。
+translation-stale-link = 最新の{ $language }版を読む

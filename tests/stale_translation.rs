@@ -1,0 +1,98 @@
+//! A translation made from an older version of its source says so to the
+//! reader, in the reader's language, with a link to the current source.
+
+use std::path::Path;
+use std::process::Command;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn brief(root: &Path, args: &[&str]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "brief {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stale_notice(root: &Path) -> Option<(String, String)> {
+    let html =
+        std::fs::read_to_string(root.join("public/en/shanghai-ai-compute-subsidy/index.html"))
+            .unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let note = scraper::Selector::parse("aside.translation-stale[role=note]").unwrap();
+    let link = scraper::Selector::parse("a").unwrap();
+    doc.select(&note).next().map(|n| {
+        let a = n
+            .select(&link)
+            .next()
+            .expect("the notice links to the source");
+        (
+            n.text().collect::<String>(),
+            a.value().attr("href").unwrap().to_string(),
+        )
+    })
+}
+
+#[test]
+fn translation_behind_its_source_shows_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["themes", "locales", "content"] {
+        copy_dir(&repo.join(part), &root.join(part));
+    }
+    std::fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
+
+    // A fresh translation records the source's hash: not stale.
+    brief(
+        root,
+        &[
+            "translate",
+            "shanghai-ai-compute-subsidy",
+            "--to",
+            "en",
+            "--force",
+        ],
+    );
+    let en =
+        std::fs::read_to_string(root.join("content/en/shanghai-ai-compute-subsidy.md")).unwrap();
+    assert!(en.contains("source_revision:"), "{en}");
+    brief(root, &["build"]);
+    assert_eq!(stale_notice(root), None);
+
+    // The source changes: the English page now says it is behind.
+    let ja_path = root.join("content/ja/shanghai-ai-compute-subsidy.md");
+    let ja = std::fs::read_to_string(&ja_path).unwrap();
+    std::fs::write(&ja_path, format!("{ja}\n追記の段落です。\n")).unwrap();
+    brief(root, &["build"]);
+    let (text, href) = stale_notice(root).expect("a stale-translation notice");
+    assert!(
+        text.contains("earlier version of the 日本語 original"),
+        "{text}"
+    );
+    assert_eq!(href, "/briefings/ja/shanghai-ai-compute-subsidy/");
+
+    // The Japanese original itself never shows the notice.
+    let ja_html =
+        std::fs::read_to_string(root.join("public/ja/shanghai-ai-compute-subsidy/index.html"))
+            .unwrap();
+    assert!(!ja_html.contains("translation-stale"));
+}
