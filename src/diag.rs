@@ -192,6 +192,8 @@ fn read_for_snippet(root: &Path, file: &Path) -> Option<String> {
 pub fn render_text(diags: &Diagnostics, root: &Path, color: bool) -> String {
     let mut files = SimpleFiles::new();
     let mut ids: std::collections::HashMap<PathBuf, Option<usize>> = Default::default();
+    // One line index per file, not per diagnostic: a file may have thousands.
+    let mut line_indexes: std::collections::HashMap<usize, LineIndex> = Default::default();
     let config = term::Config::default();
     let mut out = Vec::new();
     for d in diags.iter() {
@@ -209,7 +211,10 @@ pub fn render_text(diags: &Diagnostics, root: &Path, color: bool) -> String {
             match (id, d.pos) {
                 (Some(id), Some(pos)) => {
                     let src = files.get(id).expect("file just added").source();
-                    let start = LineIndex::new(src).offset(src, pos);
+                    let start = line_indexes
+                        .entry(id)
+                        .or_insert_with(|| LineIndex::new(src))
+                        .offset(src, pos);
                     let end = src[start..]
                         .chars()
                         .next()

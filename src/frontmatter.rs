@@ -327,6 +327,22 @@ fn key_pos(split: &Split, key: &str) -> Pos {
     Pos::new(split.yaml_line, 1)
 }
 
+/// Positions of the plain top-level keys of the YAML block, first occurrence
+/// each: one pass, for the many lookups of a front-matter full of unknown keys.
+fn top_key_positions<'a>(split: &Split<'a>) -> std::collections::HashMap<&'a str, Pos> {
+    let mut out = std::collections::HashMap::new();
+    for (i, line) in split.yaml.lines().enumerate() {
+        if line.starts_with(|c: char| c.is_whitespace() || c == '-' || c == '#') {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            out.entry(key.trim_end())
+                .or_insert(Pos::new(split.yaml_line + i, 1));
+        }
+    }
+    out
+}
+
 /// Positions of the items of the top-level `citations:` list (block style).
 fn citation_item_positions(split: &Split) -> Vec<Pos> {
     let mut out = Vec::new();
@@ -417,6 +433,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     let mut candidates: Vec<&str> = KNOWN_KEYS.to_vec();
     candidates.extend(config.site.taxonomies.iter().map(String::as_str));
     let mut taxonomies = BTreeMap::new();
+    let top_keys = top_key_positions(split);
     for (k, v) in &map {
         let Some(key) = k.as_str() else {
             diags.push(
@@ -458,9 +475,10 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                 }
             };
             let mut clean = Vec::new();
+            let mut seen_terms = std::collections::HashSet::new();
             for t in terms {
                 if crate::text::is_safe_slug(&t) {
-                    if !clean.contains(&t) {
+                    if seen_terms.insert(t.clone()) {
                         clean.push(t);
                     }
                 } else {
@@ -476,11 +494,15 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             }
             taxonomies.insert(key.to_string(), clean);
         } else if !KNOWN_KEYS.contains(&key) {
+            let pos = top_keys
+                .get(key)
+                .copied()
+                .unwrap_or_else(|| key_pos(split, key));
             let d = Diagnostic::error(
                 "unknown-field",
                 format!("unknown front-matter field `{key}`"),
             )
-            .at(file, key_pos(split, key));
+            .at(file, pos);
             diags.push(match nearest(key, &candidates) {
                 Some(n) => d.help(format!("did you mean `{n}`?")),
                 None => d.help(format!("valid fields: {}", candidates.join(", "))),
@@ -489,13 +511,20 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     }
     // Unknown citation fields, all of them (serde would stop at the first).
     let item_pos = citation_item_positions(split);
+    let yaml_lines: Vec<&str> = split.yaml.lines().collect();
     if let Some(yaml::Value::Sequence(items)) = map.get("citations") {
         for (i, item) in items.iter().enumerate() {
             if let yaml::Value::Mapping(m) = item {
                 for k in m.keys() {
                     let key = k.as_str().unwrap_or("");
                     if !CITATION_KEYS.contains(&key) {
-                        let pos = find_in_item(split, item_pos.get(i).copied(), key);
+                        let pos = find_in_item(
+                            split,
+                            &yaml_lines,
+                            item_pos.get(i).copied(),
+                            item_pos.get(i + 1).copied(),
+                            key,
+                        );
                         let d = Diagnostic::error(
                             "unknown-field",
                             format!("unknown citation field `{key}`"),
@@ -631,16 +660,21 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     })
 }
 
-fn find_in_item(split: &Split, item: Option<Pos>, key: &str) -> Pos {
+/// Position of `key` within a citation entry; `lines` are the YAML block's
+/// lines and `next` the position of the entry after it, where the search stops.
+fn find_in_item(
+    split: &Split,
+    lines: &[&str],
+    item: Option<Pos>,
+    next: Option<Pos>,
+    key: &str,
+) -> Pos {
     let Some(item) = item else {
         return key_pos(split, "citations");
     };
-    for (i, line) in split
-        .yaml
-        .lines()
-        .enumerate()
-        .skip(item.line - split.yaml_line)
-    {
+    let from = item.line - split.yaml_line;
+    let to = next.map_or(lines.len(), |n| n.line - split.yaml_line);
+    for (i, line) in lines.iter().enumerate().take(to.max(from + 1)).skip(from) {
         let t = line.trim_start().trim_start_matches("- ").trim_start();
         if let Some(rest) = t.strip_prefix(key) {
             if rest.trim_start().starts_with(':') {

@@ -37,7 +37,6 @@ const THEME_IDS: &[&str] = &[
 
 const TOKEN_START: char = '\u{E000}';
 const TOKEN_END: char = '\u{E001}';
-const CITE_SCHEME: &str = "brief-cite:";
 
 /// What the Markdown pass needs to know about the article.
 pub struct Input<'a> {
@@ -487,15 +486,13 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         marker_ids: Vec::new(),
     };
 
+    // Citation markers come back as links of an `…Unknown` type (only this
+    // callback makes those) with an empty URL: pulldown-cmark charges every
+    // URL byte it hands out against a budget of about the text's size, and
+    // past it leaves references as plain text, so a URL here would silently
+    // drop the markers of a marker-dense article.
     let callback = |link: BrokenLink<'_>| {
-        if is_cite_reference(&link.reference) {
-            Some((
-                CowStr::from(format!("{CITE_SCHEME}{}", link.reference)),
-                CowStr::from(""),
-            ))
-        } else {
-            None
-        }
+        is_cite_reference(&link.reference).then(|| (CowStr::from(""), CowStr::from("")))
     };
     let parser = Parser::new_with_broken_link_callback(body_text, options(), Some(callback))
         .into_offset_iter();
@@ -630,7 +627,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                         | LinkType::CollapsedUnknown
                         | LinkType::ReferenceUnknown
                 );
-                if unknown && dest_url.starts_with(CITE_SCHEME) {
+                if unknown {
                     let html = state.cite_group(&body_text[range.clone()], range.start);
                     emit.push(Event::InlineHtml(CowStr::from(html)));
                     links.push(LinkKind::Citation);

@@ -1219,3 +1219,129 @@ fn a_bom_in_a_template_does_not_reach_the_page() {
         &html[..40.min(html.len())]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Many of one thing
+// ---------------------------------------------------------------------------
+
+/// Thousands of the same mistake (or of the same heading) cost time in
+/// proportion: each of these took from 5 s to a minute before.
+#[test]
+fn thousands_of_repeats_stay_linear() {
+    let n = 15_000;
+    let fm = "---\ntitle: T\ndate: 2025-01-01\n";
+    let many_ids: String = (0..n)
+        .map(|i| format!("  - id: \"k{i}\"\n    title: x\n"))
+        .collect();
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "unknown keys",
+            format!(
+                "{fm}{}---\nx\n",
+                (0..n).map(|i| format!("key{i}: 1\n")).collect::<String>()
+            ),
+            "unknown-field",
+        ),
+        (
+            "unknown citation fields",
+            format!(
+                "{fm}citations:\n{}---\nx\n",
+                (0..n)
+                    .map(|i| format!("  - id: \"{i}\"\n    title: x\n    bogus: 1\n"))
+                    .collect::<String>()
+            ),
+            "unknown-field",
+        ),
+        (
+            "undefined citations among many ids",
+            format!(
+                "{fm}citations:\n{many_ids}---\n{}\n",
+                "[@nope]\n\n".repeat(n)
+            ),
+            "undefined-citation",
+        ),
+        (
+            "equal headings",
+            format!("{fm}---\n{}", "## Same\n\n".repeat(n)),
+            "",
+        ),
+        (
+            "footnotes",
+            format!(
+                "{fm}---\n{}",
+                (0..n)
+                    .map(|i| format!("x[^{i}]\n\n[^{i}]: note {i}\n\n"))
+                    .collect::<String>()
+            ),
+            "",
+        ),
+    ];
+    for (name, text, code) in cases {
+        let start = Instant::now();
+        let (html, diags) = brief::article::render_standalone(&text);
+        assert_fast(start, Duration::from_secs(5), name);
+        if code.is_empty() {
+            assert!(html.is_some(), "{name}");
+            assert!(diags.iter().all(|d| !d.is_error()), "{name}");
+        } else {
+            assert!(
+                diags.iter().filter(|d| d.code == code).count() >= n,
+                "{name}"
+            );
+            let help_bytes: usize = diags
+                .iter()
+                .filter_map(|d| d.help.as_ref())
+                .map(String::len)
+                .sum();
+            assert!(help_bytes < 400 * n, "{name}: {help_bytes} bytes of help");
+        }
+    }
+}
+
+/// And the binary prints 15,000 diagnostics with snippets in proportion too.
+#[test]
+fn thousands_of_diagnostics_print_quickly() {
+    let site = base_site();
+    let keys: String = (0..15_000).map(|i| format!("key{i}: 1\n")).collect();
+    write(
+        site.path(),
+        "content/en/keys.md",
+        format!("---\ntitle: T\ndate: 2025-01-01\n{keys}---\nx\n"),
+    );
+    let start = Instant::now();
+    let out = brief_bin()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_fast(
+        start,
+        Duration::from_secs(10),
+        "printing 15,000 diagnostics",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("content/en/keys.md:15003:1"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(2000)..]
+    );
+}
+
+/// A body that is nothing but markers: every one becomes a link. (pulldown-
+/// cmark budgets the URL bytes it expands; markers once spent that budget and
+/// the rest silently stayed text.)
+#[test]
+fn dense_citation_markers_all_link() {
+    let n = 20_000;
+    let text = format!(
+        "---\ntitle: T\ndate: 2025-01-01\ncitations:\n  - id: \"1\"\n    title: x\n  - id: \"a-long-citation-key\"\n    title: y\n---\n{}{}\n",
+        "[1]".repeat(n),
+        "[@a-long-citation-key]".repeat(n)
+    );
+    let (html, diags) = brief::article::render_standalone(&text);
+    let html = html.expect("parses");
+    assert!(diags.iter().all(|d| !d.is_error()));
+    assert_eq!(html.matches("href=\"#ref-1\"").count(), n);
+    assert_eq!(html.matches("href=\"#ref-a-long-citation-key\"").count(), n);
+}
