@@ -180,7 +180,13 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let rel = PathBuf::from(CONFIG_FILE);
     let mut diags = Diagnostics::new();
-    let text = match std::fs::read(&path) {
+    // A pipe or a device (say, a link to /dev/zero) would never end.
+    let read = if path.exists() && !path.is_file() {
+        Err(std::io::Error::other("it is not a regular file"))
+    } else {
+        std::fs::read(&path)
+    };
+    let text = match read {
         Ok(bytes) => match crate::load::decode(bytes, &rel) {
             Ok(t) => t,
             Err(d) => {
@@ -327,7 +333,8 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     if config.site.paginate == 0 {
         diags.push(
             Diagnostic::error("bad-paginate", "paginate must be at least 1")
-                .at(&rel, find("paginate")),
+                .at(&rel, find("paginate"))
+                .help("the number of articles per list page, e.g. paginate = 20"),
         );
     }
     for tax in &config.site.taxonomies {

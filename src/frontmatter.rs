@@ -438,7 +438,8 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         let Some(key) = k.as_str() else {
             diags.push(
                 Diagnostic::error("unknown-field", "front-matter keys must be plain names")
-                    .at(file, Pos::new(split.yaml_line, 1)),
+                    .at(file, Pos::new(split.yaml_line, 1))
+                    .help("write each field as name: value, e.g. title: \"…\""),
             );
             continue;
         };
@@ -636,7 +637,8 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                     "empty-citation-title",
                     format!("citation `{}` has an empty title", c.id.0),
                 )
-                .at(file, pos),
+                .at(file, pos)
+                .help("give the source's title, as the reference list shows it"),
             );
         }
     }

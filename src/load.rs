@@ -120,7 +120,19 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<PathBuf>, Diagnostics) {
                     diags.push(d);
                 }
                 Ok(e) => {
-                    if !e.file_type().is_file() || e.path().extension().is_none_or(|x| x != "md") {
+                    if e.file_type().is_dir() || e.path().extension().is_none_or(|x| x != "md") {
+                        continue;
+                    }
+                    if !e.file_type().is_file() {
+                        // A pipe or a device (say, a link to /dev/zero) would never end.
+                        let at = e.path().strip_prefix(root).unwrap_or(e.path());
+                        diags.push(
+                            Diagnostic::error("content-unreadable", "this is not a regular file")
+                                .in_file(at)
+                                .help(
+                                    "articles are plain files; remove it or rename it without .md",
+                                ),
+                        );
                         continue;
                     }
                     let path = e.path().to_path_buf();
@@ -188,9 +200,19 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let _content = parts.next();
     let lang = parts.next().unwrap_or_default();
     let rel_path = parts.collect::<Vec<_>>().join("/");
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("content-unreadable", format!("cannot read: {e}")).in_file(&rel_to_root)
-    })?;
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error("content-unreadable", format!("cannot read: {e}"))
+            .in_file(&rel_to_root)
+            .help("check that the file exists and that brief may read it")
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::error("content-unreadable", "this is not a regular file")
+                .in_file(&rel_to_root)
+                .help("articles are plain files; remove it or rename it without .md"),
+        );
+    }
     if meta.len() > MAX_ARTICLE_BYTES {
         return Err(Diagnostic::error(
             "article-too-large",
@@ -203,9 +225,7 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         .at(&rel_to_root, Pos::START)
         .help("split it into several articles"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("content-unreadable", format!("cannot read: {e}")).in_file(&rel_to_root)
-    })?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     let text = decode(bytes, &rel_to_root)?;
     let text = match crate::text::normalize_newlines(crate::text::strip_bom(&text)) {
         std::borrow::Cow::Borrowed(b) if b.len() == text.len() => text,

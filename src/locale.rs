@@ -64,6 +64,15 @@ impl Locales {
             }
             for path in files {
                 let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                // A pipe or a device (say, a link to /dev/zero) would never end.
+                if !path.is_file() {
+                    diags.push(
+                        Diagnostic::error("locale-unreadable", "this is not a regular file")
+                            .in_file(&rel)
+                            .help("locale files are plain .ftl files; remove it"),
+                    );
+                    continue;
+                }
                 let text = match std::fs::read(&path) {
                     Ok(bytes) => match crate::load::decode(bytes, &rel) {
                         Ok(t) => t,
@@ -112,7 +121,9 @@ impl Locales {
                 if let Err(errors) = bundle.add_resource(resource) {
                     for e in errors {
                         diags.push(
-                            Diagnostic::warning("fluent-duplicate", e.to_string()).in_file(&rel),
+                            Diagnostic::warning("fluent-duplicate", e.to_string())
+                                .in_file(&rel)
+                                .help("each message may be defined once per language; the first one is used"),
                         );
                     }
                 }

@@ -1345,3 +1345,120 @@ fn dense_citation_markers_all_link() {
     assert_eq!(html.matches("href=\"#ref-1\"").count(), n);
     assert_eq!(html.matches("href=\"#ref-a-long-citation-key\"").count(), n);
 }
+
+// ---------------------------------------------------------------------------
+// Special files
+// ---------------------------------------------------------------------------
+
+/// Runs `brief check` with a deadline; a hang fails the test instead of
+/// stalling the suite.
+fn check_with_deadline(root: &Path, limit: Duration) -> (Option<i32>, String) {
+    let mut child = brief_bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+            return (status.code(), out);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("brief check hung for {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Pipes and devices where files are expected: reported, never read forever.
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_without_hanging() {
+    use std::os::unix::fs::symlink;
+    let mkfifo = |p: &Path| {
+        let ok = Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "mkfifo {}", p.display());
+    };
+    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str, &str)> = vec![
+        (
+            "an article that is a pipe",
+            Box::new(|root: &Path| mkfifo(&root.join("content/en/pipe.md"))),
+            "content-unreadable",
+            "content/en/pipe.md",
+        ),
+        (
+            "an article linked to /dev/zero",
+            Box::new(|root: &Path| symlink("/dev/zero", root.join("content/en/zero.md")).unwrap()),
+            "content-unreadable",
+            "content/en/zero.md",
+        ),
+        (
+            "a locale file that is a pipe",
+            Box::new(|root: &Path| mkfifo(&root.join("locales/en/pipe.ftl"))),
+            "locale-unreadable",
+            "locales/en/pipe.ftl",
+        ),
+        (
+            "a locale file linked to /dev/zero",
+            Box::new(|root: &Path| symlink("/dev/zero", root.join("locales/en/zero.ftl")).unwrap()),
+            "locale-unreadable",
+            "locales/en/zero.ftl",
+        ),
+        (
+            "book.toml linked to /dev/zero",
+            Box::new(|root: &Path| {
+                std::fs::remove_file(root.join("book.toml")).unwrap();
+                symlink("/dev/zero", root.join("book.toml")).unwrap();
+            }),
+            "config-missing",
+            "book.toml",
+        ),
+        (
+            "a template that is a pipe",
+            Box::new(|root: &Path| mkfifo(&root.join("themes/default/templates/pipe.html"))),
+            "",
+            "",
+        ),
+    ];
+    for (what, make, code, file) in cases {
+        let site = base_site();
+        make(site.path());
+        let (status, json) = check_with_deadline(site.path(), Duration::from_secs(20));
+        let errors: Vec<serde_json::Value> = json
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|v| v["severity"] == "error")
+            .collect();
+        if code.is_empty() {
+            assert_eq!(status, Some(0), "{what}: {json}");
+            continue;
+        }
+        assert_eq!(status, Some(1), "{what}: {json}");
+        assert_eq!(errors.len(), 1, "{what}: {json}");
+        assert_eq!(errors[0]["code"], code, "{what}: {json}");
+        assert_eq!(errors[0]["file"], file, "{what}: {json}");
+        assert!(errors[0]["help"].is_string(), "{what}: {json}");
+    }
+}
+
+/// Larger than the 64 MB limit (a sparse file, so nothing is written).
+#[test]
+fn an_article_over_the_size_limit_is_refused_unread() {
+    let site = base_site();
+    let f = std::fs::File::create(site.path().join("content/en/huge.md")).unwrap();
+    f.set_len(brief::load::MAX_ARTICLE_BYTES + 1).unwrap();
+    drop(f);
+    let start = Instant::now();
+    let d = only_error(site.path(), "article-too-large");
+    assert_fast(start, Duration::from_secs(5), "refusing a 64 MB article");
+    assert_at(&d, "content/en/huge.md", 1, 1);
+}
