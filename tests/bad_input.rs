@@ -1388,7 +1388,8 @@ fn pipes_and_devices_are_refused_without_hanging() {
             .is_ok_and(|s| s.success());
         assert!(ok, "mkfifo {}", p.display());
     };
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str, &str)> = vec![
+    type Make = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Make, &str, &str)> = vec![
         (
             "an article that is a pipe",
             Box::new(|root: &Path| mkfifo(&root.join("content/en/pipe.md"))),
