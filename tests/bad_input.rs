@@ -1388,7 +1388,7 @@ fn pipes_and_devices_are_refused_without_hanging() {
             .is_ok_and(|s| s.success());
         assert!(ok, "mkfifo {}", p.display());
     };
-    type Make = Box<dyn Fn(&Path)>;
+    type Make<'a> = Box<dyn Fn(&Path) + 'a>;
     let cases: Vec<(&str, Make, &str, &str)> = vec![
         (
             "an article that is a pipe",
