@@ -17,7 +17,8 @@ pub fn normalize_newlines(s: &str) -> Cow<'_, str> {
 
 /// A URL- and file-system-safe slug: lowercase letters and digits of any script,
 /// other characters folded into single `-`. Returns an empty string when nothing
-/// usable is left.
+/// usable is left. Article file names may hold spaces, `#`, `?`, `%` and any
+/// script: `my file #1?.md` is published as `my-file-1/` (tests/bad_input.rs).
 pub fn slugify(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(s.len());
@@ -106,9 +107,12 @@ pub fn escape_html_into(out: &mut String, s: &str) {
 }
 
 /// C0 controls other than tab, newline and carriage return (and DEL) are not
-/// allowed in HTML or XML text.
+/// allowed in HTML or XML text; C1 controls are discouraged, and U+FFFE and
+/// U+FFFF are not characters at all to XML 1.0 (a feed with one is rejected).
 pub fn is_forbidden_control(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || ('\u{80}'..='\u{9f}').contains(&c)
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || ('\u{80}'..='\u{9f}').contains(&c)
+        || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
 /// Removes forbidden control characters from front-matter text at load time,

@@ -864,8 +864,8 @@ fn a_fluent_syntax_error_keeps_the_files_other_messages() {
 // ---------------------------------------------------------------------------
 
 /// A title and summary built to break out of every context the site writes.
-const HOSTILE: &str = "Evil </script><script>alert(1)</script> <!-- \"dq\" 'sq' & <b>bold</b> ]]> \u{1}\u{7}\u{1b}\u{7f}\u{85}end";
-const HOSTILE_YAML: &str = "Evil </script><script>alert(1)</script> <!-- \\\"dq\\\" 'sq' & <b>bold</b> ]]> \\x01\\a\\e\\x7f\\Nend";
+const HOSTILE: &str = "Evil </script><script>alert(1)</script> <!-- \"dq\" 'sq' & <b>bold</b> ]]> \u{1}\u{7}\u{1b}\u{7f}\u{85}\u{ffff}end";
+const HOSTILE_YAML: &str = "Evil </script><script>alert(1)</script> <!-- \\\"dq\\\" 'sq' & <b>bold</b> ]]> \\x01\\a\\e\\x7f\\N\\uffffend";
 
 fn clean(s: &str) -> String {
     s.chars()
