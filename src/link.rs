@@ -342,6 +342,8 @@ pub fn link_with(
         .map(|a| ((a.lang.as_str(), a.rel_path.as_str()), a))
         .collect();
     let mut backlinks: Vec<Vec<ArticleId>> = vec![Vec::new(); n];
+    // Candidate comparisons left for "did you mean" hints (see closest_path).
+    let mut hint_budget: usize = 200_000;
     for (i, a) in articles.iter().enumerate() {
         let mut resolved = Vec::with_capacity(a.body.links.len());
         for link in &a.body.links {
@@ -411,7 +413,7 @@ pub fn link_with(
                             .filter(|x| x.lang == link.lang)
                             .map(|x| x.rel_path.as_str())
                             .collect();
-                        let hint = closest_path(&link.rel_path, &candidates)
+                        let hint = closest_path(&link.rel_path, &candidates, &mut hint_budget)
                             .map(|c| format!("did you mean {}?", relative_hint(a, &link.lang, c)))
                             .unwrap_or_else(|| {
                                 "check the file name; links are relative to this file".into()
@@ -680,7 +682,23 @@ fn lang_sources(
     }
 }
 
-fn closest_path<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+/// The existing article a broken link most likely meant. `budget` bounds the
+/// string comparisons of a whole build: ample for a site's usual handful of
+/// broken links, and a limit when a moved folder breaks thousands at once.
+fn closest_path<'a>(wanted: &str, candidates: &[&'a str], budget: &mut usize) -> Option<&'a str> {
+    // A moved folder: the same file name elsewhere.
+    let name = wanted.rsplit('/').next().unwrap_or(wanted);
+    if let Some(same) = candidates
+        .iter()
+        .filter(|c| c.rsplit('/').next() == Some(name))
+        .min()
+    {
+        return Some(same);
+    }
+    if candidates.len() > *budget {
+        return None;
+    }
+    *budget -= candidates.len();
     candidates
         .iter()
         .map(|c| (strsim::normalized_levenshtein(wanted, c), *c))

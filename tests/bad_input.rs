@@ -1463,3 +1463,41 @@ fn an_article_over_the_size_limit_is_refused_unread() {
     assert_fast(start, Duration::from_secs(5), "refusing a 64 MB article");
     assert_at(&d, "content/en/huge.md", 1, 1);
 }
+
+/// A moved folder breaks every link into it: thousands of broken links are
+/// reported quickly, each with a hint (the same file name, elsewhere) while
+/// the hint search lasts. (Every link once compared itself with every article:
+/// 2,000 took 40 s.)
+#[test]
+fn thousands_of_broken_links_are_reported_quickly() {
+    let site = base_site();
+    let n = 2000;
+    for i in 0..n {
+        write(
+            site.path(),
+            &format!("content/en/a{i:05}.md"),
+            format!(
+                "---\ntitle: \"A {i}\"\ndate: 2025-01-01\n---\nSee [moved](old-folder/a{i:05}.md) and [gone](gone-{i}.md).\n"
+            ),
+        );
+    }
+    let start = Instant::now();
+    let diags = check_fails(site.path());
+    assert_fast(
+        start,
+        Duration::from_secs(20),
+        "2,000 articles with broken links",
+    );
+    let broken: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == "broken-link").collect();
+    assert_eq!(broken.len(), 2 * n);
+    assert_eq!(errors(&diags).len(), 2 * n, "{}", show(&diags));
+    let moved = broken
+        .iter()
+        .find(|d| {
+            d.file.as_deref() == Some(Path::new("content/en/a00042.md"))
+                && d.pos.unwrap().column == 5
+        })
+        .expect("the moved link of a00042");
+    assert_eq!(moved.help.as_deref(), Some("did you mean a00042.md?"));
+    assert!(broken.iter().all(|d| d.help.is_some() && d.pos.is_some()));
+}
