@@ -5,8 +5,8 @@
     python3 bench/bench.py --sizes 200 --runs 1
 
 For each N it generates a deterministic bilingual corpus with
-`examples/gen_corpus.rs`, then measures (median of --runs clean builds, the
-output folder removed before each run and not timed): wall time, CPU time
+`examples/gen_corpus.rs`, then measures (median of --runs clean builds, each into a
+fresh folder): wall time, CPU time
 (user + system), peak RSS, files written and files per second. It also times
 `cp -r` of brief's output folder, `hugo` on the same corpus when Hugo is
 installed (`apt-get install hugo`), and one incremental rebuild after editing
@@ -52,12 +52,16 @@ def drop_caches():
     subprocess.run(["sync"], check=False)
 
 
-def median_runs(runs, prepare, cmd, cwd=None):
+def median_runs(runs, cmd_for_run, cwd=None):
+    """Runs `cmd_for_run(k)` for k in 0..runs, each writing a fresh folder.
+
+    Nothing is deleted between runs: on some virtual disks deleting tens of
+    thousands of files makes the next run's file creation several times
+    slower, which would measure the disk, not the engine."""
     results = []
-    for _ in range(runs):
-        prepare()
+    for k in range(runs):
         drop_caches()
-        results.append(run(cmd, cwd=cwd))
+        results.append(run(cmd_for_run(k), cwd=cwd))
     return (
         statistics.median(r[0] for r in results),
         statistics.median(r[1] for r in results),
@@ -90,40 +94,33 @@ def main():
             if target.is_symlink() or target.exists():
                 target.unlink() if target.is_symlink() else shutil.rmtree(target)
             target.symlink_to(ROOT / link)
-        public = site / "public"
+        runs_dir = args.work / f"runs-{n}"
+        shutil.rmtree(runs_dir, ignore_errors=True)
+        runs_dir.mkdir(parents=True)
 
-        def clean():
-            shutil.rmtree(public, ignore_errors=True)
-
-        wall, cpu, rss = median_runs(args.runs, clean, [brief, "build", "--root", site])
+        wall, cpu, rss = median_runs(
+            args.runs, lambda k: [brief, "build", "--root", site, "--output", runs_dir / f"brief-{k}"]
+        )
+        public = runs_dir / "brief-0"
         files = count_files(public)
         rows.append((n, "brief build", wall, cpu, rss, files))
 
-        copy = args.work / "copy"
-
-        def clean_copy():
-            shutil.rmtree(copy, ignore_errors=True)
-
-        cwall, ccpu, crss = median_runs(args.runs, clean_copy, ["cp", "-r", public, copy])
-        shutil.rmtree(copy, ignore_errors=True)
+        cwall, ccpu, crss = median_runs(args.runs, lambda k: ["cp", "-r", public, runs_dir / f"copy-{k}"])
         rows.append((n, "cp -r of brief's output", cwall, ccpu, crss, files))
 
         if hugo:
-            hout = args.work / "hugo-out"
-
-            def clean_hugo():
-                shutil.rmtree(hout, ignore_errors=True)
-
+            version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
             hwall, hcpu, hrss = median_runs(
-                args.runs, clean_hugo, [hugo, "--source", site / "hugo", "--destination", hout, "--quiet"]
+                args.runs,
+                lambda k: [hugo, "--source", site / "hugo", "--destination", runs_dir / f"hugo-{k}", "--quiet"],
             )
-            rows.append((n, "hugo " + subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1], hwall, hcpu, hrss, count_files(hout)))
-            shutil.rmtree(hout, ignore_errors=True)
+            rows.append((n, "hugo " + version, hwall, hcpu, hrss, count_files(runs_dir / "hugo-0")))
 
         if incremental.exists():
             out = subprocess.run([incremental, "--root", site], capture_output=True, text=True, check=True)
             print(out.stdout.strip())
             rows.append((n, "incremental rebuild (1 article)", None, None, None, None, out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""))
+        shutil.rmtree(runs_dir, ignore_errors=True)
 
     print("\n| N/lang | what | wall s | CPU s | peak RSS MiB | files | files/s |")
     print("|---:|---|---:|---:|---:|---:|---:|")

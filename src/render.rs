@@ -1132,10 +1132,15 @@ impl Renderer {
                 has_articles(&a.lang).hash(&mut h);
                 // Language switcher, hreflang, og:locale alternates and the
                 // JSON-LD translation links (which pick the original by date).
-                // The content hash too: it decides the stale-translation notice.
                 for (l, &t) in &site.translations[id] {
                     let ta = &site.articles[t];
-                    (l, &ta.path, ta.fm.date, &ta.hash).hash(&mut h);
+                    (l, &ta.path, ta.fm.date).hash(&mut h);
+                }
+                // A translation's stale notice depends on its source's content.
+                if a.fm.source_revision.is_some() {
+                    let original =
+                        crate::metadata::original_of(site, id, &self.config.site.default_language);
+                    site.articles[original].hash.hash(&mut h);
                 }
                 site.link_urls[id].hash(&mut h);
                 // References: "also cited" counts and their sources-page links.

@@ -10,7 +10,7 @@
 //! query downloads only the shards of its own tokens, and a document list in
 //! chunks, so result titles load only for the hits shown.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -70,7 +70,20 @@ pub fn stem(word: &str) -> String {
 
 /// Splits text into search tokens (see the module docs).
 pub fn tokenize(text: &str) -> Vec<String> {
-    let normalized: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Most text is already in NFKC; the quick check avoids rebuilding it.
+    let nfkc: std::borrow::Cow<str> = match unicode_normalization::is_nfkc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfkc().collect()),
+    };
+    let changes_case = |c: char| {
+        let mut lower = c.to_lowercase();
+        !(lower.next() == Some(c) && lower.next().is_none())
+    };
+    let normalized: String = if nfkc.chars().any(changes_case) {
+        nfkc.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        nfkc.into_owned()
+    };
     let mut tokens = Vec::new();
     let mut cjk: Vec<char> = Vec::new();
     let mut word = String::new();
@@ -116,18 +129,20 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Weighted tokens of one article: each token once, with the sum of the
 /// weights of the fields it appears in. Computed at parse time, in parallel.
 pub fn article_terms(a: &Article, term_labels: &[String]) -> Vec<(String, u32)> {
-    let mut weights: BTreeMap<String, u32> = BTreeMap::new();
-    let mut add = |text: &str, w: u32, seen: &mut std::collections::HashSet<String>| {
-        for t in tokenize(text) {
-            if seen.insert(t.clone()) {
-                *weights.entry(t).or_default() += w;
-            }
-        }
-    };
+    // token → (summed weight, last field that counted it): a token counts once
+    // per field, however often it occurs there.
+    let mut weights: HashMap<String, (u32, usize)> = HashMap::new();
+    let mut field_no = 0usize;
     let mut field = |texts: &mut dyn Iterator<Item = &str>, w: u32| {
-        let mut seen = std::collections::HashSet::new();
-        for t in texts {
-            add(t, w, &mut seen);
+        field_no += 1;
+        for text in texts {
+            for t in tokenize(text) {
+                let e = weights.entry(t).or_insert((0, 0));
+                if e.1 != field_no {
+                    e.0 += w;
+                    e.1 = field_no;
+                }
+            }
         }
     };
     field(&mut std::iter::once(a.fm.title.as_str()), WEIGHT_TITLE);
@@ -151,7 +166,9 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Vec<(String, u32)> 
         &mut std::iter::once(a.body.plain_text.as_str()),
         WEIGHT_BODY,
     );
-    weights.into_iter().collect()
+    let mut terms: Vec<(String, u32)> = weights.into_iter().map(|(t, (w, _))| (t, w)).collect();
+    terms.sort_unstable();
+    terms
 }
 
 /// 32-bit FNV-1a over UTF-8 bytes; search.js computes the same.
@@ -228,7 +245,8 @@ const WEIGHT_BITS: u32 = 5;
 /// tokens of the whole site never sit in memory at once.
 #[derive(Default)]
 pub struct IndexBuilder {
-    postings: BTreeMap<String, Vec<u32>>,
+    // Hashed while accumulating; sorted when the shards are written.
+    postings: HashMap<String, Vec<u32>>,
     total: usize,
     rows: Vec<[String; 4]>,
 }
