@@ -375,7 +375,7 @@ impl<'a, 'i> State<'a, 'i> {
         if !path.ends_with(".md") {
             return None;
         }
-        let path = percent_decode(path);
+        let path = crate::text::percent_decode(path);
         let mut segs: Vec<String> = vec![self.input.lang.to_string()];
         let rel = self.input.rel_path;
         if let Some((dir, _)) = rel.rsplit_once('/') {
@@ -421,25 +421,6 @@ fn is_safe_scheme(s: &str) -> bool {
     ["http:", "https:", "mailto:", "tel:"]
         .iter()
         .any(|p| lower.starts_with(p))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 pub fn options() -> Options {
@@ -667,7 +648,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                         state
                             .body
                             .local_anchors
-                            .push((percent_decode(anchor), state.pos(range.start)));
+                            .push((crate::text::percent_decode(anchor), state.pos(range.start)));
                     }
                     let dest = if has_scheme(&dest_url) && !is_safe_scheme(&dest_url) {
                         state.diags.push(

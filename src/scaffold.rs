@@ -574,7 +574,7 @@ fn resolve(dest: &str, lang: &str, rel_path: &str) -> Option<(String, String, Op
     if !path.ends_with(".md") {
         return None;
     }
-    let path = percent_decode(path);
+    let path = crate::text::percent_decode(path);
     let mut segs: Vec<String> = vec![lang.to_string()];
     if let Some((dir, _)) = rel_path.rsplit_once('/') {
         segs.extend(dir.split('/').map(str::to_string));
@@ -593,28 +593,6 @@ fn resolve(dest: &str, lang: &str, rel_path: &str) -> Option<(String, String, Op
     }
     let lang = segs.remove(0);
     Some((lang, segs.join("/"), anchor))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// Links of the source body to articles of its own language point, in the

@@ -587,21 +587,6 @@ fn describe_changes(changed: &[PathBuf]) -> String {
     }
 }
 
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The page shown instead of the site while the build fails.
 fn error_page(diags: &Diagnostics, root: &Path) -> String {
     let text = render_text(diags, root, false);
@@ -628,7 +613,7 @@ pre {{ background: #fff; border: 1px solid #e5c4c0; padding: 1rem; overflow-x: a
 "#,
         plural(diags.error_count(), "error"),
         plural(diags.warning_count(), "warning"),
-        escape_html(&text)
+        crate::text::escape_html(&text)
     )
 }
 
@@ -864,7 +849,7 @@ fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
 }
 
 fn reload_snippet(base_path: &str, generation: u64) -> String {
-    let base = escape_html(base_path);
+    let base = crate::text::escape_html(base_path);
     format!(
         "<script src=\"{base}{SCRIPT_PATH}\" data-events=\"{base}{EVENTS_PATH}\" data-generation=\"{generation}\"></script>\n"
     )

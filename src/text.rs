@@ -84,6 +84,15 @@ pub fn safe_id(s: &str) -> String {
     out
 }
 
+/// Decodes `%XX` escapes (as in a link written `my%20file.md`); text that
+/// does not decode to UTF-8 is returned as written.
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .unwrap_or_else(|_| s.to_string())
+}
+
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     escape_html_into(&mut out, s);

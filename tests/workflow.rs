@@ -631,7 +631,8 @@ fn import_without_references_still_builds() {
 fn import_usage_errors() {
     let site = site_copy();
     let root = site.path();
-    let cases: Vec<(Vec<String>, &str)> = vec![
+    // Wrong arguments exit 2 (usage); content problems exit 1.
+    let cases: Vec<(Vec<String>, &str, i32)> = vec![
         (
             vec![
                 fixture("ja-briefing.txt").display().to_string(),
@@ -640,6 +641,7 @@ fn import_usage_errors() {
                 "one".into(),
             ],
             "--slug",
+            2,
         ),
         (
             vec![
@@ -648,6 +650,7 @@ fn import_usage_errors() {
                 "fr".into(),
             ],
             "not a configured language",
+            1,
         ),
         (
             vec![
@@ -656,17 +659,19 @@ fn import_usage_errors() {
                 "20 Oct".into(),
             ],
             "not a date",
+            2,
         ),
         (
             vec![root.join("missing.txt").display().to_string()],
             "cannot read",
+            1,
         ),
     ];
-    for (args, needle) in cases {
+    for (args, needle, code) in cases {
         let mut cmd = brief("import", root);
         cmd.args(&args);
         let r = run(cmd);
-        assert_eq!(r.code, 1, "{args:?}");
+        assert_eq!(r.code, code, "{args:?}");
         assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
     }
     assert!(
