@@ -57,7 +57,17 @@ pub fn parse(
     };
     let fm = match frontmatter::parse(&split, &src.file, config) {
         Ok(fm) => fm,
-        Err(ds) => return (None, ds.into_vec()),
+        Err(ds) => {
+            // The article cannot be built, but its body can still be checked,
+            // so one run reports every problem (when the citations are readable:
+            // otherwise every marker would look undefined).
+            let mut all = ds.into_vec();
+            if let Some(citations) = frontmatter::salvage_citations(&split) {
+                let (_, body_diags) = render_body(src, &split, &citations, locales);
+                all.extend(body_diags.into_iter().filter(Diagnostic::is_error));
+            }
+            return (None, all);
+        }
     };
     let file_stem = stem_path(&src.rel_path).rsplit('/').next().unwrap_or("");
     let slug = match &fm.slug {
@@ -80,23 +90,7 @@ pub fn parse(
             s
         }
     };
-    let lines = LineIndex::new(&src.text);
-    let cite_label = |n: u32| {
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("number", n);
-        locales.text(&src.lang, "citation-label", Some(&args))
-    };
-    let input = markdown::Input {
-        file_text: &src.text,
-        lines: &lines,
-        body_offset: split.body_offset,
-        file: &src.file,
-        lang: &src.lang,
-        rel_path: &src.rel_path,
-        citations: &fm.citations,
-        cite_label: &cite_label,
-    };
-    let (body, body_diags) = markdown::render(split.body, &input);
+    let (body, body_diags) = render_body(src, &split, &fm.citations, locales);
     diags.extend(body_diags);
     let translation_key = fm
         .translation_key
@@ -115,6 +109,32 @@ pub fn parse(
         body,
     };
     (Some(article), diags)
+}
+
+/// Renders the Markdown body of `src` against `citations`.
+fn render_body(
+    src: &SourceFile,
+    split: &frontmatter::Split,
+    citations: &[frontmatter::Citation],
+    locales: &Locales,
+) -> (Body, Vec<Diagnostic>) {
+    let lines = LineIndex::new(&src.text);
+    let cite_label = |n: u32| {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("number", n);
+        locales.text(&src.lang, "citation-label", Some(&args))
+    };
+    let input = markdown::Input {
+        file_text: &src.text,
+        lines: &lines,
+        body_offset: split.body_offset,
+        file: &src.file,
+        lang: &src.lang,
+        rel_path: &src.rel_path,
+        citations,
+        cite_label: &cite_label,
+    };
+    markdown::render(split.body, &input)
 }
 
 /// Parses one article without a site, as `content/en/standalone.md` of a

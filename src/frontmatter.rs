@@ -384,6 +384,20 @@ fn yaml_pos(split: &Split, e: &yaml::YamlError) -> Pos {
     }
 }
 
+/// The citations of a front-matter that failed to parse as a whole, when they
+/// can still be read: lets the body be checked in the same run. `None` when
+/// the citations themselves are unreadable.
+pub fn salvage_citations(split: &Split) -> Option<Vec<Citation>> {
+    let value: yaml::Value = yaml::from_str(split.yaml).ok()?;
+    let yaml::Value::Mapping(map) = value else {
+        return None;
+    };
+    match map.get("citations") {
+        None | Some(yaml::Value::Null) => Some(Vec::new()),
+        Some(list) => yaml::from_value(list.clone()).ok(),
+    }
+}
+
 /// Parses and validates the front-matter of `file`.
 pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter, Diagnostics> {
     let mut diags = Diagnostics::new();
