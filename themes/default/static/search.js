@@ -105,10 +105,17 @@
     var spans = [];
     needles.forEach(function (n) {
       if (!n) return;
+      // Words of spaced scripts match only at the start of a word ("ai" is
+      // not marked inside "waic"); CJK text has no word boundaries.
+      var wordy = alnum.test(n.charAt(0)) && !isCjk(n.codePointAt(0));
       var i = norm.indexOf(n);
-      while (i >= 0) { spans.push([i, i + n.length]); i = norm.indexOf(n, i + n.length); }
+      while (i >= 0) {
+        var before = i > 0 ? norm.charAt(i - 1) : "";
+        if (!wordy || !before || !alnum.test(before) || isCjk(before.codePointAt(0))) spans.push([i, i + n.length]);
+        i = norm.indexOf(n, i + n.length);
+      }
     });
-    spans.sort(function (a, b) { return a[0] - b[0]; });
+    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
     // NFKC may change lengths; only highlight when it did not.
     if (norm.length !== text.length) spans = [];
     var pos = 0;
@@ -123,8 +130,18 @@
     el.appendChild(document.createTextNode(text.slice(pos)));
   }
 
+  // The query's words; a stemmed word is also looked for by the part it
+  // shares with its stem, so "subsidies" marks "subsidy" and "subsidies".
   function needlesOf(query) {
-    return String(query).normalize("NFKC").toLowerCase().split(/[\s\u3000、。,.;:!?！？・]+/).filter(function (w) { return w.length > 0; });
+    var words = String(query).normalize("NFKC").toLowerCase().split(/[\s\u3000、。,.;:!?！？・]+/).filter(function (w) { return w.length > 0; });
+    var out = [];
+    words.forEach(function (w) {
+      out.push(w);
+      var st = stem(w), k = 0;
+      while (k < w.length && k < st.length && w[k] === st[k]) k++;
+      if (k >= 3 && k < w.length) out.push(w.slice(0, k));
+    });
+    return out;
   }
 
   var generation = 0;
