@@ -10,8 +10,9 @@
 //! query downloads only the shards of its own tokens, and a document list in
 //! chunks, so result titles load only for the hits shown.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -272,18 +273,75 @@ impl Hasher for FxHasher {
 
 type FxBuildHasher = BuildHasherDefault<FxHasher>;
 
+/// A token as a hash-map key: short tokens (nearly all; a CJK bigram is six
+/// bytes) are stored inline rather than in an allocation of their own.
+/// Looked up by the token's bytes.
+#[derive(Clone)]
+enum Key {
+    Inline { len: u8, bytes: [u8; 22] },
+    Heap(Box<[u8]>),
+}
+
+impl Key {
+    fn new(token: &str) -> Key {
+        let b = token.as_bytes();
+        if b.len() <= 22 {
+            let mut bytes = [0u8; 22];
+            bytes[..b.len()].copy_from_slice(b);
+            Key::Inline {
+                len: b.len() as u8,
+                bytes,
+            }
+        } else {
+            Key::Heap(b.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Key::Heap(b) => b,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).expect("made from a str")
+    }
+}
+
+impl Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+// Hashes and compares as its bytes, as `Borrow` requires.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Key {}
+
 /// Weighted tokens of one article: each token once, with the sum of the
 /// weights of the fields it appears in. Computed at parse time, in parallel.
-pub fn article_terms(a: &Article, term_labels: &[String]) -> Vec<(String, u32)> {
+pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
     // token → (summed weight, last field that counted it): a token counts once
     // per field, however often it occurs there.
-    let mut weights: HashMap<String, (u32, usize), FxBuildHasher> = HashMap::default();
+    let mut weights: HashMap<Key, (u32, usize), FxBuildHasher> = HashMap::default();
     let mut tokenizer = Tokenizer::default();
     let mut field_no = 0usize;
     let mut field = |texts: &mut dyn Iterator<Item = &str>, w: u32| {
         field_no += 1;
         for text in texts {
-            tokenizer.run(text, &mut |t| match weights.get_mut(t) {
+            tokenizer.run(text, &mut |t| match weights.get_mut(t.as_bytes()) {
                 Some(e) => {
                     if e.1 != field_no {
                         e.0 += w;
@@ -291,7 +349,7 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Vec<(String, u32)> 
                     }
                 }
                 None => {
-                    weights.insert(t.to_string(), (w, field_no));
+                    weights.insert(Key::new(t), (w, field_no));
                 }
             });
         }
@@ -317,9 +375,50 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Vec<(String, u32)> 
         &mut std::iter::once(a.body.plain_text.as_str()),
         WEIGHT_BODY,
     );
-    let mut terms: Vec<(String, u32)> = weights.into_iter().map(|(t, (w, _))| (t, w)).collect();
-    terms.sort_unstable();
+    // In the map's order: the order of a document's tokens never reaches the
+    // output, where postings are sorted by token.
+    let mut terms = Terms {
+        tokens: String::with_capacity(weights.len() * 8),
+        weights: Vec::with_capacity(weights.len()),
+    };
+    for (t, (w, _)) in &weights {
+        terms.push(t.as_str(), *w);
+    }
     terms
+}
+
+/// The weighted tokens of one document, compactly: tokens joined by `\n`
+/// (tokens never contain one) and their weights, capped as the postings
+/// store them.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    tokens: String,
+    weights: Vec<u8>,
+}
+
+impl Terms {
+    pub fn push(&mut self, token: &str, weight: u32) {
+        if !self.weights.is_empty() {
+            self.tokens.push('\n');
+        }
+        self.tokens.push_str(token);
+        self.weights.push(weight.min((1 << WEIGHT_BITS) - 1) as u8);
+    }
+
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// The tokens and their (capped) weights.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.tokens
+            .split('\n')
+            .zip(self.weights.iter().map(|&w| u32::from(w)))
+    }
 }
 
 /// 32-bit FNV-1a over UTF-8 bytes; search.js computes the same.
@@ -357,34 +456,22 @@ pub struct Doc<'a> {
     pub url: String,
     pub date: String,
     pub excerpt: String,
-    pub terms: Vec<(String, u32)>,
+    pub terms: Terms,
 }
 
 /// A document in compact form, kept between incremental rebuilds so that
-/// unchanged articles are not tokenized again: tokens joined by `\n` (tokens
-/// never contain one) and their weights, capped as the postings store them.
+/// unchanged articles are not tokenized again.
 #[derive(Debug, Clone)]
 pub struct CachedDoc {
     row: [String; 4],
-    tokens: String,
-    weights: Vec<u8>,
+    terms: Terms,
 }
 
 impl CachedDoc {
     pub fn new(doc: Doc) -> CachedDoc {
-        let mut tokens = String::new();
-        let mut weights = Vec::with_capacity(doc.terms.len());
-        for (i, &(ref t, w)) in doc.terms.iter().enumerate() {
-            if i > 0 {
-                tokens.push('\n');
-            }
-            tokens.push_str(t);
-            weights.push(w.min((1 << WEIGHT_BITS) - 1) as u8);
-        }
         CachedDoc {
             row: [doc.title.to_string(), doc.url, doc.date, doc.excerpt],
-            tokens,
-            weights,
+            terms: doc.terms,
         }
     }
 }
@@ -397,7 +484,7 @@ const WEIGHT_BITS: u32 = 5;
 #[derive(Default)]
 pub struct IndexBuilder {
     // Hashed while accumulating; sorted when the shards are written.
-    postings: HashMap<String, Vec<u32>, FxBuildHasher>,
+    postings: HashMap<Key, Vec<u32>, FxBuildHasher>,
     total: usize,
     rows: Vec<[String; 4]>,
 }
@@ -405,17 +492,7 @@ pub struct IndexBuilder {
 impl IndexBuilder {
     /// Adds the next document; documents are numbered in the order added.
     pub fn add(&mut self, doc: Doc) {
-        let n = self.rows.len() as u32;
-        for (t, w) in doc.terms {
-            let packed = n << WEIGHT_BITS | w.min((1 << WEIGHT_BITS) - 1);
-            match self.postings.get_mut(&t) {
-                Some(list) => list.push(packed),
-                None => {
-                    self.postings.insert(t, vec![packed]);
-                }
-            }
-            self.total += 1;
-        }
+        self.add_terms(&doc.terms);
         self.rows
             .push([doc.title.to_string(), doc.url, doc.date, doc.excerpt]);
     }
@@ -423,18 +500,23 @@ impl IndexBuilder {
     /// Adds the next document from its cached form; the same as [`Self::add`]
     /// with the [`Doc`] it was made from.
     pub fn add_cached(&mut self, doc: &CachedDoc) {
+        self.add_terms(&doc.terms);
+        self.rows.push(doc.row.clone());
+    }
+
+    /// Adds the postings of the next document.
+    fn add_terms(&mut self, terms: &Terms) {
         let n = self.rows.len() as u32;
-        for (t, &w) in doc.tokens.split('\n').zip(&doc.weights) {
-            let packed = n << WEIGHT_BITS | u32::from(w);
-            match self.postings.get_mut(t) {
+        for (t, w) in terms.iter() {
+            let packed = n << WEIGHT_BITS | w;
+            match self.postings.get_mut(t.as_bytes()) {
                 Some(list) => list.push(packed),
                 None => {
-                    self.postings.insert(t.to_string(), vec![packed]);
+                    self.postings.insert(Key::new(t), vec![packed]);
                 }
             }
-            self.total += 1;
         }
-        self.rows.push(doc.row.clone());
+        self.total += terms.len();
     }
 
     pub fn finish(self) -> LangIndex {
@@ -445,6 +527,7 @@ impl IndexBuilder {
             .next_power_of_two();
         let mut shard_maps: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards];
         for (token, list) in &self.postings {
+            let token = token.as_str();
             let shard = fnv1a(token) as usize % shards;
             // Delta-encoded document numbers, each followed by its weight.
             let mut flat = Vec::with_capacity(list.len() * 2);
@@ -596,6 +679,29 @@ mod tests {
         fn streaming_tokenizer_matches_reference_on_random_chars(s in "\\PC{0,40}") {
             proptest::prop_assert_eq!(tokenize(&s), reference_tokenize(&s));
         }
+    }
+
+    #[test]
+    fn index_keys_short_and_long() {
+        let long = "internationalizationally-long-token";
+        let mut b = IndexBuilder::default();
+        for _ in 0..2 {
+            let mut terms = Terms::default();
+            terms.push("上海", 8);
+            terms.push(long, 40);
+            b.add(Doc {
+                title: "t",
+                url: String::new(),
+                date: String::new(),
+                excerpt: String::new(),
+                terms,
+            });
+        }
+        assert_eq!(b.postings[long.as_bytes()], vec![31, 1 << WEIGHT_BITS | 31]);
+        assert_eq!(b.postings["上海".as_bytes()], vec![8, 1 << WEIGHT_BITS | 8]);
+        let index = b.finish();
+        let all = index.shards.concat();
+        assert!(all.contains(&format!("\"{long}\":[0,31,1,31]")), "{all}");
     }
 
     #[test]
