@@ -24,25 +24,15 @@ use std::time::{Duration, Instant};
 use brief::{BuildOptions, Diagnostic, Diagnostics, Severity};
 use serde::Deserialize;
 
+mod common;
+use common::copy_tree;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn fixtures() -> PathBuf {
     repo().join("tests/fixtures/bad")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(from).expect("under from");
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// The base site: the repository's configuration, theme and locales, and one

@@ -4,18 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+mod common;
+use common::copy_tree;
 
 fn brief(root: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_brief"))
@@ -57,7 +47,7 @@ fn translation_behind_its_source_shows_a_notice() {
     let root = dir.path();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     for part in ["themes", "locales", "content"] {
-        copy_dir(&repo.join(part), &root.join(part));
+        copy_tree(&repo.join(part), &root.join(part));
     }
     std::fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
 
