@@ -1449,6 +1449,20 @@ fn find_date(s: &str) -> Option<(std::ops::Range<usize>, DateValue)> {
         ((len > 0).then_some(n), len)
     };
     let byte = |k: usize| chars.get(k).map_or(s.len(), |c| c.0);
+    // The end of "July 27, 2025" and "27 July 2025": an optional comma, spaces
+    // and a four-digit year starting at `j`; returns the end and the date.
+    let year_after = |mut j: usize, m: u8, d: u8| -> Option<(usize, DateValue)> {
+        if chars.get(j).is_some_and(|c| c.1 == ',') {
+            j += 1;
+        }
+        while chars.get(j).is_some_and(|c| c.1 == ' ') {
+            j += 1;
+        }
+        match num(j, 4) {
+            (Some(y), 4) => make_date(y as i32, m, d).map(|v| (j + 4, v)),
+            _ => None,
+        }
+    };
     for k in 0..chars.len() {
         if k > 0 && chars[k - 1].1.is_ascii_alphanumeric() {
             continue;
@@ -1489,17 +1503,8 @@ fn find_date(s: &str) -> Option<(std::ops::Range<usize>, DateValue)> {
                     j += 1;
                 }
                 if let (Some(d), dl) = num(j, 2) {
-                    let mut j2 = j + dl;
-                    if chars.get(j2).is_some_and(|c| c.1 == ',') {
-                        j2 += 1;
-                    }
-                    while chars.get(j2).is_some_and(|c| c.1 == ' ') {
-                        j2 += 1;
-                    }
-                    if let (Some(y), 4) = num(j2, 4) {
-                        if let Some(v) = make_date(y as i32, m, d as u8) {
-                            return Some((byte(k)..byte(j2 + 4), v));
-                        }
+                    if let Some((end, v)) = year_after(j + dl, m, d as u8) {
+                        return Some((byte(k)..byte(end), v));
                     }
                 }
             }
@@ -1514,17 +1519,8 @@ fn find_date(s: &str) -> Option<(std::ops::Range<usize>, DateValue)> {
                     .unwrap_or(chars.len());
                 let word: String = chars[j..word_end].iter().map(|c| c.1).collect();
                 if let Some(m) = month_number(&word) {
-                    let mut j2 = word_end;
-                    if chars.get(j2).is_some_and(|c| c.1 == ',') {
-                        j2 += 1;
-                    }
-                    while chars.get(j2).is_some_and(|c| c.1 == ' ') {
-                        j2 += 1;
-                    }
-                    if let (Some(y), 4) = num(j2, 4) {
-                        if let Some(v) = make_date(y as i32, m, d as u8) {
-                            return Some((byte(k)..byte(j2 + 4), v));
-                        }
+                    if let Some((end, v)) = year_after(word_end, m, d as u8) {
+                        return Some((byte(k)..byte(end), v));
                     }
                 }
             }
