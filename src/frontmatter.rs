@@ -561,30 +561,35 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         return Err(diags);
     }
 
-    // Types, required fields and values.
-    let typed: TypedFrontMatter = match yaml::from_str(split.yaml) {
-        Ok(t) => t,
-        Err(e) => {
-            let help = if e.message.contains("missing field") {
-                "every article needs title: \"…\" and date: YYYY-MM-DD".to_string()
-            } else if e.message.contains("invalid type") {
-                "check the field's type in the front-matter reference (README.md)".to_string()
-            } else {
-                "see the front-matter reference in README.md".to_string()
-            };
-            let pos = if e.message.starts_with("missing field") {
-                Pos::START
-            } else {
-                yaml_pos(split, &e)
-            };
-            diags.push(
-                Diagnostic::error("front-matter-invalid", e.message.clone())
-                    .at(file, pos)
-                    .help(help),
-            );
-            return Err(diags);
-        }
-    };
+    // Types, required fields and values: from the value already read, so the
+    // YAML is parsed once. A value can fail where the text succeeds (`title:
+    // 2024` is a number as a value, a string to the text deserializer), and
+    // only the text gives positions, so any failure reads the text again; its
+    // answer is the one that counts.
+    let typed: TypedFrontMatter =
+        match yaml::from_value(yaml::Value::Mapping(map)).or_else(|_| yaml::from_str(split.yaml)) {
+            Ok(t) => t,
+            Err(e) => {
+                let help = if e.message.contains("missing field") {
+                    "every article needs title: \"…\" and date: YYYY-MM-DD".to_string()
+                } else if e.message.contains("invalid type") {
+                    "check the field's type in the front-matter reference (README.md)".to_string()
+                } else {
+                    "see the front-matter reference in README.md".to_string()
+                };
+                let pos = if e.message.starts_with("missing field") {
+                    Pos::START
+                } else {
+                    yaml_pos(split, &e)
+                };
+                diags.push(
+                    Diagnostic::error("front-matter-invalid", e.message.clone())
+                        .at(file, pos)
+                        .help(help),
+                );
+                return Err(diags);
+            }
+        };
 
     let clean = |s: String| crate::text::strip_controls(&s).into_owned();
     let title = clean(typed.title);
