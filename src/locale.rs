@@ -5,8 +5,9 @@
 //! [`crate::render`]); dates are formatted through the `date-format` message
 //! so that adding a locale needs no code.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -20,6 +21,13 @@ pub struct Locales {
     bundles: BTreeMap<String, FluentBundle<FluentResource>>,
     /// Message ids per language, with the file each came from.
     keys: BTreeMap<String, BTreeMap<String, PathBuf>>,
+    /// Every message of every language formatted without arguments, once:
+    /// pages ask for the same few dozen labels thousands of times, and
+    /// formatting is deterministic, so the answer never differs.
+    plain: BTreeMap<String, HashMap<String, String>>,
+    /// Dates already formatted, per language: an index page shows the dates
+    /// its articles already showed.
+    dates: Mutex<HashMap<(String, time::Date), String>>,
 }
 
 impl std::fmt::Debug for Locales {
@@ -131,11 +139,14 @@ impl Locales {
             bundles.insert(lang.clone(), bundle);
             keys.insert(lang.clone(), lang_keys);
         }
+        let plain = format_plain(&bundles, &keys);
         (
             Locales {
                 default_lang: config.site.default_language.clone(),
                 bundles,
                 keys,
+                plain,
+                dates: Mutex::default(),
             },
             diags,
         )
@@ -160,6 +171,8 @@ impl Locales {
             default_lang: config.site.default_language.clone(),
             bundles,
             keys: BTreeMap::new(),
+            plain: BTreeMap::new(),
+            dates: Mutex::default(),
         }
     }
 
@@ -177,14 +190,10 @@ impl Locales {
 
     /// Formats `key` in `lang` only, without fallback.
     pub fn get(&self, lang: &str, key: &str, args: Option<&FluentArgs>) -> Option<String> {
-        let bundle = self.bundles.get(lang)?;
-        let pattern = bundle.get_message(key)?.value()?;
-        let mut errors = Vec::new();
-        Some(
-            bundle
-                .format_pattern(pattern, args, &mut errors)
-                .into_owned(),
-        )
+        if args.is_none() {
+            return self.plain.get(lang)?.get(key).cloned();
+        }
+        format_message(self.bundles.get(lang)?, key, args)
     }
 
     /// Formats `key` in `lang`, falling back to the default language, then to
@@ -198,6 +207,24 @@ impl Locales {
     /// A calendar date in the reader's language, from the `date-format` message
     /// (`{ $year }年{ $month }月{ $day }日`, `{ $day } { $month-name } { $year }` …).
     pub fn format_date(&self, lang: &str, date: time::Date) -> String {
+        let cache_key = (lang.to_string(), date);
+        if let Some(s) = self
+            .dates
+            .lock()
+            .expect("no panic holds it")
+            .get(&cache_key)
+        {
+            return s.clone();
+        }
+        let s = self.format_date_uncached(lang, date);
+        self.dates
+            .lock()
+            .expect("no panic holds it")
+            .insert(cache_key, s.clone());
+        s
+    }
+
+    fn format_date_uncached(&self, lang: &str, date: time::Date) -> String {
         let mut args = FluentArgs::new();
         args.set("year", FluentValue::from(date.year().to_string()));
         args.set("month", FluentValue::from(u8::from(date.month())));
@@ -214,4 +241,37 @@ impl Locales {
             .or_else(|| self.get(&self.default_lang, "date-format", Some(&args)))
             .unwrap_or_else(fallback)
     }
+}
+
+fn format_message(
+    bundle: &FluentBundle<FluentResource>,
+    key: &str,
+    args: Option<&FluentArgs>,
+) -> Option<String> {
+    let pattern = bundle.get_message(key)?.value()?;
+    let mut errors = Vec::new();
+    Some(
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned(),
+    )
+}
+
+/// [`Locales::plain`]: each language's messages formatted without arguments.
+fn format_plain(
+    bundles: &BTreeMap<String, FluentBundle<FluentResource>>,
+    keys: &BTreeMap<String, BTreeMap<String, PathBuf>>,
+) -> BTreeMap<String, HashMap<String, String>> {
+    bundles
+        .iter()
+        .map(|(lang, bundle)| {
+            let formatted = keys
+                .get(lang)
+                .into_iter()
+                .flat_map(|k| k.keys())
+                .filter_map(|key| Some((key.clone(), format_message(bundle, key, None)?)))
+                .collect();
+            (lang.clone(), formatted)
+        })
+        .collect()
 }

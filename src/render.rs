@@ -203,7 +203,7 @@ impl Renderer {
         tera.register_function(
             "t",
             move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-                let key: String = kwargs.must_get("key")?;
+                let key: &str = kwargs.must_get("key")?;
                 let lang: String = match kwargs.get::<String>("lang")? {
                     Some(l) => l,
                     None => state.get::<String>("lang")?.unwrap_or_default(),
@@ -225,7 +225,9 @@ impl Renderer {
                     };
                     args.set(name.to_string(), fv);
                 }
-                Ok(loc.text(&lang, &key, Some(&args)))
+                // Without arguments the text comes from the locales' cache.
+                let args = (args.iter().next().is_some()).then_some(&args);
+                Ok(loc.text(&lang, key, args))
             },
         );
         let u = urls.clone();
