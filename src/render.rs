@@ -588,11 +588,13 @@ impl Renderer {
     }
 
     /// Search files of every language. Articles are tokenized in parallel, a
-    /// batch at a time, so memory stays flat as the site grows.
+    /// batch at a time, so memory stays flat as the site grows; languages are
+    /// indexed side by side, so that one language's postings are added (on
+    /// one thread) while another's articles are tokenized.
     pub fn search_indexes(&self, site: &Site) -> BTreeMap<String, crate::search::LangIndex> {
         const BATCH: usize = 256;
         site.by_lang
-            .iter()
+            .par_iter()
             .map(|(lang, ids)| {
                 let mut builder = crate::search::IndexBuilder::default();
                 for batch in ids.chunks(BATCH) {
