@@ -171,7 +171,16 @@ impl TextStats {
     pub fn add(&mut self, text: &str) {
         let mut in_word = false;
         for c in text.chars() {
-            if is_cjk(c) {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    if !in_word {
+                        self.words += 1;
+                    }
+                    in_word = true;
+                } else if c != '\'' && c != '-' {
+                    in_word = false;
+                }
+            } else if is_cjk(c) {
                 self.cjk_chars += 1;
                 in_word = false;
             } else if c.is_alphanumeric() {

@@ -124,10 +124,24 @@ pub fn is_forbidden_control(c: char) -> bool {
         || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
+/// Whether `s` holds a character [`is_forbidden_control`] refuses, read byte
+/// by byte (whole article bodies pass through here): C0 controls but tab and
+/// line breaks, DEL, C1 controls (`C2 80`–`C2 9F`) and U+FFFE/U+FFFF
+/// (`EF BF BE`/`EF BF BF`).
+fn has_forbidden_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => true,
+        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
+        _ => false,
+    })
+}
+
 /// Removes forbidden control characters from front-matter text at load time,
 /// so every output format (HTML, XML, JSON) sees the same clean string.
 pub fn strip_controls(s: &str) -> Cow<'_, str> {
-    if s.chars().any(is_forbidden_control) {
+    if has_forbidden_control(s) {
         Cow::Owned(s.chars().filter(|c| !is_forbidden_control(*c)).collect())
     } else {
         Cow::Borrowed(s)
@@ -146,6 +160,14 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_controls_found_byte_by_byte() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(has_forbidden_control(&s), is_forbidden_control(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn slugs() {
