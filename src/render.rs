@@ -517,14 +517,15 @@ impl Renderer {
         let out = match page {
             Page::Article(id) => {
                 let ctx = self.article_context(site, *id);
-                self.tera.render("article.html", &ctx).map_err(with_page)?
+                self.render_template("article.html", &ctx)
+                    .map_err(with_page)?
             }
-            Page::ArticleCsl(id) => crate::metadata::csl_json(&site.articles[*id]),
-            Page::ArticleBib(id) => crate::metadata::bibtex(&site.articles[*id]),
+            Page::ArticleCsl(id) => crate::metadata::csl_json(&site.articles[*id]).into_bytes(),
+            Page::ArticleBib(id) => crate::metadata::bibtex(&site.articles[*id]).into_bytes(),
             Page::Index { lang, page: n } => {
                 let ids = &site.by_lang[lang];
                 let ctx = self.list_context(site, lang, ids, &format!("{lang}/"), *n, None);
-                self.tera.render("list.html", &ctx).map_err(with_page)?
+                self.render_template("list.html", &ctx).map_err(with_page)?
             }
             Page::Term {
                 lang,
@@ -537,22 +538,24 @@ impl Renderer {
                 let label = self.term_name(lang, taxonomy, term);
                 let ctx =
                     self.list_context(site, lang, ids, &base, *n, Some((taxonomy, term, label)));
-                self.tera.render("list.html", &ctx).map_err(with_page)?
+                self.render_template("list.html", &ctx).map_err(with_page)?
             }
             Page::Terms { lang, taxonomy } => {
                 let ctx = self.terms_context(site, lang, taxonomy);
-                self.tera.render("terms.html", &ctx).map_err(with_page)?
+                self.render_template("terms.html", &ctx)
+                    .map_err(with_page)?
             }
             Page::Sources { lang, page: n } => {
                 let ctx = self.sources_context(site, lang, *n);
-                self.tera.render("sources.html", &ctx).map_err(with_page)?
+                self.render_template("sources.html", &ctx)
+                    .map_err(with_page)?
             }
             Page::Root => {
                 let lang = self.config.site.default_language.clone();
                 let mut ctx = self.common(site, &lang, "", |l| Some(format!("{l}/")));
                 ctx.insert("languages", &self.language_homes(&lang));
                 ctx.insert("default_url", &self.urls.path(&format!("{lang}/")));
-                self.tera.render("root.html", &ctx).map_err(with_page)?
+                self.render_template("root.html", &ctx).map_err(with_page)?
             }
             Page::NotFound => {
                 let lang = self.config.site.default_language.clone();
@@ -561,30 +564,44 @@ impl Renderer {
                 // An error page has no translations to point at and should not be indexed.
                 ctx.insert("alternates", &Vec::<Alternate>::new());
                 ctx.insert("noindex", &true);
-                self.tera.render("404.html", &ctx).map_err(with_page)?
+                self.render_template("404.html", &ctx).map_err(with_page)?
             }
-            Page::Feed { lang } => crate::feeds::atom(self, site, lang),
+            Page::Feed { lang } => crate::feeds::atom(self, site, lang).into_bytes(),
             Page::Search { lang } => {
                 let path = format!("{lang}/search/");
                 let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/search/")));
                 ctx.insert("search_base", &self.urls.path(&path));
-                self.tera.render("search.html", &ctx).map_err(with_page)?
+                self.render_template("search.html", &ctx)
+                    .map_err(with_page)?
             }
             Page::SearchMeta { lang } => site
                 .search
                 .get(lang)
-                .map(|i| i.meta.clone())
+                .map(|i| i.meta.clone().into_bytes())
                 .unwrap_or_default(),
-            Page::SearchDocs { lang, chunk } => site.search[lang].doc_chunks[*chunk].clone(),
-            Page::SearchShard { lang, shard } => site.search[lang].shards[*shard].clone(),
-            Page::Sitemap => crate::feeds::sitemap(self, site),
+            Page::SearchDocs { lang, chunk } => {
+                site.search[lang].doc_chunks[*chunk].clone().into_bytes()
+            }
+            Page::SearchShard { lang, shard } => {
+                site.search[lang].shards[*shard].clone().into_bytes()
+            }
+            Page::Sitemap => crate::feeds::sitemap(self, site).into_bytes(),
             Page::Robots => format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}\n",
                 self.urls.absolute("sitemap.xml")
-            ),
-            Page::SyntaxCss => crate::highlight::stylesheet(),
+            )
+            .into_bytes(),
+            Page::SyntaxCss => crate::highlight::stylesheet().into_bytes(),
         };
-        Ok(out.into_bytes())
+        Ok(out)
+    }
+
+    /// Renders a template into bytes: no UTF-8 check of the output (templates
+    /// and context are strings), and a buffer the size of a typical page.
+    fn render_template(&self, name: &str, ctx: &Context) -> tera::TeraResult<Vec<u8>> {
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera.render_to(name, ctx, &mut out)?;
+        Ok(out)
     }
 
     /// Search files of every language. Articles are tokenized in parallel, a
