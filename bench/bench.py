@@ -12,6 +12,14 @@ fresh folder): wall time, CPU time
 installed (`apt-get install hugo`), and one incremental rebuild after editing
 one article (examples/bench_incremental.rs, when present). It prints a table;
 nothing here is a test, and no figure is asserted.
+
+Every command is measured twice (`--cache both`, the default when run as
+root): "warm", with its input in the kernel's page cache (the corpus just
+read, brief's output just written), and "cold", with the page cache emptied
+before every timed command, so brief reads the corpus, Hugo reads the corpus
+and cp reads brief's output from the disk. Both columns are printed because
+they answer different questions: warm is CPU work against memory copies,
+cold is what a build or a copy of a folder that is not in memory costs.
 """
 
 import argparse
@@ -47,20 +55,38 @@ def count_files(folder):
     return sum(len(files) for _, _, files in os.walk(folder))
 
 
-def drop_caches():
+def settle():
     """Flushes dirty pages so one run's writeback does not slow the next."""
     subprocess.run(["sync"], check=False)
 
 
-def median_runs(runs, cmd_for_run, cwd=None):
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+
+
+def can_drop_caches():
+    return os.access(DROP_CACHES, os.W_OK)
+
+
+def drop_page_cache():
+    """Empties the kernel's page cache (needs root): the next command reads its
+    input from the disk, as a copy of a folder that is not in memory does."""
+    settle()
+    DROP_CACHES.write_text("3\n")
+
+
+def median_runs(runs, cmd_for_run, cwd=None, cold=False):
     """Runs `cmd_for_run(k)` for k in 0..runs, each writing a fresh folder.
 
     Nothing is deleted between runs: on some virtual disks deleting tens of
     thousands of files makes the next run's file creation several times
-    slower, which would measure the disk, not the engine."""
+    slower, which would measure the disk, not the engine. With `cold`, the
+    page cache is emptied before every run."""
     results = []
     for k in range(runs):
-        drop_caches()
+        if cold:
+            drop_page_cache()
+        else:
+            settle()
         results.append(run(cmd_for_run(k), cwd=cwd))
     return (
         statistics.median(r[0] for r in results),
@@ -75,7 +101,17 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="clean builds per measurement (median)")
     ap.add_argument("--work", type=Path, default=ROOT / "target" / "bench", help="where corpora are generated")
     ap.add_argument("--no-hugo", action="store_true", help="skip Hugo even when installed")
+    ap.add_argument(
+        "--cache",
+        choices=["warm", "cold", "both"],
+        default="both" if can_drop_caches() else "warm",
+        help="warm: inputs in the page cache (the output just written, the corpus just read); "
+        "cold: page cache emptied before every timed command (needs root); default: both when allowed",
+    )
     args = ap.parse_args()
+    if args.cache != "warm" and not can_drop_caches():
+        sys.exit(f"--cache {args.cache} needs write access to {DROP_CACHES} (run as root)")
+    modes = ["warm", "cold"] if args.cache == "both" else [args.cache]
 
     print("building release binaries …", flush=True)
     subprocess.run(["cargo", "build", "--release", "--bins", "--examples"], cwd=ROOT, check=True)
@@ -83,8 +119,12 @@ def main():
     gen = ROOT / "target" / "release" / "examples" / "gen_corpus"
     incremental = ROOT / "target" / "release" / "examples" / "bench_incremental"
     hugo = None if args.no_hugo else shutil.which("hugo")
+    hugo_version = (
+        subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1] if hugo else None
+    )
 
-    rows = []
+    rows = []  # (N, cache, what, wall, cpu, rss, files)
+    notes = []
     for n in args.sizes:
         site = args.work / f"corpus-{n}"
         print(f"\n== N = {n} articles per language ({site})", flush=True)
@@ -94,46 +134,64 @@ def main():
             if target.is_symlink() or target.exists():
                 target.unlink() if target.is_symlink() else shutil.rmtree(target)
             target.symlink_to(ROOT / link)
-        runs_dir = args.work / f"runs-{n}"
-        shutil.rmtree(runs_dir, ignore_errors=True)
-        runs_dir.mkdir(parents=True)
+        for mode in modes:
+            cold = mode == "cold"
+            runs_dir = args.work / f"runs-{n}-{mode}"
+            shutil.rmtree(runs_dir, ignore_errors=True)
+            runs_dir.mkdir(parents=True)
+            print(f"   {mode} cache: brief, cp -r" + (", hugo" if hugo else ""), flush=True)
 
-        wall, cpu, rss = median_runs(
-            args.runs, lambda k: [brief, "build", "--root", site, "--output", runs_dir / f"brief-{k}"]
-        )
-        public = runs_dir / "brief-0"
-        files = count_files(public)
-        rows.append((n, "brief build", wall, cpu, rss, files))
-
-        cwall, ccpu, crss = median_runs(args.runs, lambda k: ["cp", "-r", public, runs_dir / f"copy-{k}"])
-        rows.append((n, "cp -r of brief's output", cwall, ccpu, crss, files))
-
-        if hugo:
-            version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
-            hwall, hcpu, hrss = median_runs(
+            wall, cpu, rss = median_runs(
                 args.runs,
-                lambda k: [hugo, "--source", site / "hugo", "--destination", runs_dir / f"hugo-{k}", "--quiet"],
+                lambda k: [brief, "build", "--root", site, "--output", runs_dir / f"brief-{k}"],
+                cold=cold,
             )
-            rows.append((n, "hugo " + version, hwall, hcpu, hrss, count_files(runs_dir / "hugo-0")))
+            public = runs_dir / "brief-0"
+            files = count_files(public)
+            rows.append((n, mode, "brief build", wall, cpu, rss, files))
+
+            cwall, ccpu, crss = median_runs(
+                args.runs, lambda k: ["cp", "-r", public, runs_dir / f"copy-{k}"], cold=cold
+            )
+            rows.append((n, mode, "cp -r of brief's output", cwall, ccpu, crss, files))
+
+            if hugo:
+                hwall, hcpu, hrss = median_runs(
+                    args.runs,
+                    lambda k: [hugo, "--source", site / "hugo", "--destination", runs_dir / f"hugo-{k}", "--quiet"],
+                    cold=cold,
+                )
+                rows.append((n, mode, "hugo " + hugo_version, hwall, hcpu, hrss, count_files(runs_dir / "hugo-0")))
+            settle()
+            shutil.rmtree(runs_dir, ignore_errors=True)
 
         if incremental.exists():
             out = subprocess.run([incremental, "--root", site], capture_output=True, text=True, check=True)
             print(out.stdout.strip())
-            rows.append((n, "incremental rebuild (1 article)", None, None, None, None, out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""))
-        shutil.rmtree(runs_dir, ignore_errors=True)
+            last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+            notes.append(f"N={n}: incremental rebuild after editing one article: {last}")
 
-    print("\n| N/lang | what | wall s | CPU s | peak RSS MiB | files | files/s |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for row in rows:
-        if row[2] is None:
-            print(f"| {row[0]} | {row[1]} | {row[6]} | | | | |")
-            continue
-        n, what, wall, cpu, rss, files = row
-        print(f"| {n} | {what} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {files} | {files / wall:,.0f} |")
-    brief_walls = {r[0]: r[2] for r in rows if r[1] == "brief build"}
-    if len(brief_walls) >= 2:
-        sizes = sorted(brief_walls)
-        print(f"\ngrowth: N={sizes[-1]} takes {brief_walls[sizes[-1]] / brief_walls[sizes[0]]:.2f}× N={sizes[0]}")
+    print("\n| N/lang | cache | what | wall s | CPU s | peak RSS MiB | files | files/s |")
+    print("|---:|---|---|---:|---:|---:|---:|---:|")
+    for n, mode, what, wall, cpu, rss, files in rows:
+        print(f"| {n} | {mode} | {what} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {files} | {files / wall:,.0f} |")
+    print()
+    for mode in modes:
+        walls = {(r[0], r[2].split()[0]): r[3] for r in rows if r[1] == mode}
+        sizes = sorted({r[0] for r in rows if r[1] == mode})
+        for n in sizes:
+            b = walls[(n, "brief")]
+            line = f"{mode}, N={n}: brief / cp -r = {b / walls[(n, 'cp')]:.2f}"
+            if (n, "hugo") in walls:
+                line += f", brief / hugo = {b / walls[(n, 'hugo')]:.2f}"
+            print(line)
+        if len(sizes) >= 2:
+            print(
+                f"{mode}: growth N={sizes[-1]} / N={sizes[0]} = "
+                f"{walls[(sizes[-1], 'brief')] / walls[(sizes[0], 'brief')]:.2f}"
+            )
+    for note in notes:
+        print(note)
     print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, {os.uname().release}")
 
 
