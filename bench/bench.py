@@ -74,6 +74,33 @@ def drop_page_cache():
     DROP_CACHES.write_text("3\n")
 
 
+# ext4 skips inodes freed in the last 60 s when it looks for a free one (see
+# `recently_deleted` in fs/ext4/ialloc.c), scanning the inode tables instead:
+# on a disk where tens of thousands of files were just deleted, creating files
+# costs several times more kernel time for a minute. No run deletes anything
+# while measurements are taken, and a run waits out that minute after the
+# previous run's cleanup.
+RECENTLY_DELETED_S = 65
+
+
+def cleanup(work, folders):
+    """Deletes `folders` and records when, for `wait_after_cleanup`."""
+    for f in folders:
+        shutil.rmtree(f, ignore_errors=True)
+    settle()
+    (work / ".last-cleanup").write_text(str(time.time()))
+
+
+def wait_after_cleanup(work):
+    marker = work / ".last-cleanup"
+    if not marker.exists():
+        return
+    left = RECENTLY_DELETED_S - (time.time() - float(marker.read_text() or 0))
+    if left > 0:
+        print(f"waiting {left:.0f} s after deleting the previous runs' files (ext4 inode reuse)", flush=True)
+        time.sleep(left)
+
+
 def median_runs(runs, cmd_for_run, cwd=None, cold=False):
     """Runs `cmd_for_run(k)` for k in 0..runs, each writing a fresh folder.
 
@@ -125,6 +152,12 @@ def main():
 
     rows = []  # (N, cache, what, wall, cpu, rss, files)
     notes = []
+    args.work.mkdir(parents=True, exist_ok=True)
+    leftovers = sorted(args.work.glob("runs-*"))
+    if leftovers:
+        cleanup(args.work, leftovers)
+    wait_after_cleanup(args.work)
+    runs_dirs = []
     for n in args.sizes:
         site = args.work / f"corpus-{n}"
         print(f"\n== N = {n} articles per language ({site})", flush=True)
@@ -137,8 +170,8 @@ def main():
         for mode in modes:
             cold = mode == "cold"
             runs_dir = args.work / f"runs-{n}-{mode}"
-            shutil.rmtree(runs_dir, ignore_errors=True)
             runs_dir.mkdir(parents=True)
+            runs_dirs.append(runs_dir)
             print(f"   {mode} cache: brief, cp -r" + (", hugo" if hugo else ""), flush=True)
 
             wall, cpu, rss = median_runs(
@@ -163,13 +196,14 @@ def main():
                 )
                 rows.append((n, mode, "hugo " + hugo_version, hwall, hcpu, hrss, count_files(runs_dir / "hugo-0")))
             settle()
-            shutil.rmtree(runs_dir, ignore_errors=True)
 
         if incremental.exists():
             out = subprocess.run([incremental, "--root", site], capture_output=True, text=True, check=True)
             print(out.stdout.strip())
             last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
             notes.append(f"N={n}: incremental rebuild after editing one article: {last}")
+
+    cleanup(args.work, runs_dirs)
 
     print("\n| N/lang | cache | what | wall s | CPU s | peak RSS MiB | files | files/s |")
     print("|---:|---|---|---:|---:|---:|---:|---:|")
