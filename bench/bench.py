@@ -153,20 +153,23 @@ def main():
     rows = []  # (N, cache, what, wall, cpu, rss, files)
     notes = []
     args.work.mkdir(parents=True, exist_ok=True)
-    leftovers = sorted(args.work.glob("runs-*"))
-    if leftovers:
-        cleanup(args.work, leftovers)
-    wait_after_cleanup(args.work)
-    runs_dirs = []
+    # The generator replaces an earlier corpus (deleting its files), so all
+    # corpora are made before anything is measured.
     for n in args.sizes:
         site = args.work / f"corpus-{n}"
-        print(f"\n== N = {n} articles per language ({site})", flush=True)
+        print(f"generating N = {n} articles per language in {site}", flush=True)
         run([gen, "--articles", str(n), "--out", site] + (["--hugo"] if hugo else []))
         for link in ("themes", "locales"):
             target = site / link
             if target.is_symlink() or target.exists():
                 target.unlink() if target.is_symlink() else shutil.rmtree(target)
             target.symlink_to(ROOT / link)
+    cleanup(args.work, sorted(args.work.glob("runs-*")))
+    wait_after_cleanup(args.work)
+    runs_dirs = []
+    for n in args.sizes:
+        site = args.work / f"corpus-{n}"
+        print(f"\n== N = {n} articles per language ({site})", flush=True)
         for mode in modes:
             cold = mode == "cold"
             runs_dir = args.work / f"runs-{n}-{mode}"
