@@ -82,9 +82,25 @@ fn stem_into<'a>(word: &'a str, scratch: &'a mut String) -> &'a str {
 
 /// Splits text into search tokens (see the module docs).
 pub fn tokenize(text: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    Tokenizer::default().run(text, &mut |t| tokens.push(t.to_string()));
-    tokens
+    struct Strings(Vec<String>);
+    impl Sink for Strings {
+        fn token(&mut self, t: &str) {
+            self.0.push(t.to_string());
+        }
+        fn pair(&mut self, a: char, b: char) {
+            self.0.push([a, b].iter().collect());
+        }
+    }
+    let mut tokens = Strings(Vec::new());
+    Tokenizer::default().run(text, &mut tokens);
+    tokens.0
+}
+
+/// Receives the tokens of a text, in order. CJK bigrams come as their two
+/// characters, so that an index can key them by number instead of by string.
+trait Sink {
+    fn token(&mut self, t: &str);
+    fn pair(&mut self, a: char, b: char);
 }
 
 /// The tokenizer's buffers, reused from text to text: tokens are handed out
@@ -97,25 +113,22 @@ struct Tokenizer {
     word: String,
     /// A stem that is not a slice of its word.
     stemmed: String,
-    /// The CJK bigram being emitted.
-    pair: String,
 }
 
 /// The state of one [`Tokenizer::run`].
 struct Run<'t, F> {
     word: &'t mut String,
     stemmed: &'t mut String,
-    pair: &'t mut String,
     /// The last character of the current CJK run, and the run's length.
     cjk_last: char,
     cjk_len: usize,
-    emit: F,
+    sink: &'t mut F,
 }
 
-impl<F: FnMut(&str)> Run<'_, F> {
+impl<F: Sink> Run<'_, F> {
     fn flush_word(&mut self) {
         if !self.word.is_empty() {
-            (self.emit)(stem_into(self.word, self.stemmed));
+            self.sink.token(stem_into(self.word, self.stemmed));
             self.word.clear();
         }
     }
@@ -125,7 +138,7 @@ impl<F: FnMut(&str)> Run<'_, F> {
     fn flush_cjk(&mut self) {
         if self.cjk_len == 1 {
             let mut buf = [0u8; 4];
-            (self.emit)(self.cjk_last.encode_utf8(&mut buf));
+            self.sink.token(self.cjk_last.encode_utf8(&mut buf));
         }
         self.cjk_len = 0;
     }
@@ -133,10 +146,7 @@ impl<F: FnMut(&str)> Run<'_, F> {
     fn cjk(&mut self, c: char) {
         self.flush_word();
         if self.cjk_len > 0 {
-            self.pair.clear();
-            self.pair.push(self.cjk_last);
-            self.pair.push(c);
-            (self.emit)(self.pair);
+            self.sink.pair(self.cjk_last, c);
         }
         self.cjk_last = c;
         self.cjk_len += 1;
@@ -183,21 +193,19 @@ fn is_nfkc_cut(c: char) -> bool {
 impl Tokenizer {
     /// Calls `emit` with each token of `text`, in order; the same tokens as
     /// [`tokenize`].
-    fn run(&mut self, text: &str, emit: &mut impl FnMut(&str)) {
+    fn run(&mut self, text: &str, sink: &mut impl Sink) {
         let Tokenizer {
             nfkc,
             word,
             stemmed,
-            pair,
         } = self;
         word.clear();
         let mut run = Run {
             word,
             stemmed,
-            pair,
             cjk_last: '\0',
             cjk_len: 0,
-            emit,
+            sink,
         };
         if text.is_ascii() {
             run.chars(text);
@@ -232,7 +240,7 @@ impl Tokenizer {
     }
 }
 
-impl<F: FnMut(&str)> Run<'_, F> {
+impl<F: Sink> Run<'_, F> {
     /// Reads `text` after normalizing it (NFKC), reusing `buffer`.
     fn normalized(&mut self, text: &str, buffer: &mut String) {
         if unicode_normalization::is_nfkc_quick(text.chars())
@@ -380,30 +388,21 @@ impl Eq for Key {}
 /// Weighted tokens of one article: each token once, with the sum of the
 /// weights of the fields it appears in. Computed at parse time, in parallel.
 pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
-    // token → (summed weight, last field that counted it): a token counts once
-    // per field, however often it occurs there.
     // Sized from the body's length (about one distinct token per six bytes
-    // of Japanese or English prose), so that it rarely grows while filling.
-    let mut weights: HashMap<Key, (u32, usize), FxBuildHasher> = HashMap::with_capacity_and_hasher(
-        (a.body.plain_text.len() / 6).min(1 << 16),
-        FxBuildHasher::default(),
-    );
+    // of Japanese or English prose), so that they rarely grow while filling.
+    let capacity = (a.body.plain_text.len() / 6).min(1 << 16);
+    let mut sink = WeightSink {
+        words: HashMap::with_capacity_and_hasher(capacity / 4, FxBuildHasher::default()),
+        pairs: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher::default()),
+        field: 0,
+        weight: 0,
+    };
     let mut tokenizer = Tokenizer::default();
-    let mut field_no = 0usize;
     let mut field = |texts: &mut dyn Iterator<Item = &str>, w: u32| {
-        field_no += 1;
+        sink.field += 1;
+        sink.weight = w;
         for text in texts {
-            tokenizer.run(text, &mut |t| match weights.get_mut(t.as_bytes()) {
-                Some(e) => {
-                    if e.1 != field_no {
-                        e.0 += w;
-                        e.1 = field_no;
-                    }
-                }
-                None => {
-                    weights.insert(Key::new(t), (w, field_no));
-                }
-            });
+            tokenizer.run(text, &mut sink);
         }
     };
     field(&mut std::iter::once(a.fm.title.as_str()), WEIGHT_TITLE);
@@ -427,16 +426,68 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
         &mut std::iter::once(a.body.plain_text.as_str()),
         WEIGHT_BODY,
     );
-    // In the map's order: the order of a document's tokens never reaches the
+    // In the maps' order: the order of a document's tokens never reaches the
     // output, where postings are sorted by token.
+    let n = sink.words.len() + sink.pairs.len();
     let mut terms = Terms {
-        tokens: String::with_capacity(weights.len() * 8),
-        weights: Vec::with_capacity(weights.len()),
+        tokens: String::with_capacity(n * 8),
+        weights: Vec::with_capacity(n),
     };
-    for (t, (w, _)) in &weights {
+    for (t, (w, _)) in &sink.words {
         terms.push(t.as_str(), *w);
     }
+    let mut buf = [0u8; 8];
+    for (&key, (w, _)) in &sink.pairs {
+        terms.push(pair_str(key, &mut buf), *w);
+    }
     terms
+}
+
+/// Token → (summed weight, last field that counted it): a token counts once
+/// per field, however often it occurs there. CJK bigrams, most of the tokens
+/// of a Japanese text, are keyed by their two characters as one number.
+struct WeightSink {
+    words: HashMap<Key, (u32, usize), FxBuildHasher>,
+    pairs: HashMap<u64, (u32, usize), FxBuildHasher>,
+    field: usize,
+    weight: u32,
+}
+
+impl WeightSink {
+    fn count(field: usize, weight: u32, e: &mut (u32, usize)) {
+        if e.1 != field {
+            e.0 += weight;
+            e.1 = field;
+        }
+    }
+}
+
+impl Sink for WeightSink {
+    fn token(&mut self, t: &str) {
+        match self.words.get_mut(t.as_bytes()) {
+            Some(e) => WeightSink::count(self.field, self.weight, e),
+            None => {
+                self.words.insert(Key::new(t), (self.weight, self.field));
+            }
+        }
+    }
+
+    fn pair(&mut self, a: char, b: char) {
+        let e = self
+            .pairs
+            .entry(u64::from(a) << 32 | u64::from(b))
+            .or_insert((0, 0));
+        WeightSink::count(self.field, self.weight, e);
+    }
+}
+
+/// The bigram of a [`WeightSink::pairs`] key, as text.
+fn pair_str(key: u64, buf: &mut [u8; 8]) -> &str {
+    let a = char::from_u32((key >> 32) as u32).expect("made from a char");
+    let b = char::from_u32(key as u32).expect("made from a char");
+    let n = a.encode_utf8(&mut buf[..]).len();
+    let m = b.encode_utf8(&mut buf[n..]).len();
+    std::str::from_utf8(&buf[..n + m]).expect("two chars")
 }
 
 /// The weighted tokens of one document, compactly: tokens joined by `\n`
