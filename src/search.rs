@@ -428,17 +428,17 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
     );
     // In the maps' order: the order of a document's tokens never reaches the
     // output, where postings are sorted by token.
-    let n = sink.words.len() + sink.pairs.len();
     let mut terms = Terms {
-        tokens: String::with_capacity(n * 8),
-        weights: Vec::with_capacity(n),
+        tokens: String::with_capacity(sink.words.len() * 8),
+        weights: Vec::with_capacity(sink.words.len()),
+        pairs: Vec::new(),
     };
     for (t, (w, _)) in &sink.words {
         terms.push(t.as_str(), *w);
     }
-    let mut buf = [0u8; 8];
+    terms.pairs.reserve(sink.pairs.len());
     for (&key, (w, _)) in &sink.pairs {
-        terms.push(pair_str(key, &mut buf), *w);
+        terms.push_pair(key, *w);
     }
     terms
 }
@@ -473,15 +473,16 @@ impl Sink for WeightSink {
     }
 
     fn pair(&mut self, a: char, b: char) {
-        let e = self
-            .pairs
-            .entry(u64::from(a) << 32 | u64::from(b))
-            .or_insert((0, 0));
+        let e = self.pairs.entry(pair_key(a, b)).or_insert((0, 0));
         WeightSink::count(self.field, self.weight, e);
     }
 }
 
-/// The bigram of a [`WeightSink::pairs`] key, as text.
+fn pair_key(a: char, b: char) -> u64 {
+    u64::from(a) << 32 | u64::from(b)
+}
+
+/// The bigram of a [`pair_key`], as text.
 fn pair_str(key: u64, buf: &mut [u8; 8]) -> &str {
     let a = char::from_u32((key >> 32) as u32).expect("made from a char");
     let b = char::from_u32(key as u32).expect("made from a char");
@@ -490,34 +491,50 @@ fn pair_str(key: u64, buf: &mut [u8; 8]) -> &str {
     std::str::from_utf8(&buf[..n + m]).expect("two chars")
 }
 
-/// The weighted tokens of one document, compactly: tokens joined by `\n`
-/// (tokens never contain one) and their weights, capped as the postings
-/// store them.
+/// The weighted tokens of one document, compactly: CJK bigrams as numbers
+/// (see [`WeightSink`]), other tokens joined by `\n` (tokens never contain
+/// one), each with its weight, capped as the postings store them.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
     tokens: String,
     weights: Vec<u8>,
+    pairs: Vec<(u64, u8)>,
+}
+
+fn cap_weight(weight: u32) -> u8 {
+    weight.min((1 << WEIGHT_BITS) - 1) as u8
 }
 
 impl Terms {
     pub fn push(&mut self, token: &str, weight: u32) {
+        let mut chars = token.chars();
+        if let (Some(a), Some(b), None) = (chars.next(), chars.next(), chars.next()) {
+            if is_cjk(a) && is_cjk(b) {
+                self.push_pair(pair_key(a, b), weight);
+                return;
+            }
+        }
         if !self.weights.is_empty() {
             self.tokens.push('\n');
         }
         self.tokens.push_str(token);
-        self.weights.push(weight.min((1 << WEIGHT_BITS) - 1) as u8);
+        self.weights.push(cap_weight(weight));
+    }
+
+    fn push_pair(&mut self, key: u64, weight: u32) {
+        self.pairs.push((key, cap_weight(weight)));
     }
 
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.weights.len() + self.pairs.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
+        self.len() == 0
     }
 
-    /// The tokens and their (capped) weights.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+    /// The tokens other than CJK bigrams, and their (capped) weights.
+    fn words(&self) -> impl Iterator<Item = (&str, u32)> {
         self.tokens
             .split('\n')
             .zip(self.weights.iter().map(|&w| u32::from(w)))
@@ -588,6 +605,7 @@ const WEIGHT_BITS: u32 = 5;
 pub struct IndexBuilder {
     // Hashed while accumulating; sorted when the shards are written.
     postings: HashMap<Key, Vec<u32>, FxBuildHasher>,
+    pair_postings: HashMap<u64, Vec<u32>, FxBuildHasher>,
     total: usize,
     rows: Vec<[String; 4]>,
 }
@@ -610,7 +628,7 @@ impl IndexBuilder {
     /// Adds the postings of the next document.
     fn add_terms(&mut self, terms: &Terms) {
         let n = self.rows.len() as u32;
-        for (t, w) in terms.iter() {
+        for (t, w) in terms.words() {
             let packed = n << WEIGHT_BITS | w;
             match self.postings.get_mut(t.as_bytes()) {
                 Some(list) => list.push(packed),
@@ -619,10 +637,21 @@ impl IndexBuilder {
                 }
             }
         }
+        for &(key, w) in &terms.pairs {
+            self.pair_postings
+                .entry(key)
+                .or_default()
+                .push(n << WEIGHT_BITS | u32::from(w));
+        }
         self.total += terms.len();
     }
 
-    pub fn finish(self) -> LangIndex {
+    pub fn finish(mut self) -> LangIndex {
+        let mut buf = [0u8; 8];
+        for (key, list) in std::mem::take(&mut self.pair_postings) {
+            self.postings
+                .insert(Key::new(pair_str(key, &mut buf)), list);
+        }
         let shards = self
             .total
             .div_ceil(POSTINGS_PER_SHARD)
@@ -839,10 +868,14 @@ mod tests {
             });
         }
         assert_eq!(b.postings[long.as_bytes()], vec![31, 1 << WEIGHT_BITS | 31]);
-        assert_eq!(b.postings["上海".as_bytes()], vec![8, 1 << WEIGHT_BITS | 8]);
+        assert_eq!(
+            b.pair_postings[&pair_key('上', '海')],
+            vec![8, 1 << WEIGHT_BITS | 8]
+        );
         let index = b.finish();
         let all = index.shards.concat();
         assert!(all.contains(&format!("\"{long}\":[0,31,1,31]")), "{all}");
+        assert!(all.contains("\"上海\":[0,8,1,8]"), "{all}");
     }
 
     #[test]
