@@ -525,7 +525,8 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         } else {
             Sink::Main
         };
-        let mut emit: Vec<Event> = Vec::with_capacity(1);
+        // Every event becomes at most one event of the output.
+        let mut emit: Option<Event> = None;
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
@@ -579,7 +580,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 let ref_id = format!("fnref-{anchor}-{}", backrefs.len() + 1);
                 backrefs.push(ref_id.clone());
                 state.marker_ids.push(ref_id.clone());
-                emit.push(Event::InlineHtml(CowStr::from(format!(
+                emit = Some(Event::InlineHtml(CowStr::from(format!(
                     "<sup class=\"footnote-ref\"><a href=\"#fn-{anchor}\" id=\"{ref_id}\">{number}</a></sup>"
                 ))));
             }
@@ -595,7 +596,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, src)) = code.take() {
-                    emit.push(Event::Html(CowStr::from(crate::highlight::code_block(
+                    emit = Some(Event::Html(CowStr::from(crate::highlight::code_block(
                         lang.as_deref(),
                         &src,
                     ))));
@@ -619,7 +620,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 );
                 if unknown {
                     let html = state.cite_group(&body_text[range.clone()], range.start);
-                    emit.push(Event::InlineHtml(CowStr::from(html)));
+                    emit = Some(Event::InlineHtml(CowStr::from(html)));
                     links.push(LinkKind::Citation);
                     skip_depth = 1;
                 } else if let Some(target) = state.internal_target(&dest_url) {
@@ -639,7 +640,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                                 html.push('"');
                             }
                             html.push('>');
-                            emit.push(Event::InlineHtml(CowStr::from(html)));
+                            emit = Some(Event::InlineHtml(CowStr::from(html)));
                             links.push(LinkKind::Internal);
                         }
                         Err(msg) => {
@@ -648,7 +649,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                                     .at(input.file, state.pos(range.start))
                                     .help("link to another article by its file path, e.g. other.md or ../en/other.md"),
                             );
-                            emit.push(Event::InlineHtml(CowStr::from("<a>")));
+                            emit = Some(Event::InlineHtml(CowStr::from("<a>")));
                             links.push(LinkKind::Internal);
                         }
                     }
@@ -669,7 +670,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     } else {
                         dest_url
                     };
-                    emit.push(Event::Start(Tag::Link {
+                    emit = Some(Event::Start(Tag::Link {
                         link_type,
                         dest_url: dest,
                         title,
@@ -679,9 +680,9 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 }
             }
             Event::End(TagEnd::Link) => match links.pop() {
-                Some(LinkKind::Internal) => emit.push(Event::InlineHtml(CowStr::from("</a>"))),
+                Some(LinkKind::Internal) => emit = Some(Event::InlineHtml(CowStr::from("</a>"))),
                 Some(LinkKind::Citation) => {}
-                _ => emit.push(Event::End(TagEnd::Link)),
+                _ => emit = Some(Event::End(TagEnd::Link)),
             },
             Event::Start(Tag::Image {
                 link_type,
@@ -702,7 +703,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 } else {
                     dest_url
                 };
-                emit.push(Event::Start(Tag::Image {
+                emit = Some(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
                     title,
@@ -713,7 +714,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             // and the theme owns the markup (as Hugo does by default).
             Event::Html(h) | Event::InlineHtml(h) => {
                 plain.push_str(&h);
-                emit.push(Event::Text(h));
+                emit = Some(Event::Text(h));
             }
             Event::Text(t) => {
                 if let Some(h) = heading.as_mut() {
@@ -722,7 +723,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     plain.push_str(&t);
                     stats.add(&t);
                 }
-                emit.push(Event::Text(t));
+                emit = Some(Event::Text(t));
             }
             Event::Code(t) => {
                 if let Some(h) = heading.as_mut() {
@@ -731,17 +732,17 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     plain.push_str(&t);
                     stats.add(&t);
                 }
-                emit.push(Event::Code(t));
+                emit = Some(Event::Code(t));
             }
             Event::SoftBreak | Event::HardBreak => {
                 plain.push(' ');
-                emit.push(event);
+                emit = Some(event);
             }
             Event::End(end @ (TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)) => {
                 plain.push('\n');
-                emit.push(Event::End(end));
+                emit = Some(Event::End(end));
             }
-            other => emit.push(other),
+            other => emit = Some(other),
         }
         let target = match sink {
             Sink::Footnote => &mut footnote.as_mut().expect("sink").1,
