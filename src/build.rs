@@ -109,24 +109,46 @@ pub fn parse_all(
 pub struct StageTimer {
     enabled: bool,
     last: Instant,
+    last_cpu: Option<f64>,
 }
 
 impl StageTimer {
     pub fn new() -> Self {
+        let enabled = std::env::var_os("BRIEF_TIMINGS").is_some();
         StageTimer {
-            enabled: std::env::var_os("BRIEF_TIMINGS").is_some(),
+            enabled,
             last: Instant::now(),
+            last_cpu: enabled.then(process_cpu_seconds).flatten(),
         }
     }
+    /// Prints the wall time since the last lap and, on Linux, the CPU time of
+    /// all threads: their ratio shows how well a stage uses the cores.
     pub fn lap(&mut self, stage: &str) {
         if self.enabled {
+            let cpu = process_cpu_seconds();
+            let cpu_text = match (cpu, self.last_cpu) {
+                (Some(now), Some(before)) => format!(", CPU {:>7.0} ms", (now - before) * 1e3),
+                _ => String::new(),
+            };
             eprintln!(
-                "timing: {stage:<10} {:>8.1} ms",
+                "timing: {stage:<10} {:>8.1} ms{cpu_text}",
                 self.last.elapsed().as_secs_f64() * 1e3
             );
+            self.last_cpu = cpu;
         }
         self.last = Instant::now();
     }
+}
+
+/// User and system time of the whole process so far, from /proc/self/stat
+/// (in clock ticks of 10 ms, Linux's USER_HZ).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 impl Default for StageTimer {
