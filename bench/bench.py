@@ -88,15 +88,33 @@ RECENTLY_DELETED_S = 365
 
 def cleanup(work, folders):
     """Deletes `folders` and records when, for `wait_after_cleanup`."""
+    if not folders:
+        return
     for f in folders:
         shutil.rmtree(f, ignore_errors=True)
     settle()
     (work / ".last-cleanup").write_text(str(time.time()))
 
 
+def filesystem_type(path):
+    """The type of the file system holding `path` ("ext4", "tmpfs" …), from
+    /proc/self/mounts; None where that is not available."""
+    try:
+        mounts = [line.split()[1:3] for line in open("/proc/self/mounts")]
+    except OSError:
+        return None
+    path = str(Path(path).resolve())
+    best = max(
+        (m for m in mounts if path == m[0] or path.startswith(m[0].rstrip("/") + "/")),
+        key=lambda m: len(m[0]),
+        default=None,
+    )
+    return best[1] if best else None
+
+
 def wait_after_cleanup(work):
     marker = work / ".last-cleanup"
-    if not marker.exists():
+    if not marker.exists() or filesystem_type(work) != "ext4":
         return
     left = RECENTLY_DELETED_S - (time.time() - float(marker.read_text() or 0))
     if left > 0:
@@ -167,9 +185,11 @@ def main():
             print(f"N = {n}: reusing {site}", flush=True)
         else:
             print(f"generating N = {n} articles per language in {site}", flush=True)
+            replaced = (site / "content").exists()  # the generator deletes the old corpus
             run([gen, "--articles", str(n), "--out", site] + (["--hugo"] if hugo else []))
             stamp.write_text(wanted)
-            (args.work / ".last-cleanup").write_text(str(time.time()))
+            if replaced:
+                (args.work / ".last-cleanup").write_text(str(time.time()))
         for link in ("themes", "locales"):
             target = site / link
             if target.is_symlink() or target.exists():
