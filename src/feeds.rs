@@ -171,6 +171,19 @@ pub fn sitemap(r: &Renderer, site: &Site) -> String {
                     .collect();
                 entry(&format!("{lang}/sources/"), None, alts);
             }
+            Page::Source {
+                lang,
+                source,
+                page: 1,
+            } => {
+                let anchor = &site.sources[lang][*source].anchor;
+                let alts = langs
+                    .iter()
+                    .filter(|l| site.has_source_page(l, anchor))
+                    .map(|l| (l.clone(), format!("{l}/sources/{anchor}/")))
+                    .collect();
+                entry(&format!("{lang}/sources/{anchor}/"), None, alts);
+            }
             _ => {}
         }
     }

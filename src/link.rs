@@ -59,8 +59,29 @@ pub struct Site {
     pub search: BTreeMap<String, crate::search::LangIndex>,
 }
 
+impl Source {
+    /// Whether the source has a page of its own (see [`SOURCE_CITERS_SHOWN`]).
+    pub fn has_page(&self) -> bool {
+        self.cited_by.len() > SOURCE_CITERS_SHOWN
+    }
+}
+
+impl Site {
+    /// Whether `lang` has a page for the source with this anchor (a source
+    /// has the same anchor in every language): for language switchers.
+    pub fn has_source_page(&self, lang: &str, anchor: &str) -> bool {
+        self.sources
+            .get(lang)
+            .is_some_and(|list| list.iter().any(|s| s.anchor == anchor && s.has_page()))
+    }
+}
+
 /// Sources listed per sources page.
 pub const SOURCES_PER_PAGE: usize = 50;
+/// Citing briefings listed under a source on the sources pages; a source
+/// cited by more gets a page of its own listing all of them (paginated), so
+/// that no sources page grows with the site.
+pub const SOURCE_CITERS_SHOWN: usize = 10;
 /// Related briefings shown per article.
 pub const RELATED_MAX: usize = 5;
 /// How many articles per feature, nearest in time, the related-briefings
@@ -107,6 +128,17 @@ fn anchor_for(key: &str) -> String {
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     )
+}
+
+/// `base`, or `base-2`, `base-3` … if it is taken; records the one returned.
+fn unique_anchor(base: String, taken: &mut HashSet<String>) -> String {
+    let mut anchor = base.clone();
+    let mut n = 2;
+    while !taken.insert(anchor.clone()) {
+        anchor = format!("{base}-{n}");
+        n += 1;
+    }
+    anchor
 }
 
 /// Reserved first path segments under `/<lang>/`.
@@ -616,14 +648,18 @@ fn lang_sources(
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut list: Vec<(&str, Source)> = Vec::new();
     let mut slots_by_rank: Vec<Vec<usize>> = Vec::with_capacity(sorted_ids.len());
+    // Anchors are short hashes; the rare two sources that share one are told
+    // apart by a suffix, since the anchor also names the source's page.
+    let mut anchors: HashSet<String> = HashSet::new();
     for (rank, &id) in sorted_ids.iter().enumerate() {
         let mut mine = Vec::new();
         for (c, key) in articles[id].fm.citations.iter().zip(&memo[id].keys) {
             let slot = *index.entry(key.as_str()).or_insert_with(|| {
+                let anchor = unique_anchor(anchor_for(key), &mut anchors);
                 list.push((
                     key.as_str(),
                     Source {
-                        anchor: anchor_for(key),
+                        anchor,
                         citation: c.clone(),
                         cited_by: Vec::new(),
                         page_path: String::new(),
@@ -715,5 +751,20 @@ fn relative_hint(from: &Article, lang: &str, rel: &str) -> String {
         format!("{up}{rel}")
     } else {
         format!("{up}../{lang}/{rel}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colliding_source_anchors_get_suffixes() {
+        let mut taken = HashSet::new();
+        let got: Vec<String> = ["src-a", "src-b", "src-a", "src-a"]
+            .iter()
+            .map(|b| unique_anchor(b.to_string(), &mut taken))
+            .collect();
+        assert_eq!(got, ["src-a", "src-b", "src-a-2", "src-a-3"]);
     }
 }

@@ -17,7 +17,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::link::{ArticleId, Site, SOURCES_PER_PAGE};
+use crate::link::{ArticleId, Site, SOURCES_PER_PAGE, SOURCE_CITERS_SHOWN};
 use crate::locale::Locales;
 use crate::markdown::resolve_link_tokens;
 use crate::urls::{self, Urls};
@@ -28,6 +28,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "list.html",
     "terms.html",
     "sources.html",
+    "source.html",
     "root.html",
     "404.html",
 ];
@@ -56,6 +57,13 @@ pub enum Page {
     },
     Sources {
         lang: String,
+        page: usize,
+    },
+    /// Every briefing citing one source (`site.sources[lang][source]`), for
+    /// the sources cited more often than the sources pages list.
+    Source {
+        lang: String,
+        source: usize,
         page: usize,
     },
     Feed {
@@ -426,12 +434,23 @@ impl Renderer {
                     });
                 }
             }
-            let n_sources = site.sources.get(lang).map_or(0, Vec::len);
-            for page in 1..=page_count(n_sources, SOURCES_PER_PAGE) {
+            let sources = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
+            for page in 1..=page_count(sources.len(), SOURCES_PER_PAGE) {
                 pages.push(Page::Sources {
                     lang: lang.clone(),
                     page,
                 });
+            }
+            for (source, s) in sources.iter().enumerate() {
+                if s.has_page() {
+                    for page in 1..=page_count(s.cited_by.len(), per) {
+                        pages.push(Page::Source {
+                            lang: lang.clone(),
+                            source,
+                            page,
+                        });
+                    }
+                }
             }
             if let Some(taxes) = site.taxonomies.get(lang) {
                 for (tax, terms) in taxes {
@@ -483,6 +502,10 @@ impl Renderer {
             Page::Sources { lang, page } => {
                 urls::paginated_path(&format!("{lang}/sources/"), *page)
             }
+            Page::Source { lang, source, page } => urls::paginated_path(
+                &source_base(lang, &site.sources[lang][*source].anchor),
+                *page,
+            ),
             Page::Feed { lang } => format!("{lang}/atom.xml"),
             Page::Search { lang } => format!("{lang}/search/"),
             Page::SearchMeta { lang } => format!("{lang}/search/meta.json"),
@@ -548,6 +571,15 @@ impl Renderer {
             Page::Sources { lang, page: n } => {
                 let ctx = self.sources_context(site, lang, *n);
                 self.render_template("sources.html", &ctx)
+                    .map_err(with_page)?
+            }
+            Page::Source {
+                lang,
+                source,
+                page: n,
+            } => {
+                let ctx = self.source_context(site, lang, *source, *n);
+                self.render_template("source.html", &ctx)
                     .map_err(with_page)?
             }
             Page::Root => {
@@ -1055,20 +1087,54 @@ impl Renderer {
             .skip((n - 1) * SOURCES_PER_PAGE)
             .take(SOURCES_PER_PAGE)
             .map(|s| SourceCtx {
-                anchor: s.anchor.clone(),
-                title: s.citation.title.clone(),
-                publisher: s.citation.publisher.clone(),
-                url: s.citation.url.as_ref().map(|u| u.0.clone()),
-                published: s.citation.published.as_ref().map(|d| self.date(lang, d)),
-                count: s.cited_by.len(),
                 cited_by: s
                     .cited_by
                     .iter()
+                    .take(SOURCE_CITERS_SHOWN)
                     .map(|&id| self.article_link(site, id))
                     .collect(),
+                ..self.source_ctx(lang, s)
             })
             .collect();
         ctx.insert("sources", &items);
+        ctx.insert("paginator", &self.paginator(&base, n, total));
+        ctx
+    }
+
+    /// A source without its citing briefings.
+    fn source_ctx(&self, lang: &str, s: &crate::link::Source) -> SourceCtx {
+        let count = s.cited_by.len();
+        SourceCtx {
+            anchor: s.anchor.clone(),
+            title: s.citation.title.clone(),
+            publisher: s.citation.publisher.clone(),
+            url: s.citation.url.as_ref().map(|u| u.0.clone()),
+            published: s.citation.published.as_ref().map(|d| self.date(lang, d)),
+            count,
+            cited_by: Vec::new(),
+            all_url: s
+                .has_page()
+                .then(|| self.urls.path(&source_base(lang, &s.anchor))),
+            list_url: self.urls.path(&format!("{}#{}", s.page_path, s.anchor)),
+        }
+    }
+
+    fn source_context(&self, site: &Site, lang: &str, source: usize, n: usize) -> Context {
+        let s = &site.sources[lang][source];
+        let base = source_base(lang, &s.anchor);
+        let path = urls::paginated_path(&base, n);
+        let mut ctx = self.common(site, lang, &path, |l| {
+            site.has_source_page(l, &s.anchor)
+                .then(|| source_base(l, &s.anchor))
+        });
+        let per = self.config.site.paginate;
+        let total = page_count(s.cited_by.len(), per);
+        let items: Vec<ArticleLink> = page_slice(&s.cited_by, n, per)
+            .iter()
+            .map(|&id| self.article_link(site, id))
+            .collect();
+        ctx.insert("source", &self.source_ctx(lang, s));
+        ctx.insert("articles", &items);
         ctx.insert("paginator", &self.paginator(&base, n, total));
         ctx
     }
@@ -1220,7 +1286,35 @@ impl Renderer {
                 for s in page_slice(list, *n, SOURCES_PER_PAGE) {
                     let c = &s.citation;
                     (&s.anchor, &c.title, &c.publisher, &c.url, c.published).hash(&mut h);
-                    cards(&mut h, &s.cited_by);
+                    s.cited_by.len().hash(&mut h);
+                    cards(
+                        &mut h,
+                        &s.cited_by[..s.cited_by.len().min(SOURCE_CITERS_SHOWN)],
+                    );
+                }
+            }
+            Page::Source {
+                lang,
+                source,
+                page: n,
+            } => {
+                has_articles(lang).hash(&mut h);
+                let s = &site.sources[lang][*source];
+                let c = &s.citation;
+                (
+                    &s.anchor,
+                    &s.page_path,
+                    &c.title,
+                    &c.publisher,
+                    &c.url,
+                    c.published,
+                )
+                    .hash(&mut h);
+                s.cited_by.len().hash(&mut h);
+                cards(&mut h, page_slice(&s.cited_by, *n, per));
+                // The language switcher links the same source where it has a page.
+                for l in site.sources.keys() {
+                    (l, site.has_source_page(l, &s.anchor)).hash(&mut h);
                 }
             }
             Page::Feed { lang } => {
@@ -1248,7 +1342,13 @@ impl Renderer {
                         }
                     }
                 }
-                site.sources.keys().for_each(|l| l.hash(&mut h));
+                for (lang, list) in &site.sources {
+                    lang.hash(&mut h);
+                    // Sources with a page of their own are listed too.
+                    for s in list.iter().filter(|s| s.has_page()) {
+                        s.anchor.hash(&mut h);
+                    }
+                }
             }
             Page::Root | Page::NotFound => {
                 has_articles(&self.config.site.default_language).hash(&mut h);
@@ -1451,7 +1551,17 @@ struct SourceCtx {
     url: Option<String>,
     published: Option<DateCtx>,
     count: usize,
+    /// The newest citing briefings, at most [`SOURCE_CITERS_SHOWN`].
     cited_by: Vec<ArticleLink>,
+    /// The source's own page, when it has more citing briefings than that.
+    all_url: Option<String>,
+    /// Its entry on the sources pages.
+    list_url: String,
+}
+
+/// Site path of the page of the briefings citing a source.
+fn source_base(lang: &str, anchor: &str) -> String {
+    format!("{lang}/sources/{anchor}/")
 }
 
 #[cfg(test)]

@@ -730,6 +730,81 @@ citations:
     assert_links_ok(&out.dir, &out.base_url);
 }
 
+#[test]
+fn a_source_cited_more_often_than_the_list_shows_gets_its_own_paginated_page() {
+    let mut site = Site::new();
+    site.setting("paginate = 5");
+    // 12 Japanese briefings and 11 English ones cite the same report; a
+    // Japanese one also cites a report nobody else cites.
+    for (lang, n) in [("ja", 12), ("en", 11)] {
+        for i in 1..=n {
+            site.article(
+                lang,
+                &format!("b{i:02}.md"),
+                &format!(
+                    "title: \"B{i:02}\"\ndate: 2025-03-{i:02}\ncitations:\n  - id: 1\n    title: \"Compute report\"\n    url: \"https://example.com/compute\"\n  - id: 2\n    title: \"Note {i}\"\n    url: \"https://example.com/note-{lang}-{i}\""
+                ),
+                "Text [1][2].\n",
+            );
+        }
+    }
+    let out = site.build_ok();
+
+    // On the sources page: the 10 newest citing briefings and a link to all.
+    let page = out.html("ja/sources/index.html");
+    let first = select(&page, "ol.sources > li")[0];
+    assert_eq!(text(select_in(first, ".source-title")[0]), "Compute report");
+    let listed: Vec<String> = select_in(first, "ul.cited-by a")
+        .iter()
+        .map(|a| text(*a))
+        .collect();
+    let newest: Vec<String> = (3..=12).rev().map(|i| format!("B{i:02}")).collect();
+    assert_eq!(listed, newest);
+    let anchor = attr(first, "id");
+    let all = select_in(first, ".source-all a");
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        attr(all[0], "href"),
+        out.url(&format!("ja/sources/{anchor}/"))
+    );
+    assert!(text(all[0]).contains("12"), "{}", text(all[0]));
+    // A source cited once has no page and no link.
+    let others = select(&page, "ol.sources > li");
+    assert!(others[1..]
+        .iter()
+        .all(|li| select_in(*li, ".source-all").is_empty()));
+    assert!(!out.exists(&format!("ja/sources/{}/index.html", attr(others[1], "id"))));
+
+    // The source's own pages list every citing briefing, newest first, 5 a page.
+    let mut seen = Vec::new();
+    for (n, expected) in [(1, 5), (2, 5), (3, 2)] {
+        let path = if n == 1 {
+            format!("ja/sources/{anchor}/index.html")
+        } else {
+            format!("ja/sources/{anchor}/page/{n}/index.html")
+        };
+        let p = out.html(&path);
+        assert_eq!(text(select_one(&p, "h1")), "Compute report");
+        let titles = texts(&p, "ul.cards .card-title");
+        assert_eq!(titles.len(), expected, "{path}");
+        seen.extend(titles);
+        assert_eq!(
+            attrs(&p, "nav.breadcrumb a", "href"),
+            [format!("{}#{anchor}", out.url("ja/sources/"))]
+        );
+        // The English site has a page for the same source: the switcher links it.
+        assert!(attrs(&p, "link[hreflang=en]", "href")
+            .contains(&out.absolute(&format!("en/sources/{anchor}/"))));
+    }
+    let all_titles: Vec<String> = (1..=12).rev().map(|i| format!("B{i:02}")).collect();
+    assert_eq!(seen, all_titles);
+    assert!(!out.exists(&format!("ja/sources/{anchor}/page/4/index.html")));
+
+    let sitemap = out.read("sitemap.xml");
+    assert!(sitemap.contains(&out.absolute(&format!("ja/sources/{anchor}/"))));
+    assert_links_ok(&out.dir, &out.base_url);
+}
+
 // ---------------------------------------------------------------------------
 // Feeds, sitemap, robots.txt, 404
 // ---------------------------------------------------------------------------

@@ -70,6 +70,10 @@ cited-in = { $count ->
     [one] cited in 1 briefing
    *[other] cited in { $count } briefings
 }
+source-all-citing = { $count ->
+    [one] The briefing citing this source
+   *[other] All { $count } briefings citing this source
+}
 
 not-found-title = Page not found
 not-found-text = The page you asked for does not exist or has moved.

@@ -44,6 +44,7 @@ taxonomy-regions = 地域
 sources-title = 出典一覧
 sources-intro = ブリーフィングで引用したすべての出典を、引用数の多い順に、引用しているブリーフィングとともに掲載しています。
 cited-in = { $count }件のブリーフィングで引用
+source-all-citing = この出典を引用した{ $count }件のブリーフィングをすべて見る
 
 not-found-title = ページが見つかりません
 not-found-text = お探しのページは存在しないか、移動した可能性があります。
