@@ -445,12 +445,17 @@ pub fn options() -> Options {
 pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     // Scrub token characters so that no input can forge a link token.
     let scrubbed;
-    let body_text = if body_text.contains([TOKEN_START, TOKEN_END]) {
-        scrubbed = body_text.replace([TOKEN_START, TOKEN_END], "\u{FFFD}");
-        scrubbed.as_str()
-    } else {
-        body_text
-    };
+    // Both token characters start with the byte 0xEE, which a plain byte
+    // search finds fast; text almost never has it.
+    let body_text =
+        if body_text.as_bytes().contains(&0xEE) && body_text.contains([TOKEN_START, TOKEN_END]) {
+            scrubbed = body_text.replace([TOKEN_START, TOKEN_END], "\u{FFFD}");
+            scrubbed.as_str()
+        } else {
+            body_text
+        };
+    let input_has_controls =
+        crate::text::has_forbidden_control(body_text) || body_text.contains("&#");
     let mut state = State {
         input,
         body: Body::default(),
@@ -846,9 +851,16 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     }
     state.body.footnotes = notes;
     // Control characters that HTML and XML forbid are dropped from the output
-    // (not from the input, so that positions stay those of the file).
-    state.body.html = strip_controls(&html).into_owned();
-    state.body.plain_text = strip_controls(&plain).into_owned();
+    // (not from the input, so that positions stay those of the file). Only
+    // the input or a numeric character reference (`&#1;`) can bring them, so
+    // a body with neither needs no second look at the output.
+    if input_has_controls {
+        state.body.html = strip_controls(&html).into_owned();
+        state.body.plain_text = strip_controls(&plain).into_owned();
+    } else {
+        state.body.html = html;
+        state.body.plain_text = plain;
+    }
     state.body.stats = stats;
     (state.body, state.diags)
 }

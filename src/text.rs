@@ -128,7 +128,7 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// by byte (whole article bodies pass through here): C0 controls but tab and
 /// line breaks, DEL, C1 controls (`C2 80`–`C2 9F`) and U+FFFE/U+FFFF
 /// (`EF BF BE`/`EF BF BF`).
-fn has_forbidden_control(s: &str) -> bool {
+pub fn has_forbidden_control(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &x)| match x {
         0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => true,

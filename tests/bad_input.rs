@@ -909,6 +909,54 @@ fn assert_no_raw_breakout(file: &str, raw: &str) {
     }
 }
 
+/// Control characters written into a body, raw or as numeric character
+/// references, reach no output file: not the page, not the search files.
+#[test]
+fn control_characters_in_bodies_reach_no_output() {
+    let site = base_site();
+    write(
+        site.path(),
+        "content/en/controls.md",
+        "---\ntitle: \"Controls\"\ndate: 2025-01-01\n---\n## Head\u{1}ing &#7;\n\nText\u{7} with\u{7f} bell &#1; and &#x85; and &#xFFFF; and &#127;.[^n]\n\n```\ncode\u{1b}[0m\n```\n\n[^n]: Note\u{1} &#2;.\n",
+    );
+    // Only references: the text itself is clean.
+    write(
+        site.path(),
+        "content/en/references.md",
+        "---\ntitle: \"References\"\ndate: 2025-01-02\n---\nBell &#7; and &#x1b; and &#127;.\n",
+    );
+    build_ok(site.path());
+    let public = site.path().join("public");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let raw = std::fs::read_to_string(entry.path()).unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .display()
+            .to_string();
+        for c in raw.chars() {
+            assert!(!brief::text::is_forbidden_control(c), "{rel}: {c:?}");
+        }
+        if rel.ends_with(".json") {
+            let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
+            let s = v.to_string();
+            for esc in ["\\u0001", "\\u0002", "\\u0007", "\\u001b", "\\u007f"] {
+                assert!(!s.contains(esc), "{rel} holds {esc}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 10);
+    let page = std::fs::read_to_string(public.join("en/controls/index.html")).unwrap();
+    assert!(page.contains("bell"), "the text around them stays");
+}
+
 #[test]
 fn hostile_titles_are_escaped_in_every_output() {
     let site = hostile_site();
