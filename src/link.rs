@@ -511,24 +511,41 @@ pub fn link_with(
         site.taxonomies.insert(lang.clone(), taxes);
     }
 
-    // Sources, per language.
-    for (lang, ids) in &site.by_lang {
-        let mut sorted_ids = ids.clone();
-        sorted_ids.sort_by(|&x, &y| articles[x].rel_path.cmp(&articles[y].rel_path));
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for &id in &sorted_ids {
-            let a = &articles[id];
-            (&a.rel_path, a.fm.date.timestamp(), memo[id].citations).hash(&mut h);
-        }
-        let fingerprint = h.finish();
-        let cached = match cache.sources.get(lang) {
-            Some((fp, c)) if *fp == fingerprint => c.clone(),
-            _ => {
-                let c = lang_sources(lang, &articles, &memo, &sorted_ids);
-                cache.sources.insert(lang.clone(), (fingerprint, c.clone()));
-                c
+    // Sources, per language; the languages side by side.
+    let per_lang: Vec<(
+        &String,
+        Vec<ArticleId>,
+        u64,
+        CachedSources,
+        Option<CachedSources>,
+    )> = site
+        .by_lang
+        .par_iter()
+        .map(|(lang, ids)| {
+            let mut sorted_ids = ids.clone();
+            sorted_ids.sort_by(|&x, &y| articles[x].rel_path.cmp(&articles[y].rel_path));
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for &id in &sorted_ids {
+                let a = &articles[id];
+                (&a.rel_path, a.fm.date.timestamp(), memo[id].citations).hash(&mut h);
             }
-        };
+            let fingerprint = h.finish();
+            match cache.sources.get(lang) {
+                Some((fp, c)) if *fp == fingerprint => {
+                    (lang, sorted_ids, fingerprint, c.clone(), None)
+                }
+                _ => {
+                    let c = lang_sources(lang, &articles, &memo, &sorted_ids);
+                    let for_cache = c.clone();
+                    (lang, sorted_ids, fingerprint, c, Some(for_cache))
+                }
+            }
+        })
+        .collect();
+    for (lang, sorted_ids, fingerprint, cached, fresh) in per_lang {
+        if let Some(c) = fresh {
+            cache.sources.insert(lang.clone(), (fingerprint, c));
+        }
         // Ranks back to article ids.
         let mut sources = cached.sources;
         for s in &mut sources {
@@ -588,7 +605,7 @@ pub fn link_with(
         // Postings hold ranks (positions in the newest-first list), ascending.
         let mut postings: HashMap<Feature, Vec<usize>> = HashMap::new();
         let article_features: Vec<Vec<(Feature, u32)>> =
-            ids.iter().map(|&id| features(id)).collect();
+            ids.par_iter().map(|&id| features(id)).collect();
         for (rank, feats) in article_features.iter().enumerate() {
             for (feat, _) in feats {
                 postings.entry(*feat).or_default().push(rank);
