@@ -512,13 +512,7 @@ pub fn link_with(
     }
 
     // Sources, per language; the languages side by side.
-    let per_lang: Vec<(
-        &String,
-        Vec<ArticleId>,
-        u64,
-        CachedSources,
-        Option<CachedSources>,
-    )> = site
+    let per_lang: Vec<_> = site
         .by_lang
         .par_iter()
         .map(|(lang, ids)| {
