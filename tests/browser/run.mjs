@@ -29,6 +29,31 @@ function run(cmd, args, opts) {
   });
 }
 
+/**
+ * Writes a two-language site where 12 briefings per language cite the same
+ * report (the sources page lists 10 per source), with the repository's theme
+ * and locales.
+ */
+function writeCitedSite(root) {
+  fs.cpSync(path.join(repo, "themes"), path.join(root, "themes"), { recursive: true });
+  fs.cpSync(path.join(repo, "locales"), path.join(root, "locales"), { recursive: true });
+  fs.writeFileSync(
+    path.join(root, "book.toml"),
+    '[site]\ntitle = "Cited"\nbase_url = "https://example.org/"\ndefault_language = "ja"\npaginate = 5\n\n[languages.ja]\nname = "日本語"\n\n[languages.en]\nname = "English"\n',
+  );
+  for (const lang of ["ja", "en"]) {
+    fs.mkdirSync(path.join(root, "content", lang), { recursive: true });
+    for (let i = 1; i <= 12; i++) {
+      const n = String(i).padStart(2, "0");
+      const title = lang === "ja" ? `計算資源の報告 ${n}` : `Compute report note ${n}`;
+      fs.writeFileSync(
+        path.join(root, "content", lang, `note-${n}.md`),
+        `---\ntitle: "${title}"\ndate: 2025-04-${n}\nsummary: "${title}"\ncitations:\n  - id: 1\n    title: "National compute review"\n    publisher: "Example Agency"\n    url: "https://example.com/compute-review"\n---\n${lang === "ja" ? "本文です" : "Body text"} [1].\n`,
+      );
+    }
+  }
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "brief-browser-"));
 const out = path.join(tmp, "briefings");
 let server;
@@ -48,6 +73,17 @@ try {
   if (built !== 0) throw new Error(`building the sample site failed (exit ${built})`);
   console.log(`built the sample site into ${out} in ${((Date.now() - started) / 1000).toFixed(1)}s; serving ${base}`);
 
+  // A second site whose pages the sample never produces: one source cited by
+  // more briefings than the sources page lists, so it gets a page of its own.
+  const cited = path.join(tmp, "cited-src");
+  const citedOut = path.join(tmp, "cited");
+  const citedBase = `${origin}/cited/`;
+  writeCitedSite(cited);
+  const builtCited = await run(cmd, [...pre, "build", "--root", cited, "--output", citedOut, "--base-url", citedBase.replace(/\/$/, "")], {
+    cwd: repo,
+  });
+  if (builtCited !== 0) throw new Error(`building the cited-source site failed (exit ${builtCited})`);
+
   const files = process.argv.slice(2).length
     ? process.argv.slice(2)
     : fs.readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort();
@@ -61,6 +97,8 @@ try {
         BRIEF_REPO: repo,
         BRIEF_SITE_DIR: out,
         BRIEF_BASE_URL: base,
+        BRIEF_CITED_SITE_DIR: citedOut,
+        BRIEF_CITED_BASE_URL: citedBase,
         SCREENSHOT_DIR: process.env.SCREENSHOT_DIR || path.join(here, "screenshots"),
       },
     },
