@@ -25,11 +25,7 @@ use brief::{BuildOptions, Diagnostic, Diagnostics, Severity};
 use serde::Deserialize;
 
 mod common;
-use common::copy_tree;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{copy_repo_site, copy_tree, repo};
 
 fn fixtures() -> PathBuf {
     repo().join("tests/fixtures/bad")
@@ -42,10 +38,7 @@ fn base_site() -> tempfile::TempDir {
         .prefix("brief-bad-")
         .tempdir()
         .expect("temp dir");
-    let repo = repo();
-    std::fs::copy(repo.join("book.toml"), dir.path().join("book.toml")).expect("book.toml");
-    copy_tree(&repo.join("themes"), &dir.path().join("themes"));
-    copy_tree(&repo.join("locales"), &dir.path().join("locales"));
+    copy_repo_site(dir.path(), &["themes", "locales"]);
     write(
         dir.path(),
         "content/en/base.md",
@@ -438,6 +431,16 @@ fn assert_fast(start: Instant, limit: Duration, what: &str) {
     assert!(took < limit, "{what} took {took:?}");
 }
 
+/// Writes `text` as `content/en/<file>` and checks that the build refuses it
+/// as too complex, within 10 s; returns that error.
+fn refused_as_too_complex(root: &Path, file: &str, text: &str, what: &str) -> Diagnostic {
+    write(root, &format!("content/en/{file}"), text);
+    let start = Instant::now();
+    let d = only_error(root, "front-matter-too-complex");
+    assert_fast(start, Duration::from_secs(10), what);
+    d
+}
+
 #[test]
 fn deeply_nested_front_matter_is_refused_quickly() {
     let site = base_site();
@@ -447,10 +450,7 @@ fn deeply_nested_front_matter_is_refused_quickly() {
         "[".repeat(n),
         "]".repeat(n)
     );
-    write(site.path(), "content/en/deep.md", &text);
-    let start = Instant::now();
-    let d = only_error(site.path(), "front-matter-too-complex");
-    assert_fast(start, Duration::from_secs(10), "a 100,000-deep flow list");
+    let d = refused_as_too_complex(site.path(), "deep.md", &text, "a 100,000-deep flow list");
     assert_eq!(d.file.as_deref(), Some(Path::new("content/en/deep.md")));
     assert_eq!(d.pos.map(|p| p.line), Some(4));
     assert!(d.message.contains("nested"), "{}", d.message);
@@ -461,14 +461,7 @@ fn deeply_nested_front_matter_is_refused_quickly() {
         "{a: ".repeat(n),
         "}".repeat(n)
     );
-    write(site.path(), "content/en/deep.md", &text);
-    let start = Instant::now();
-    only_error(site.path(), "front-matter-too-complex");
-    assert_fast(
-        start,
-        Duration::from_secs(10),
-        "a 100,000-deep flow mapping",
-    );
+    refused_as_too_complex(site.path(), "deep.md", &text, "a 100,000-deep flow mapping");
 
     let mut text = String::from("---\ntitle: \"Deep\"\ndate: 2025-01-01\n");
     for i in 0..1000 {
@@ -476,12 +469,10 @@ fn deeply_nested_front_matter_is_refused_quickly() {
         text.push_str("k:\n");
     }
     text.push_str("---\nBody.\n");
-    write(site.path(), "content/en/deep.md", &text);
-    let start = Instant::now();
-    only_error(site.path(), "front-matter-too-complex");
-    assert_fast(
-        start,
-        Duration::from_secs(10),
+    refused_as_too_complex(
+        site.path(),
+        "deep.md",
+        &text,
         "1,000 levels of block nesting",
     );
 }
@@ -497,12 +488,10 @@ fn alias_expansion_is_refused_quickly() {
         vec!["v"; n].join(","),
         vec!["*a"; n].join(",")
     );
-    write(site.path(), "content/en/aliases.md", &text);
-    let start = Instant::now();
-    let d = only_error(site.path(), "front-matter-too-complex");
-    assert_fast(
-        start,
-        Duration::from_secs(10),
+    let d = refused_as_too_complex(
+        site.path(),
+        "aliases.md",
+        &text,
         "a quadratic alias expansion",
     );
     assert!(d.message.contains("aliases"), "{}", d.message);
@@ -514,12 +503,10 @@ fn alias_expansion_is_refused_quickly() {
         "x".repeat(100_000),
         vec!["*a"; 30_000].join(",")
     );
-    write(site.path(), "content/en/aliases.md", &text);
-    let start = Instant::now();
-    only_error(site.path(), "front-matter-too-complex");
-    assert_fast(
-        start,
-        Duration::from_secs(10),
+    refused_as_too_complex(
+        site.path(),
+        "aliases.md",
+        &text,
         "a long string aliased 30,000 times",
     );
 }

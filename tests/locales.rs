@@ -5,27 +5,13 @@
 //! language for the keys left out (with `missing-translation` warnings), list
 //! them in the language switcher, and `brief status` must report the gaps.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use scraper::{Html, Selector};
 
 mod common;
-use common::copy_tree;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The repository's site (config, theme, locales, content) in a temp folder.
-fn site_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).expect("book.toml");
-    for sub in ["themes", "locales", "content"] {
-        copy_tree(&repo().join(sub), &dir.path().join(sub));
-    }
-    dir
-}
+use common::site_copy;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);

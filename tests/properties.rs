@@ -21,11 +21,7 @@ use proptest::prelude::*;
 use scraper::{Html, Selector};
 
 mod common;
-use common::copy_tree;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{copy_repo_site, repo};
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -190,9 +186,7 @@ fn site(title: &str, blocks: &[String]) -> tempfile::TempDir {
         .tempdir()
         .expect("temp dir");
     let root = dir.path();
-    std::fs::copy(repo().join("book.toml"), root.join("book.toml")).expect("book.toml");
-    copy_tree(&repo().join("themes"), &root.join("themes"));
-    copy_tree(&repo().join("locales"), &root.join("locales"));
+    copy_repo_site(root, &["themes", "locales"]);
     let text = format!("{}{}", front_matter(title), body_text(blocks));
     write(root, "content/en/generated.md", &text);
     write(

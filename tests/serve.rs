@@ -4,45 +4,27 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use brief::serve::{start, ServeOptions, ServerHandle};
 use brief::BuildOptions;
 
+mod common;
+use common::copy_repo_site;
+
 const ARTICLE: &str = "content/en/waic-2025-ai-cooperation-organization.md";
 const ARTICLE_URL: &str = "/briefings/en/waic-2025-ai-cooperation-organization/";
 const TITLE: &str = "China proposes a Shanghai-based organisation for global AI cooperation";
 const DEADLINE: Duration = Duration::from_secs(20);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A small copy of the sample site: book.toml, themes, locales and the English
 /// articles (each sample article links to the other two, so a subset of two
 /// would not build).
 fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = repo();
-    std::fs::copy(root.join("book.toml"), dir.path().join("book.toml")).unwrap();
-    copy_dir(&root.join("themes"), &dir.path().join("themes"));
-    copy_dir(&root.join("locales"), &dir.path().join("locales"));
-    copy_dir(&root.join("content/en"), &dir.path().join("content/en"));
+    copy_repo_site(dir.path(), &["themes", "locales", "content/en"]);
     dir
 }
 

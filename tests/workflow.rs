@@ -9,24 +9,10 @@ use brief::yaml::Value;
 use scraper::{Html, Selector};
 
 mod common;
-use common::copy_tree;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{repo, site_copy};
 
 fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/import").join(name)
-}
-
-/// The repository's site (config, theme, locales, content) in a temp folder.
-fn site_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).expect("book.toml");
-    for sub in ["themes", "locales", "content"] {
-        copy_tree(&repo().join(sub), &dir.path().join(sub));
-    }
-    dir
 }
 
 /// `brief SUB --root ROOT`; more arguments are added by the caller.

@@ -34,6 +34,22 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Copies the repository's `book.toml` and the named folders (`themes`,
+/// `locales`, `content/en` …) into `to`.
+pub fn copy_repo_site(to: &Path, folders: &[&str]) {
+    std::fs::copy(repo().join("book.toml"), to.join("book.toml")).expect("book.toml");
+    for folder in folders {
+        copy_tree(&repo().join(folder), &to.join(folder));
+    }
+}
+
+/// The repository's site (config, theme, locales, content) in a temp folder.
+pub fn site_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_repo_site(dir.path(), &["themes", "locales", "content"]);
+    dir
+}
+
 // ---------------------------------------------------------------------------
 // A site under construction
 // ---------------------------------------------------------------------------
