@@ -65,6 +65,15 @@ impl World {
         assert!(text.contains("output_dir"));
         write(&self.root(), "book.toml", text);
     }
+    /// `brief build ARGS` is refused as an unsafe output folder, and nothing
+    /// beside the site changes.
+    fn build_refused(&self, args: &[&str], what: &str) -> Output {
+        let before = snapshot(self.outer());
+        let out = self.build(args);
+        assert_refused(&out, "unsafe-output-dir", what);
+        assert_same(&before, &snapshot(self.outer()), what);
+        out
+    }
     fn brief(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_brief"))
             .args(args)
@@ -176,14 +185,7 @@ fn unsafe_output_dirs_in_book_toml_are_refused_and_nothing_changes() {
     ];
     for dir in cases {
         w.set_output_dir(&dir);
-        let before = snapshot(w.outer());
-        let out = w.build(&[]);
-        assert_refused(&out, "unsafe-output-dir", &format!("output_dir = {dir:?}"));
-        assert_same(
-            &before,
-            &snapshot(w.outer()),
-            &format!("output_dir = {dir:?}"),
-        );
+        w.build_refused(&[], &format!("output_dir = {dir:?}"));
     }
 }
 
@@ -205,16 +207,8 @@ fn unsafe_output_flags_are_refused_and_nothing_changes() {
         w.outer().join("sibling"),
     ];
     for dir in cases {
-        let before = snapshot(w.outer());
-        let out = w.build(&["--output", dir.to_str().unwrap()]);
-        assert_refused(
-            &out,
-            "unsafe-output-dir",
-            &format!("--output {}", dir.display()),
-        );
-        assert_same(
-            &before,
-            &snapshot(w.outer()),
+        w.build_refused(
+            &["--output", dir.to_str().unwrap()],
             &format!("--output {}", dir.display()),
         );
     }
@@ -254,10 +248,7 @@ fn symbolic_links_do_not_smuggle_the_output_into_protected_folders() {
     let root = w.root();
     // public -> content
     symlink(root.join("content"), root.join("public")).unwrap();
-    let before = snapshot(w.outer());
-    let out = w.build(&[]);
-    assert_refused(&out, "unsafe-output-dir", "public linked to content/");
-    assert_same(&before, &snapshot(w.outer()), "public linked to content/");
+    w.build_refused(&[], "public linked to content/");
     std::fs::remove_file(root.join("public")).unwrap();
 
     // content/ is itself a link to a folder outside the root: an explicit
@@ -267,16 +258,8 @@ fn symbolic_links_do_not_smuggle_the_output_into_protected_folders() {
     std::fs::rename(root.join("content"), &real).unwrap();
     symlink(&real, root.join("content")).unwrap();
     for dir in [real.join("out"), w.outer().join("data")] {
-        let before = snapshot(w.outer());
-        let out = w.build(&["--output", dir.to_str().unwrap()]);
-        assert_refused(
-            &out,
-            "unsafe-output-dir",
-            &format!("--output {}", dir.display()),
-        );
-        assert_same(
-            &before,
-            &snapshot(w.outer()),
+        w.build_refused(
+            &["--output", dir.to_str().unwrap()],
             &format!("--output {}", dir.display()),
         );
     }
@@ -294,11 +277,8 @@ fn a_folder_without_the_stamp_is_never_replaced() {
     let public = w.root().join("public");
     write(&public, "notes.txt", "the editor keeps notes here");
     write(&public, "drafts/idea.md", "an idea");
-    let before = snapshot(w.outer());
-    let out = w.build(&[]);
-    assert_refused(&out, "unsafe-output-dir", "public/ without the stamp");
+    let out = w.build_refused(&[], "public/ without the stamp");
     assert!(stderr(&out).contains(".brief-output"), "{}", stderr(&out));
-    assert_same(&before, &snapshot(w.outer()), "public/ without the stamp");
 
     // An empty folder is fine: it becomes brief's.
     std::fs::remove_dir_all(&public).unwrap();
