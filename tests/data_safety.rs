@@ -139,6 +139,19 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Makes the 404 template fail while rendering (it parses); returns its path
+/// and original text.
+fn break_404_at_render(root: &Path) -> (PathBuf, String) {
+    let tpl = root.join("themes/default/templates/404.html");
+    let original = std::fs::read_to_string(&tpl).unwrap();
+    std::fs::write(
+        &tpl,
+        original.replace("{% block content %}", "{% block content %}{{ nope.nope }}"),
+    )
+    .unwrap();
+    (tpl, original)
+}
+
 fn assert_refused(o: &Output, code: &str, what: &str) {
     let err = stderr(o);
     assert_eq!(o.status.code(), Some(1), "{what}: exit code\n{err}");
@@ -334,13 +347,7 @@ fn the_previous_output_survives_failed_builds() {
 
     // A template that fails while rendering: the staging folder is written,
     // then discarded.
-    let tpl = root.join("themes/default/templates/404.html");
-    let original = std::fs::read_to_string(&tpl).unwrap();
-    std::fs::write(
-        &tpl,
-        original.replace("{% block content %}", "{% block content %}{{ nope.nope }}"),
-    )
-    .unwrap();
+    break_404_at_render(&root);
     let out = w.build(&[]);
     assert_refused(&out, "template-render", "render error");
     assert_same(
@@ -439,13 +446,7 @@ fn an_output_moved_aside_by_a_killed_build_is_restored() {
         "another site's output",
     );
 
-    let tpl = root.join("themes/default/templates/404.html");
-    let original = std::fs::read_to_string(&tpl).unwrap();
-    std::fs::write(
-        &tpl,
-        original.replace("{% block content %}", "{% block content %}{{ nope.nope }}"),
-    )
-    .unwrap();
+    let (tpl, original) = break_404_at_render(&root);
     let out = w.build(&[]);
     assert_refused(&out, "template-render", "render error");
     assert_same(&before, &snapshot(&root.join("public")), "restored output");
