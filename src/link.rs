@@ -53,6 +53,9 @@ pub struct Site {
     pub related: Vec<Vec<ArticleId>>,
     /// language → sources, most cited first.
     pub sources: BTreeMap<String, Vec<Source>>,
+    /// language → anchor → index in `sources[lang]`: finds a source's
+    /// counterpart in another language without a scan.
+    pub source_by_anchor: BTreeMap<String, HashMap<String, usize>>,
     /// Per article, per citation index: the source it belongs to (index into `sources[lang]`).
     pub citation_sources: Vec<Vec<usize>>,
     /// language → search files, filled in after linking (see [`crate::render::Renderer::search_indexes`]).
@@ -70,9 +73,10 @@ impl Site {
     /// Whether `lang` has a page for the source with this anchor (a source
     /// has the same anchor in every language): for language switchers.
     pub fn has_source_page(&self, lang: &str, anchor: &str) -> bool {
-        self.sources
+        self.source_by_anchor
             .get(lang)
-            .is_some_and(|list| list.iter().any(|s| s.anchor == anchor && s.has_page()))
+            .and_then(|index| index.get(anchor))
+            .is_some_and(|&i| self.sources[lang][i].has_page())
     }
 }
 
@@ -550,6 +554,14 @@ pub fn link_with(
         for (rank, slots) in cached.slots.into_iter().enumerate() {
             site.citation_sources[sorted_ids[rank]] = slots;
         }
+        site.source_by_anchor.insert(
+            lang.clone(),
+            sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.anchor.clone(), i))
+                .collect(),
+        );
         site.sources.insert(lang.clone(), sources);
     }
 
