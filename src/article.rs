@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Pos};
+use crate::disclosure::{Disclosure, Review, Translation};
 use crate::frontmatter::{self, FrontMatter};
 use crate::load::SourceFile;
 use crate::locale::Locales;
@@ -27,7 +28,8 @@ pub struct Article {
     pub path: String,
     /// Articles with the same key in different languages are translations.
     pub translation_key: String,
-    pub ai_generated: bool,
+    /// How the article was made, as recorded (see [`crate::disclosure`]).
+    pub disclosure: Disclosure,
     pub fm: FrontMatter,
     pub body: Body,
 }
@@ -92,6 +94,10 @@ pub fn parse(
     };
     let (body, body_diags) = render_body(src, &split, &fm.citations, locales);
     diags.extend(body_diags);
+    if !fm.draft {
+        diags.extend(unfinished(src, &split, &fm, &body));
+    }
+    let disclosure = disclosure(&fm, config);
     let translation_key = fm
         .translation_key
         .clone()
@@ -104,11 +110,124 @@ pub fn parse(
         path: crate::urls::article_path(&src.lang, &slug),
         slug,
         translation_key,
-        ai_generated: fm.ai_generated.unwrap_or(config.site.ai_generated),
+        disclosure,
         fm,
         body,
     };
     (Some(article), diags)
+}
+
+/// The recorded disclosure: the `ai:` block, else `ai_generated`, else the
+/// site's default; plus the `translation:` block.
+fn disclosure(fm: &FrontMatter, config: &Config) -> Disclosure {
+    let review = |by: &Option<String>, on| by.as_ref().map(|by| Review { by: by.clone(), on });
+    let mut d = match &fm.ai {
+        Some(ai) => Disclosure {
+            level: ai.level,
+            review: review(&ai.reviewed_by, ai.reviewed_on),
+            notice: ai.notice.clone(),
+            translation: None,
+            recorded: true,
+        },
+        None => match fm.ai_generated {
+            Some(flag) => Disclosure::from_flag(flag),
+            None if config.site.ai_generated => Disclosure::from_flag(true),
+            // Silent on a site whose default is "no AI": nothing recorded.
+            None => Disclosure::default(),
+        },
+    };
+    d.translation = fm.translation.as_ref().map(|t| Translation {
+        method: t.method,
+        review: review(&t.reviewed_by, t.reviewed_on),
+    });
+    d
+}
+
+/// Start of the comment `brief translate` leaves in the front-matter, and of
+/// the marker it puts above the body ([`crate::scaffold::translate_marker`]).
+pub const TRANSLATE_TODO: &str = "TODO(translate)";
+pub const TRANSLATE_MARKER: &str = "[//]: # (TODO translate from ";
+
+/// What keeps a non-draft article from being published: the markers
+/// `brief translate` leaves, a text still in another language than its
+/// folder's, and (a warning) an empty summary.
+fn unfinished(
+    src: &SourceFile,
+    split: &frontmatter::Split,
+    fm: &FrontMatter,
+    body: &markdown::Body,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let body_line = src.text[..split.body_offset].matches('\n').count() + 1;
+    if let Some((i, line)) = src
+        .text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(TRANSLATE_TODO) || l.starts_with(TRANSLATE_MARKER))
+    {
+        let col = line
+            .find(TRANSLATE_TODO)
+            .or_else(|| line.find(TRANSLATE_MARKER))
+            .map_or(1, |b| line[..b].chars().count() + 1);
+        out.push(
+            Diagnostic::error(
+                "untranslated",
+                "this article still carries the markers `brief translate` left",
+            )
+            .at(&src.file, Pos::new(i + 1, col))
+            .help("translate the title, summary, key points and body and remove every TODO(translate) marker, or set draft: true until then"),
+        );
+    }
+    let mut letters = crate::script::Letters::of(&body.plain_text);
+    letters.add(&fm.title);
+    if let Some(s) = &fm.summary {
+        letters.add(s);
+    }
+    for p in &fm.key_points {
+        letters.add(p);
+    }
+    if let Some(found) = crate::script::foreign_writing(&letters, &src.lang) {
+        // The first body line written in that script, else the body's start.
+        let line = src.text[split.body_offset..]
+            .lines()
+            .position(|l| {
+                let ls = crate::script::Letters::of(l);
+                ls.total() >= 5 && ls.dominant() == Some(found)
+            })
+            .map_or(body_line, |i| body_line + i);
+        let expected =
+            crate::script::writing_of_language(&src.lang).map_or("", crate::script::Writing::name);
+        out.push(
+            Diagnostic::error(
+                "wrong-language",
+                format!(
+                    "this article is in content/{}/ but its text is mostly {}, not {expected}",
+                    src.lang,
+                    found.name()
+                ),
+            )
+            .at(&src.file, Pos::new(line, 1))
+            .help(format!(
+                "translate it into `{}`, move it to the folder of its language, or set draft: true until it is translated",
+                src.lang
+            )),
+        );
+    }
+    // A summary left blank (as `brief new` writes it) is unfinished; one left
+    // out is the editor's choice.
+    if fm.summary.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        let pos = split
+            .yaml
+            .lines()
+            .position(|l| l.starts_with("summary:"))
+            .map_or(Pos::START, |i| Pos::new(split.yaml_line + i, 1));
+        out.push(
+            Diagnostic::warning("empty-summary", "the summary is empty")
+                .at(&src.file, pos)
+                .help("write one or two sentences: lists, feeds, search results and link previews show them"),
+        );
+    }
+    out
 }
 
 /// Renders the Markdown body of `src` against `citations`.

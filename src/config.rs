@@ -131,6 +131,8 @@ pub const RESERVED_FRONT_MATTER_KEYS: &[&str] = &[
     "summary",
     "key_points",
     "ai_generated",
+    "ai",
+    "translation",
     "draft",
     "slug",
     "translation_key",

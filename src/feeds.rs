@@ -81,8 +81,24 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
         );
         let _ = writeln!(s, "    <published>{}</published>", a.fm.date.rfc3339());
         let _ = writeln!(s, "    <updated>{}</updated>", a.last_modified().rfc3339());
-        if let Some(summary) = &a.fm.summary {
-            let _ = writeln!(s, "    <summary>{}</summary>", escape_xml(summary));
+        // The disclosure travels with the entry: feed readers show the
+        // summary, not the page's notice.
+        let notice = r.disclosure_notice(lang, &a.disclosure).join(" ");
+        let summary = match (&a.fm.summary, notice.is_empty()) {
+            (Some(s), true) => Some(s.clone()),
+            (Some(s), false) => Some(format!("{s}\n\n{notice}")),
+            (None, false) => Some(notice),
+            (None, true) => None,
+        };
+        if let Some(summary) = summary {
+            let _ = writeln!(s, "    <summary>{}</summary>", escape_xml(&summary));
+        }
+        if let Some(level) = a.disclosure.meta_content() {
+            let _ = writeln!(
+                s,
+                "    <category term=\"{level}\" scheme=\"{}\"/>",
+                crate::disclosure::FEED_SCHEME
+            );
         }
         for (tax, terms) in &a.fm.taxonomies {
             for t in terms {

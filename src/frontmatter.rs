@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::disclosure::{AiField, AiLevel, TranslationField};
 use crate::yaml;
 
 /// A publication date: a calendar date, optionally with a time and offset.
@@ -219,6 +220,10 @@ struct TypedFrontMatter {
     #[serde(default)]
     ai_generated: Option<bool>,
     #[serde(default)]
+    ai: Option<AiField>,
+    #[serde(default)]
+    translation: Option<TranslationField>,
+    #[serde(default)]
     draft: bool,
     #[serde(default)]
     slug: Option<String>,
@@ -238,6 +243,10 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     pub key_points: Vec<String>,
     pub ai_generated: Option<bool>,
+    /// The `ai:` block; validated (see [`crate::disclosure`]).
+    pub ai: Option<AiField>,
+    /// The `translation:` block; validated.
+    pub translation: Option<TranslationField>,
     pub draft: bool,
     pub slug: Option<String>,
     pub translation_key: Option<String>,
@@ -612,6 +621,14 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             );
         }
     }
+    let (ai, translation) = check_disclosure(
+        typed.ai,
+        typed.ai_generated.is_some(),
+        typed.translation,
+        split,
+        file,
+        &mut diags,
+    );
     let mut citation_pos = Vec::with_capacity(typed.citations.len());
     let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
     let mut seen_safe: BTreeMap<String, String> = BTreeMap::new();
@@ -671,6 +688,8 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         summary: typed.summary.map(clean),
         key_points: typed.key_points.into_iter().map(clean).collect(),
         ai_generated: typed.ai_generated,
+        ai,
+        translation,
         draft: typed.draft,
         slug: typed.slug,
         translation_key: typed.translation_key,
@@ -679,6 +698,127 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         citation_pos,
         taxonomies,
     })
+}
+
+/// Checks the `ai:` and `translation:` blocks against each other and against
+/// `ai_generated`; returns them cleaned of control characters. A review is a
+/// claim readers rely on, so it must name who reviewed.
+fn check_disclosure(
+    ai: Option<AiField>,
+    has_ai_generated: bool,
+    translation: Option<TranslationField>,
+    split: &Split,
+    file: &Path,
+    diags: &mut Diagnostics,
+) -> (Option<AiField>, Option<TranslationField>) {
+    let clean = |s: &str| crate::text::strip_controls(s).trim().to_string();
+    let mut err = |pos: Pos, msg: String, help: &str| {
+        diags.push(
+            Diagnostic::error("bad-ai-disclosure", msg)
+                .at(file, pos)
+                .help(help.to_string()),
+        );
+    };
+    let ai = ai.map(|mut ai| {
+        if has_ai_generated {
+            err(
+                key_pos(split, "ai_generated"),
+                "both `ai_generated` and `ai:` say how AI was used".into(),
+                "keep `ai:` and remove `ai_generated` (it is shorthand for ai: {level: generated})",
+            );
+        }
+        ai.reviewed_by = ai.reviewed_by.as_deref().map(clean);
+        ai.notice = ai.notice.as_deref().map(clean);
+        check_review(
+            "ai",
+            ai.reviewed_by.as_deref(),
+            ai.reviewed_on.is_some(),
+            split,
+            &mut err,
+        );
+        if ai.level == AiLevel::None {
+            for key in ["reviewed_by", "reviewed_on", "notice"] {
+                let set = match key {
+                    "reviewed_by" => ai.reviewed_by.is_some(),
+                    "reviewed_on" => ai.reviewed_on.is_some(),
+                    _ => ai.notice.is_some(),
+                };
+                if set {
+                    err(
+                        nested_key_pos(split, "ai", key),
+                        format!("`ai.{key}` describes AI output, but `ai.level` is `none`"),
+                        "set level: assisted or generated, or remove the field",
+                    );
+                }
+            }
+        }
+        if ai.notice.as_deref() == Some("") {
+            err(
+                nested_key_pos(split, "ai", "notice"),
+                "`ai.notice` is empty".into(),
+                "write the notice in the article's language, or remove the field to show the standard one",
+            );
+        }
+        ai
+    });
+    let translation = translation.map(|mut t| {
+        t.reviewed_by = t.reviewed_by.as_deref().map(clean);
+        check_review(
+            "translation",
+            t.reviewed_by.as_deref(),
+            t.reviewed_on.is_some(),
+            split,
+            &mut err,
+        );
+        t
+    });
+    (ai, translation)
+}
+
+fn check_review(
+    block: &str,
+    reviewed_by: Option<&str>,
+    dated: bool,
+    split: &Split,
+    err: &mut impl FnMut(Pos, String, &str),
+) {
+    match reviewed_by {
+        Some("") => err(
+            nested_key_pos(split, block, "reviewed_by"),
+            format!("`{block}.reviewed_by` is empty"),
+            "name the person or desk who reviewed the text, or remove the field",
+        ),
+        None if dated => err(
+            nested_key_pos(split, block, "reviewed_on"),
+            format!("`{block}.reviewed_on` records a review without a reviewer"),
+            "add reviewed_by: \"Name\"; a review is only shown when it names who reviewed",
+        ),
+        _ => {}
+    }
+}
+
+/// Position of `key` inside the top-level block `parent:` (block style), else
+/// of `parent` itself.
+fn nested_key_pos(split: &Split, parent: &str, key: &str) -> Pos {
+    let start = key_pos(split, parent);
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    for (i, line) in lines
+        .iter()
+        .enumerate()
+        .skip(start.line - split.yaml_line + 1)
+    {
+        if !line.starts_with(|c: char| c.is_whitespace()) && !line.trim().is_empty() {
+            break;
+        }
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                let col = line.len() - t.len();
+                return Pos::new(split.yaml_line + i, col + 1);
+            }
+        }
+    }
+    start
 }
 
 /// Position of `key` within a citation entry; `lines` are the YAML block's

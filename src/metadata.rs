@@ -1,10 +1,6 @@
 //! Machine-readable metadata of an article: JSON-LD, Open Graph locales,
-//! CSL-JSON and BibTeX exports of its references, and the AI-disclosure
-//! vocabulary.
-//!
-//! The AI-disclosure vocabulary is still moving (a W3C community-group draft
-//! for `<meta name="ai-disclosure">`, IPTC digital source types in
-//! schema.org), so every value `brief` emits for it is defined here, once.
+//! CSL-JSON and BibTeX exports of its references. The AI-disclosure values
+//! come from [`crate::disclosure`].
 
 use serde_json::{json, Map, Value};
 
@@ -12,19 +8,6 @@ use crate::article::Article;
 use crate::frontmatter::{Citation, DateValue};
 use crate::link::{ArticleId, Site};
 use crate::urls::Urls;
-
-/// Values emitted for an article with `ai_generated: true`.
-pub mod ai_disclosure {
-    /// `<meta name="ai-disclosure" content="…">`: written with AI and reviewed
-    /// by a person before publication.
-    pub const META_CONTENT: &str = "ai-assisted";
-    /// schema.org `digitalSourceType` (IPTC NewsCodes): human-edited content
-    /// that includes AI-generated parts.
-    pub const IPTC_DIGITAL_SOURCE_TYPE: &str =
-        "https://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia";
-    /// schema.org `creativeWorkStatus`, human-readable.
-    pub const CREATIVE_WORK_STATUS: &str = "AI-assisted; reviewed by editors";
-}
 
 /// `ja` → `ja_JP`: Open Graph wants language_TERRITORY.
 pub fn og_locale(lang: &str) -> String {
@@ -119,7 +102,31 @@ pub fn jsonld(
     m.insert("@type".into(), json!("Report"));
     m.insert("@id".into(), json!(url));
     m.insert("url".into(), json!(url));
-    m.insert("mainEntityOfPage".into(), json!(url));
+    // The page's recorded reviews, as schema.org's WebPage properties for
+    // "reviewed for accuracy"; nothing is claimed when none is recorded.
+    let reviews: Vec<_> = a.disclosure.reviews().collect();
+    if reviews.is_empty() {
+        m.insert("mainEntityOfPage".into(), json!(url));
+    } else {
+        let mut page = Map::new();
+        page.insert("@type".into(), json!("WebPage"));
+        page.insert("@id".into(), json!(url));
+        let mut names: Vec<&str> = reviews.iter().map(|r| r.by.as_str()).collect();
+        names.dedup();
+        page.insert(
+            "reviewedBy".into(),
+            Value::Array(
+                names
+                    .iter()
+                    .map(|n| json!({ "@type": "Person", "name": n }))
+                    .collect(),
+            ),
+        );
+        if let Some(last) = reviews.iter().filter_map(|r| r.on).max() {
+            page.insert("lastReviewed".into(), json!(last.to_string()));
+        }
+        m.insert("mainEntityOfPage".into(), Value::Object(page));
+    }
     m.insert("headline".into(), json!(a.fm.title));
     m.insert("inLanguage".into(), json!(a.lang));
     m.insert("datePublished".into(), json!(a.fm.date.to_string()));
@@ -157,15 +164,8 @@ pub fn jsonld(
             json!({ "@type": "Report", "@id": urls.absolute(&o.path), "inLanguage": o.lang }),
         );
     }
-    if a.ai_generated {
-        m.insert(
-            "digitalSourceType".into(),
-            json!(ai_disclosure::IPTC_DIGITAL_SOURCE_TYPE),
-        );
-        m.insert(
-            "creativeWorkStatus".into(),
-            json!(ai_disclosure::CREATIVE_WORK_STATUS),
-        );
+    if let Some(iri) = a.disclosure.digital_source_type() {
+        m.insert("digitalSourceType".into(), json!(iri));
     }
     Value::Object(m)
 }

@@ -17,6 +17,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::disclosure::{Disclosure, NoticePart};
 use crate::link::{ArticleId, Site, SOURCES_PER_PAGE, SOURCE_CITERS_SHOWN};
 use crate::locale::Locales;
 use crate::markdown::resolve_link_tokens;
@@ -301,7 +302,12 @@ impl Renderer {
     /// Keys used by the theme (and by the code), sorted.
     pub fn used_keys(&self) -> BTreeSet<String> {
         let mut s: BTreeSet<String> = self.template_keys.iter().map(|(_, k)| k.clone()).collect();
-        s.extend(CODE_KEYS.iter().map(|k| k.to_string()));
+        s.extend(
+            CODE_KEYS
+                .iter()
+                .chain(crate::disclosure::MESSAGE_KEYS)
+                .map(|k| k.to_string()),
+        );
         s.extend(
             self.config
                 .site
@@ -323,7 +329,12 @@ impl Renderer {
             .template_keys
             .iter()
             .map(|(t, k)| (Some(t.clone()), k.clone()))
-            .chain(CODE_KEYS.iter().map(|k| (None, k.to_string())))
+            .chain(
+                CODE_KEYS
+                    .iter()
+                    .chain(crate::disclosure::MESSAGE_KEYS)
+                    .map(|k| (None, k.to_string())),
+            )
             .chain(
                 self.config
                     .site
@@ -706,6 +717,31 @@ impl Renderer {
             .unwrap_or_else(|| term.to_string())
     }
 
+    /// The sentences of an article's AI and translation notice, in `lang`.
+    pub fn disclosure_notice(&self, lang: &str, d: &Disclosure) -> Vec<String> {
+        d.notice_parts()
+            .into_iter()
+            .map(|part| match part {
+                NoticePart::Own(text) => text.to_string(),
+                NoticePart::Message { key, review } => {
+                    let mut args = fluent_bundle::FluentArgs::new();
+                    if let Some(r) = review {
+                        args.set("reviewer", r.by.as_str());
+                        if let Some(on) = &r.on {
+                            args.set("date", self.locales.format_date(lang, on.date));
+                        }
+                    }
+                    self.locales.text(lang, key, Some(&args))
+                }
+            })
+            .collect()
+    }
+
+    /// The localized card badge of an article made with AI.
+    fn ai_badge(&self, lang: &str, d: &Disclosure) -> Option<String> {
+        d.badge_key().map(|k| self.locales.text(lang, k, None))
+    }
+
     fn date(&self, lang: &str, d: &crate::frontmatter::DateValue) -> DateCtx {
         DateCtx {
             iso: d.ymd(),
@@ -821,7 +857,8 @@ impl Renderer {
             url: self.urls.path(&a.path),
             date: self.date(&a.lang, &a.fm.date),
             summary: a.fm.summary.clone().unwrap_or_default(),
-            ai_generated: a.ai_generated,
+            ai_generated: a.disclosure.involves_ai(),
+            ai_badge: self.ai_badge(&a.lang, &a.disclosure),
         }
     }
 
@@ -927,7 +964,28 @@ impl Renderer {
             date: self.date(&a.lang, &a.fm.date),
             updated: a.fm.updated.as_ref().map(|d| self.date(&a.lang, d)),
             date_rfc3339: a.fm.date.rfc3339(),
-            ai_generated: a.ai_generated,
+            ai_generated: a.disclosure.involves_ai(),
+            disclosure: DisclosureCtx {
+                meta: a.disclosure.meta_content(),
+                notice: self.disclosure_notice(&a.lang, &a.disclosure),
+                // A translation's notice links its original.
+                original: a
+                    .disclosure
+                    .translation
+                    .as_ref()
+                    .and_then(|_| {
+                        let o = crate::metadata::original_of(
+                            site,
+                            id,
+                            &self.config.site.default_language,
+                        );
+                        (o != id).then(|| &site.articles[o])
+                    })
+                    .map(|o| OriginalCtx {
+                        url: self.urls.path(&o.path),
+                        lang: o.lang.clone(),
+                    }),
+            },
             content: resolve_link_tokens(&a.body.html, &site.link_urls[id]),
             headings: a.body.headings.clone(),
             references,
@@ -968,10 +1026,6 @@ impl Renderer {
                 .filter(|l| *l != &a.lang)
                 .map(|l| crate::metadata::og_locale(l))
                 .collect::<Vec<_>>(),
-        );
-        ctx.insert(
-            "ai_disclosure",
-            crate::metadata::ai_disclosure::META_CONTENT,
         );
         if !a.fm.citations.is_empty() {
             ctx.insert(
@@ -1180,7 +1234,7 @@ impl Renderer {
                     &a.lang,
                     a.fm.date,
                     &a.fm.summary,
-                    a.ai_generated,
+                    &a.disclosure,
                 )
                     .hash(&mut h);
                 (own, h.finish())
@@ -1473,7 +1527,24 @@ struct ArticleLink {
     url: String,
     date: DateCtx,
     summary: String,
+    /// AI made some of the text (kept for themes written before `ai_badge`).
     ai_generated: bool,
+    /// The localized badge saying how, when AI made some of the text.
+    ai_badge: Option<String>,
+}
+#[derive(Serialize)]
+struct DisclosureCtx {
+    /// `<meta name="ai-disclosure">` content; none when nothing is recorded.
+    meta: Option<&'static str>,
+    /// Sentences of the visible notice; empty when people alone made the text.
+    notice: Vec<String>,
+    /// The original of a translation that records how it was translated.
+    original: Option<OriginalCtx>,
+}
+#[derive(Serialize)]
+struct OriginalCtx {
+    url: String,
+    lang: String,
 }
 #[derive(Serialize)]
 struct Backref {
@@ -1516,6 +1587,7 @@ struct PageCtx {
     updated: Option<DateCtx>,
     date_rfc3339: String,
     ai_generated: bool,
+    disclosure: DisclosureCtx,
     content: String,
     headings: Vec<crate::markdown::Heading>,
     references: Vec<RefCtx>,

@@ -314,11 +314,15 @@ pub fn skeleton(config: &Config, slug: &str) -> String {
             let _ = writeln!(s, "{tax}: []");
         }
     }
-    let _ = writeln!(
-        s,
-        "ai_generated: {} # true shows the notice on AI-assisted writing",
-        config.site.ai_generated
+    write_ai_template(
+        &mut s,
+        if config.site.ai_generated {
+            "generated"
+        } else {
+            "none"
+        },
     );
+    s.push_str("draft: true # remove when the article is ready to publish\n");
     s.push_str("citations: []\n");
     s.push_str("# citations:\n");
     s.push_str("#   - id: \"1\"\n");
@@ -334,6 +338,33 @@ pub fn skeleton(config: &Config, slug: &str) -> String {
         "[//]: # (Cite a source listed under citations by its id in square brackets after the sentence.)\n",
     );
     s
+}
+
+/// The `ai:` block of a new article, with the review fields as comments.
+fn write_ai_template(s: &mut String, level: &str) {
+    let _ = writeln!(
+        s,
+        "ai: # how generative AI was used; see README, \"AI disclosure\""
+    );
+    let _ = writeln!(s, "  level: {level} # none, assisted or generated");
+    s.push_str("#  reviewed_by: \"Name\" # only when a person reviewed the text\n");
+    s.push_str("#  reviewed_on: 2025-07-30\n");
+    s.push_str("#  notice: \"Your own wording of the AI notice\"\n");
+}
+
+/// An `ai:` block as recorded.
+pub(crate) fn write_ai(s: &mut String, ai: &crate::disclosure::AiField) {
+    s.push_str("ai:\n");
+    let _ = writeln!(s, "  level: {}", ai.level.as_str());
+    if let Some(by) = &ai.reviewed_by {
+        let _ = writeln!(s, "  reviewed_by: {}", yaml_quote(by));
+    }
+    if let Some(on) = &ai.reviewed_on {
+        let _ = writeln!(s, "  reviewed_on: {on}");
+    }
+    if let Some(notice) = &ai.notice {
+        let _ = writeln!(s, "  notice: {}", yaml_quote(notice));
+    }
 }
 
 /// `brief translate SLUG --to LANG`: starts a translation of an article.
@@ -491,7 +522,7 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
     let mut s = String::from("---\n");
     let _ = writeln!(
         s,
-        "# TODO(translate): the title, summary, key points and body are still in {from_name} ({from}); translate them and remove the TODO markers."
+        "# TODO(translate): the title, summary, key points and body are still in {from_name} ({from}); translate them, remove the TODO markers, record how you translated under translation:, then remove draft: true."
     );
     let _ = writeln!(s, "title: {} # TODO(translate)", yaml_quote(&fm.title));
     let _ = writeln!(s, "date: {}", fm.date);
@@ -512,18 +543,25 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
             write_terms(&mut s, tax, terms);
         }
     }
+    // How the original was written carries over; how this version is
+    // translated is the translator's to record.
     if let Some(ai) = fm.ai_generated {
         let _ = writeln!(s, "ai_generated: {ai}");
     }
+    if let Some(ai) = &fm.ai {
+        write_ai(&mut s, ai);
+    }
+    s.push_str("# translation: # how this version was translated: human, machine or ai-assisted\n");
+    s.push_str("#   method: human\n");
+    s.push_str("#   reviewed_by: \"Name\" # only when a person checked the translation\n");
+    s.push_str("#   reviewed_on: 2025-07-30\n");
     if let Some(slug) = &fm.slug {
         let _ = writeln!(s, "slug: {}", yaml_quote(slug));
     }
     if let Some(key) = &fm.translation_key {
         let _ = writeln!(s, "translation_key: {}", yaml_quote(key));
     }
-    if fm.draft {
-        s.push_str("draft: true\n");
-    }
+    s.push_str("draft: true # remove when the translation is done\n");
     let _ = writeln!(s, "source_revision: {}", yaml_quote(&src.hash));
     if !fm.citations.is_empty() {
         s.push_str("citations:\n");

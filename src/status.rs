@@ -1,15 +1,19 @@
 //! `brief status`: the translation matrix and locale coverage.
 //!
 //! Articles are grouped by translation key. The *source* of a key is its
-//! version in the default language, or else its earliest-dated version. Every
-//! other version is
+//! version in the default language, or else its earliest-dated version; it is
+//! `ok`. Every other version is
 //!
+//! - `untranslated` when it is a draft or still carries the markers
+//!   `brief translate` left (`TODO(translate)`);
 //! - `stale` when it records a `source_revision` that differs from the source's
 //!   current content hash, or (without `source_revision`) when the source was
 //!   updated after it (`updated`, else `date`);
-//! - `present` otherwise.
+//! - `unknown` when it records no `source_revision` and the dates do not show
+//!   it behind: nothing tells whether it matches the source;
+//! - `ok` otherwise.
 //!
-//! Languages without a version are `missing`. Drafts count as present.
+//! Languages without a version are `missing`.
 //!
 //! Per locale, the report lists the Fluent keys of the default language that
 //! the locale lacks, the keys of the locale that neither the theme nor the
@@ -22,7 +26,7 @@
 //! {
 //!   "articles": [
 //!     { "files": { "en": { "path": "content/en/x.md", "source_revision": "sha256:…", "status": "stale" },
-//!                  "ja": { "path": "content/ja/x.md", "status": "present" },
+//!                  "ja": { "path": "content/ja/x.md", "status": "ok" },
 //!                  "ko": { "status": "missing" } },
 //!       "key": "x",
 //!       "source": "ja" }
@@ -54,9 +58,27 @@ use crate::urls::Urls;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileStatus {
-    Present,
+    /// The source, or a translation recorded as made from its current text.
+    Ok,
     Missing,
     Stale,
+    /// A translation without `source_revision` that the dates do not show behind.
+    Unknown,
+    /// A draft translation, or one still carrying `brief translate`'s markers.
+    Untranslated,
+}
+
+impl FileStatus {
+    /// The word the text report shows.
+    fn mark(self) -> &'static str {
+        match self {
+            FileStatus::Ok => "ok",
+            FileStatus::Missing => "-",
+            FileStatus::Stale => "STALE",
+            FileStatus::Unknown => "unknown",
+            FileStatus::Untranslated => "untranslated",
+        }
+    }
 }
 
 /// One cell of the matrix. Field order is alphabetical, for sorted JSON keys.
@@ -113,7 +135,7 @@ impl StatusReport {
             .map(|l| display_width(l))
             .max()
             .unwrap_or(0)
-            .max(6)
+            .max("untranslated".len())
             + 1;
         let key_width = WIDTH.saturating_sub(2 + cell * langs.len()).max(16);
         let _ = writeln!(
@@ -134,12 +156,8 @@ impl StatusReport {
             let mut line = format!("  {}", pad(&truncate(&row.key, key_width - 1), key_width));
             for l in langs {
                 let mark = match row.files.get(l) {
-                    Some(f) if l == &row.source && f.status == FileStatus::Present => "source",
-                    Some(f) => match f.status {
-                        FileStatus::Present => "ok",
-                        FileStatus::Stale => "STALE",
-                        FileStatus::Missing => "-",
-                    },
+                    Some(f) if l == &row.source && f.status == FileStatus::Ok => "source",
+                    Some(f) => f.status.mark(),
                     None => "-",
                 };
                 line.push_str(&pad(mark, cell));
@@ -152,27 +170,37 @@ impl StatusReport {
         s.push('\n');
         let _ = writeln!(
             s,
-            "  source: the {} version (else the earliest)   ok: up to date",
+            "  source: the {} version (else the earliest)   ok: made from the current source",
             self.default_language
         );
         let _ = writeln!(
             s,
             "  STALE: the source changed since the translation   -: missing"
         );
+        let _ = writeln!(
+            s,
+            "  unknown: no source_revision   untranslated: a draft, or TODO(translate) left"
+        );
         s.push('\n');
+        const ORDER: [FileStatus; 5] = [
+            FileStatus::Ok,
+            FileStatus::Stale,
+            FileStatus::Unknown,
+            FileStatus::Untranslated,
+            FileStatus::Missing,
+        ];
         for l in langs {
-            let mut counts = [0usize; 3];
+            let mut counts = [0usize; ORDER.len()];
             for row in &self.articles {
-                match row.files.get(l).map(|f| f.status) {
-                    Some(FileStatus::Present) => counts[0] += 1,
-                    Some(FileStatus::Stale) => counts[1] += 1,
-                    _ => counts[2] += 1,
+                let status = row.files.get(l).map_or(FileStatus::Missing, |f| f.status);
+                if let Some(i) = ORDER.iter().position(|&x| x == status) {
+                    counts[i] += 1;
                 }
             }
             let _ = writeln!(
                 s,
-                "  {}: {} present, {} stale, {} missing",
-                l, counts[0], counts[1], counts[2]
+                "  {}: {} ok, {} stale, {} unknown, {} untranslated, {} missing",
+                l, counts[0], counts[1], counts[2], counts[3], counts[4]
             );
         }
         let stale: Vec<(&str, &FileEntry)> = self
@@ -319,11 +347,22 @@ fn pad(s: &str, width: usize) -> String {
     out
 }
 
-/// Whether `a` is stale against `source`.
-fn is_stale(a: &Article, source: &Article) -> bool {
+/// The status of translation `a` of `source`; `text` is `a`'s file.
+fn translation_status(a: &Article, source: &Article, text: &str) -> FileStatus {
+    let marked = text.contains(crate::article::TRANSLATE_TODO)
+        || text
+            .lines()
+            .any(|l| l.starts_with(crate::article::TRANSLATE_MARKER));
+    if a.fm.draft || marked {
+        return FileStatus::Untranslated;
+    }
     match &a.fm.source_revision {
-        Some(rev) => rev != &source.hash,
-        None => source.last_modified().timestamp() > a.last_modified().timestamp(),
+        Some(rev) if rev != &source.hash => FileStatus::Stale,
+        Some(_) => FileStatus::Ok,
+        None if source.last_modified().timestamp() > a.last_modified().timestamp() => {
+            FileStatus::Stale
+        }
+        None => FileStatus::Unknown,
     }
 }
 
@@ -355,6 +394,10 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         .map(|f| crate::scaffold::display_rel(&f.file))
         .collect();
     unparsed.sort();
+    let texts: BTreeMap<(&str, &str), &str> = files
+        .iter()
+        .map(|f| ((f.lang.as_str(), f.rel_path.as_str()), f.text.as_str()))
+        .collect();
 
     // Translation matrix.
     let mut groups: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
@@ -382,10 +425,14 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
                 Some(a) => FileEntry {
                     path: Some(crate::scaffold::display_rel(&a.file)),
                     source_revision: a.fm.source_revision.clone(),
-                    status: if std::ptr::eq(*a, source) || !is_stale(a, source) {
-                        FileStatus::Present
+                    status: if std::ptr::eq(*a, source) {
+                        FileStatus::Ok
                     } else {
-                        FileStatus::Stale
+                        let text = texts
+                            .get(&(a.lang.as_str(), a.rel_path.as_str()))
+                            .copied()
+                            .unwrap_or("");
+                        translation_status(a, source, text)
                     },
                 },
                 None => FileEntry {

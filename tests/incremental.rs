@@ -268,8 +268,22 @@ fn generated_article(lang: &str, i: usize) -> String {
     let month = 1 + (i / 28) % 12;
     let t1 = TOPICS[i % TOPICS.len()];
     let t2 = TOPICS[(i * 5 + 1) % TOPICS.len()];
+    // Each language's text is in its own script, as `check` requires.
+    let (title, summary, body) = if lang == "ja" {
+        (
+            format!("第{i}号の解説"),
+            format!("第{i}号の要約です。"),
+            format!("第{i}号の本文では、出典[1]と別の出典[2]を引用しています。"),
+        )
+    } else {
+        (
+            format!("{lang} briefing {i}"),
+            format!("Summary {i}"),
+            format!("Body of {i} in {lang} with a citation [1] and another [2]."),
+        )
+    };
     let mut s = format!(
-        "---\ntitle: \"{lang} briefing {i}\"\ndate: 2024-{month:02}-{day:02}\nsummary: \"Summary {i}\"\ntopics: [{t1}, {t2}]\ncitations:\n"
+        "---\ntitle: \"{title}\"\ndate: 2024-{month:02}-{day:02}\nsummary: \"{summary}\"\ntopics: [{t1}, {t2}]\ncitations:\n"
     );
     for (k, src) in [(1, i % 17), (2, i % 29)] {
         s.push_str(&format!(
@@ -277,9 +291,8 @@ fn generated_article(lang: &str, i: usize) -> String {
         ));
     }
     s.push_str("---\n## Overview\n\n");
-    s.push_str(&format!(
-        "Body of {i} in {lang} with a citation [1] and another [2].\n"
-    ));
+    s.push_str(&body);
+    s.push('\n');
     if i > 0 {
         let j = (i * 13) % i;
         s.push_str(&format!(

@@ -311,37 +311,53 @@ fn ai_notice_is_shown_in_the_page_language() {
     );
     let out = site.build_ok();
 
+    // Generated without a recorded review: the notice says it was not
+    // reviewed, and nothing claims a review.
     let ja = out.article("ja", "ai");
     assert_eq!(
         text(select_one(&ja, ".ai-disclaimer")),
-        site.message("ja", "ai-notice")
+        format!(
+            "{} {}",
+            site.message("ja", "ai-notice-generated"),
+            site.message("ja", "ai-not-reviewed")
+        )
     );
     assert_eq!(
         attr(
             select_one(&ja, "head meta[name=\"ai-disclosure\"]"),
             "content"
         ),
-        "ai-assisted"
+        "ai-autonomous"
     );
     let en = out.article("en", "ai");
     assert_eq!(
         text(select_one(&en, ".ai-disclaimer")),
-        site.message("en", "ai-notice")
+        format!(
+            "{} {}",
+            site.message("en", "ai-notice-generated"),
+            site.message("en", "ai-not-reviewed")
+        )
     );
     assert_ne!(
-        site.message("en", "ai-notice"),
-        site.message("ja", "ai-notice")
+        site.message("en", "ai-notice-generated"),
+        site.message("ja", "ai-notice-generated")
     );
     assert_eq!(select(&en, "head meta[name=\"ai-disclosure\"]").len(), 1);
 
-    for slug in ["human", "silent"] {
-        let doc = out.article("en", slug);
-        assert!(select(&doc, ".ai-disclaimer").is_empty(), "{slug}");
-        assert!(
-            select(&doc, "meta[name=\"ai-disclosure\"]").is_empty(),
-            "{slug}"
-        );
-    }
+    // `ai_generated: false` is a record: the page says "human-only".
+    let human = out.article("en", "human");
+    assert!(select(&human, ".ai-disclaimer").is_empty());
+    assert_eq!(
+        attr(
+            select_one(&human, "head meta[name=\"ai-disclosure\"]"),
+            "content"
+        ),
+        "human-only"
+    );
+    // Silence on a site whose default is "no AI" claims nothing either way.
+    let silent = out.article("en", "silent");
+    assert!(select(&silent, ".ai-disclaimer").is_empty());
+    assert!(select(&silent, "meta[name=\"ai-disclosure\"]").is_empty());
 }
 
 #[test]
@@ -369,7 +385,13 @@ fn site_wide_ai_generated_default_applies_to_articles_that_do_not_say() {
     );
     let human = out.article("en", "human");
     assert!(select(&human, ".ai-disclaimer").is_empty());
-    assert!(select(&human, "meta[name=\"ai-disclosure\"]").is_empty());
+    assert_eq!(
+        attr(
+            select_one(&human, "head meta[name=\"ai-disclosure\"]"),
+            "content"
+        ),
+        "human-only"
+    );
 }
 
 #[test]

@@ -194,10 +194,19 @@ fn site(title: &str, blocks: &[String]) -> tempfile::TempDir {
         "content/en/other.md",
         "---\ntitle: \"Other\"\ndate: 2025-01-01\n---\n## Background\n\nSee [the generated one](generated.md).\n",
     );
+    // The Japanese version's text must be mostly Japanese (`check` refuses a
+    // body in another language than its folder's): a Japanese paragraph at
+    // least as long as everything else comes first.
+    let body = body_text(blocks);
+    let latin = format!("{title}{body}")
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .count();
+    let japanese = "日本語の段落です。".repeat(latin / 6 + 1);
     write(
         root,
         "content/ja/generated.md",
-        &format!("{}{}", front_matter(title), body_text(blocks)),
+        &format!("{}{japanese}\n\n{body}", front_matter(title)),
     );
     write(
         root,

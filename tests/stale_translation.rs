@@ -62,9 +62,20 @@ fn translation_behind_its_source_shows_a_notice() {
             "--force",
         ],
     );
-    let en =
-        std::fs::read_to_string(root.join("content/en/shanghai-ai-compute-subsidy.md")).unwrap();
-    assert!(en.contains("source_revision:"), "{en}");
+    let en_path = root.join("content/en/shanghai-ai-compute-subsidy.md");
+    let started = std::fs::read_to_string(&en_path).unwrap();
+    let revision = started
+        .lines()
+        .find(|l| l.starts_with("source_revision:"))
+        .unwrap_or_else(|| panic!("no source_revision in:\n{started}"))
+        .to_string();
+    assert!(started.contains("draft: true"), "{started}");
+    // The translator finishes: the English text of the repository, with the
+    // revision `translate` recorded and without the draft line.
+    let english =
+        std::fs::read_to_string(repo.join("content/en/shanghai-ai-compute-subsidy.md")).unwrap();
+    let finished = english.replacen("---\n", &format!("---\n{revision}\n"), 1);
+    std::fs::write(&en_path, finished).unwrap();
     brief(root, &["build"]);
     assert_eq!(stale_notice(root), None);
 

@@ -110,20 +110,46 @@ fn new_writes_a_skeleton_that_builds() {
     let (fm, body) = front_matter(&text);
     assert!(!fm["title"].as_str().unwrap().trim().is_empty());
     assert_eq!(fm["date"].as_str(), Some(today().as_str()));
-    for field in ["summary", "key_points", "topics", "regions", "ai_generated"] {
+    for field in ["summary", "key_points", "topics", "regions", "ai"] {
         assert!(fm.get(field).is_some(), "skeleton has {field}:\n{text}");
     }
+    assert_eq!(fm["draft"].as_bool(), Some(true), "a skeleton is a draft");
     assert!(
         text.contains("# citations:") && text.contains("#     url:"),
         "commented example"
     );
     assert!(!body.contains("[1]") || body.contains("[//]: #"));
 
+    // A build publishes nothing of it: no page, no list entry, no feed entry.
     build(root);
-    let html = page(root, "ja/compute-vouchers/index.html");
-    assert!(html.select(&sel("h1")).next().is_some());
+    assert!(!root.join("public/ja/compute-vouchers").exists());
+    let title = fm["title"].as_str().unwrap();
+    for file in [
+        "public/ja/index.html",
+        "public/ja/atom.xml",
+        "public/sitemap.xml",
+    ] {
+        let text = read(root, file);
+        assert!(!text.contains(title), "{file} lists the skeleton");
+        assert!(
+            !text.contains("compute-vouchers"),
+            "{file} links the skeleton"
+        );
+    }
+    // A preview with drafts shows it.
+    let preview = tempfile::tempdir().unwrap();
+    let mut cmd = brief("build", root);
+    cmd.arg("--drafts")
+        .arg("--output")
+        .arg(preview.path().join("out"));
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html =
+        std::fs::read_to_string(preview.path().join("out/ja/compute-vouchers/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    assert!(doc.select(&sel("h1")).next().is_some());
     // The guidance comments render to nothing.
-    assert!(!read(root, "public/ja/compute-vouchers/index.html").contains("Markdown"));
+    assert!(!html.contains("Markdown"));
 
     // Never overwrite without --force.
     std::fs::write(root.join("content/ja/compute-vouchers.md"), "edited").unwrap();
@@ -187,7 +213,7 @@ fn translate_copies_fields_and_status_tracks_the_source() {
 
     let json = status_json(root);
     assert_eq!(file_status(&json, slug, "en"), "missing");
-    assert_eq!(file_status(&json, slug, "ja"), "present");
+    assert_eq!(file_status(&json, slug, "ja"), "ok");
 
     let mut cmd = brief("translate", root);
     cmd.args([slug, "--to", "en"]);
@@ -199,9 +225,18 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     let text = read(root, &format!("content/en/{slug}.md"));
     let (src, _) = front_matter(&source_text);
     let (fm, body) = front_matter(&text);
-    for field in ["date", "topics", "regions", "citations", "ai_generated"] {
+    for field in ["date", "topics", "regions", "citations", "ai"] {
         assert_eq!(fm[field], src[field], "{field} is copied");
     }
+    assert_eq!(
+        fm["draft"].as_bool(),
+        Some(true),
+        "a started translation is a draft"
+    );
+    assert!(
+        fm.get("translation").is_none(),
+        "how it is translated is not guessed"
+    );
     assert_eq!(
         fm["title"], src["title"],
         "the title is kept for translation"
@@ -216,10 +251,23 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     assert!(body.contains("[//]: # (TODO translate from ja)"));
     assert!(body.contains("## 三種類のバウチャー"), "the body is copied");
 
-    build(root);
-    let html = read(root, &format!("public/en/{slug}/index.html"));
+    // Still Japanese: a draft, so the build leaves it out (the English
+    // briefings that link to it now fail: a link to a draft is an error), and
+    // status says so.
+    let r = run(brief("build", root));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error[link-to-draft]"), "{}", r.stderr);
+    assert!(!root.join(format!("public/en/{slug}")).exists());
+    assert_eq!(file_status(&status_json(root), slug, "en"), "untranslated");
+    let preview = tempfile::tempdir().unwrap();
+    let mut cmd = brief("build", root);
+    cmd.arg("--drafts")
+        .arg("--output")
+        .arg(preview.path().join("out"));
+    assert_eq!(run(cmd).code, 0);
+    let html =
+        std::fs::read_to_string(preview.path().join(format!("out/en/{slug}/index.html"))).unwrap();
     assert!(!html.contains("TODO"), "the marker renders to nothing");
-    assert!(html.contains("<html lang=\"en\""));
 
     // Not again without --force; by path with --force.
     let mut cmd = brief("translate", root);
@@ -231,9 +279,22 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     cmd.args([&format!("content/ja/{slug}.md"), "--to", "en", "--force"]);
     assert_eq!(run(cmd).code, 0);
 
-    // Up to date, then stale once the source changes.
+    // The translator finishes (the repository's English text, with the
+    // revision `translate` recorded, no draft line, no markers): up to date,
+    // then stale once the source changes.
+    let revision = read(root, &format!("content/en/{slug}.md"))
+        .lines()
+        .find(|l| l.starts_with("source_revision:"))
+        .unwrap()
+        .to_string();
+    let english = read(&common::repo(), &format!("content/en/{slug}.md"));
+    std::fs::write(
+        root.join(format!("content/en/{slug}.md")),
+        english.replacen("---\n", &format!("---\n{revision}\n"), 1),
+    )
+    .unwrap();
     let json = status_json(root);
-    assert_eq!(file_status(&json, slug, "en"), "present");
+    assert_eq!(file_status(&json, slug, "en"), "ok");
     let row = json["articles"]
         .as_array()
         .unwrap()
@@ -269,14 +330,15 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     let json = status_json(root);
     assert_eq!(json["languages"], serde_json::json!(["en", "ja"]));
     assert_eq!(file_status(&json, slug, "en"), "stale");
-    assert_eq!(file_status(&json, slug, "ja"), "present");
+    assert_eq!(file_status(&json, slug, "ja"), "ok");
     assert_eq!(file_status(&json, other, "en"), "stale");
+    // No source_revision and no later update of the source: nothing tells.
     assert_eq!(
         file_status(&json, "waic-2025-ai-cooperation-organization", "en"),
-        "present"
+        "unknown"
     );
     assert_eq!(file_status(&json, "untranslated", "en"), "missing");
-    assert_eq!(file_status(&json, "untranslated", "ja"), "present");
+    assert_eq!(file_status(&json, "untranslated", "ja"), "ok");
     let keys: Vec<&str> = json["articles"]
         .as_array()
         .unwrap()
@@ -340,6 +402,7 @@ fn translate_keeps_keys_and_links_working() {
     assert_eq!(fm["translation_key"].as_str(), Some("verification-key"));
     assert_eq!(fm["updated"].as_str(), Some("2025-10-03"));
     assert_eq!(fm["ai_generated"].as_bool(), Some(false));
+    assert_eq!(fm["draft"].as_bool(), Some(true));
     assert_eq!(fm["citations"][0]["id"].as_str(), Some("1"));
     // The English article exists; the Japanese heading does not, so that link
     // keeps pointing at the Japanese article.
@@ -350,7 +413,25 @@ fn translate_keeps_keys_and_links_working() {
     );
     build(root);
     let json = status_json(root);
-    assert_eq!(file_status(&json, "verification-key", "en"), "present");
+    assert_eq!(file_status(&json, "verification-key", "en"), "untranslated");
+
+    // Publishing it untranslated fails, naming the file, the line and the fix.
+    std::fs::write(
+        root.join("content/en/verification.md"),
+        text.replace("draft: true # remove when the translation is done\n", ""),
+    )
+    .unwrap();
+    let r = run(brief("build", root));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error[wrong-language]"), "{}", r.stderr);
+    assert!(r.stderr.contains("error[untranslated]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("content/en/verification.md:"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("draft: true"), "{}", r.stderr);
+    std::fs::remove_file(root.join("content/en/verification.md")).unwrap();
 
     // Unknown articles and languages are errors.
     for args in [

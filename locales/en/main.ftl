@@ -26,9 +26,24 @@ language-switcher = Language
 translation-unavailable = no translation yet
 footer-text = { $site } · Analytical briefings on technology governance.
 
-ai-badge = AI-assisted
+# How the article was made. Each sentence states only what its front-matter
+# records (see README, "AI disclosure"); none claims a review that is not recorded.
+ai-badge-generated = AI-generated
+ai-badge-assisted = AI-assisted
+ai-badge-machine-translated = Machine-translated
+ai-badge-ai-translated = AI-assisted translation
 ai-notice-label = About this article
-ai-notice = This article was written with the help of generative AI. It was checked with care, but it may still contain errors; please verify important facts against the sources below.
+ai-notice-generated = This article was generated with generative AI.
+ai-notice-assisted = The author wrote this article with the help of generative AI.
+ai-not-reviewed = No editor has reviewed it; it may contain errors, so please check important facts against the sources below.
+ai-reviewed = It was reviewed by { $reviewer } before publication.
+ai-reviewed-on = It was reviewed by { $reviewer } on { $date }.
+translation-notice-machine = This version was machine-translated from the original.
+translation-notice-ai-assisted = This version was translated with the help of machine translation.
+translation-not-reviewed = No person has checked the translation.
+translation-reviewed = The translation was checked by { $reviewer }.
+translation-reviewed-on = The translation was checked by { $reviewer } on { $date }.
+translation-original-link = Read the original
 
 updated-on = Updated
 reading-time = { $minutes ->

@@ -12,9 +12,23 @@ language-switcher = 言語
 translation-unavailable = 翻訳はまだありません
 footer-text = { $site } · 技術ガバナンスに関する分析ブリーフィング
 
-ai-badge = AI活用
+# 記事の作成方法。各文はフロントマターに記録された事実だけを述べる（README「AI disclosure」参照）。
+ai-badge-generated = AI生成
+ai-badge-assisted = AI活用
+ai-badge-machine-translated = 機械翻訳
+ai-badge-ai-translated = AI支援翻訳
 ai-notice-label = この記事について
-ai-notice = この記事は生成AIを活用して作成しました。内容は確認していますが、誤りを含む可能性があります。重要な事実は下記の出典でご確認ください。
+ai-notice-generated = この記事は生成AIで作成しました。
+ai-notice-assisted = この記事は著者が生成AIの支援を受けて執筆しました。
+ai-not-reviewed = 編集者による確認は受けていないため、誤りを含む可能性があります。重要な事実は下記の出典でご確認ください。
+ai-reviewed = 公開前に{ $reviewer }が内容を確認しました。
+ai-reviewed-on = { $date }に{ $reviewer }が内容を確認しました。
+translation-notice-machine = この版は原文を機械翻訳したものです。
+translation-notice-ai-assisted = この版は機械翻訳の支援を受けて翻訳しました。
+translation-not-reviewed = 翻訳は人による確認を受けていません。
+translation-reviewed = 翻訳は{ $reviewer }が確認しました。
+translation-reviewed-on = 翻訳は{ $date }に{ $reviewer }が確認しました。
+translation-original-link = 原文を読む
 
 updated-on = 更新
 reading-time = 約{ $minutes }分で読めます

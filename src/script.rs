@@ -1,0 +1,217 @@
+//! The writing system a text is in, from Unicode's Script property
+//! (unicode-script): tells whether an article is still in another language
+//! than its folder's (a translation nobody translated yet).
+//!
+//! Only letters count (digits, punctuation and symbols are script
+//! `Common`). Kana and Han together are Japanese when kana make at least a
+//! twentieth of them, Chinese otherwise; Hangul is Korean.
+
+use unicode_script::{Script, UnicodeScript};
+
+/// A writing system, as far as telling languages apart needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Writing {
+    Japanese,
+    Chinese,
+    Korean,
+    Latin,
+    Cyrillic,
+    Greek,
+    Arabic,
+    Hebrew,
+    Thai,
+    Devanagari,
+}
+
+impl Writing {
+    /// English name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Writing::Japanese => "Japanese (kana and kanji)",
+            Writing::Chinese => "Chinese (Han characters without kana)",
+            Writing::Korean => "Korean (Hangul)",
+            Writing::Latin => "Latin script",
+            Writing::Cyrillic => "Cyrillic script",
+            Writing::Greek => "Greek script",
+            Writing::Arabic => "Arabic script",
+            Writing::Hebrew => "Hebrew script",
+            Writing::Thai => "Thai script",
+            Writing::Devanagari => "Devanagari script",
+        }
+    }
+}
+
+/// The writing system a language is written in, by its primary subtag;
+/// `None` for languages this check does not know (they are never flagged).
+pub fn writing_of_language(lang: &str) -> Option<Writing> {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(lang)
+        .to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "ja" => Writing::Japanese,
+        "zh" => Writing::Chinese,
+        "ko" => Writing::Korean,
+        "ru" | "uk" | "be" | "bg" | "sr" | "mk" | "kk" | "mn" => Writing::Cyrillic,
+        "el" => Writing::Greek,
+        "ar" | "fa" | "ur" | "ps" => Writing::Arabic,
+        "he" | "yi" => Writing::Hebrew,
+        "th" => Writing::Thai,
+        "hi" | "mr" | "ne" => Writing::Devanagari,
+        "en" | "fr" | "de" | "es" | "pt" | "it" | "nl" | "sv" | "da" | "no" | "nb" | "nn"
+        | "fi" | "pl" | "cs" | "sk" | "sl" | "hr" | "hu" | "ro" | "tr" | "id" | "ms" | "vi"
+        | "tl" | "fil" | "et" | "lv" | "lt" | "ga" | "ca" | "eu" | "gl" | "sw" => Writing::Latin,
+        _ => return None,
+    })
+}
+
+/// Letters per script of a text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Letters {
+    kana: usize,
+    han: usize,
+    hangul: usize,
+    latin: usize,
+    cyrillic: usize,
+    greek: usize,
+    arabic: usize,
+    hebrew: usize,
+    thai: usize,
+    devanagari: usize,
+    other: usize,
+}
+
+/// A writing system is a text's when its letters are at least this share of
+/// all letters; below it the text is mixed and nothing is concluded.
+pub const DOMINANT_SHARE: f64 = 0.5;
+
+/// Fewer letters than this say nothing about the language.
+pub const MIN_LETTERS: usize = 12;
+
+impl Letters {
+    pub fn of(text: &str) -> Letters {
+        let mut l = Letters::default();
+        l.add(text);
+        l
+    }
+
+    pub fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphabetic() {
+                    self.latin += 1;
+                }
+                continue;
+            }
+            match c.script() {
+                Script::Hiragana | Script::Katakana => self.kana += 1,
+                Script::Han => self.han += 1,
+                Script::Hangul => self.hangul += 1,
+                Script::Latin => self.latin += 1,
+                Script::Cyrillic => self.cyrillic += 1,
+                Script::Greek => self.greek += 1,
+                Script::Arabic => self.arabic += 1,
+                Script::Hebrew => self.hebrew += 1,
+                Script::Thai => self.thai += 1,
+                Script::Devanagari => self.devanagari += 1,
+                Script::Common | Script::Inherited | Script::Unknown => {}
+                _ => self.other += 1,
+            }
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.kana
+            + self.han
+            + self.hangul
+            + self.latin
+            + self.cyrillic
+            + self.greek
+            + self.arabic
+            + self.hebrew
+            + self.thai
+            + self.devanagari
+            + self.other
+    }
+
+    /// The writing system of at least [`DOMINANT_SHARE`] of the letters, if any.
+    pub fn dominant(&self) -> Option<Writing> {
+        let total = self.total();
+        if total == 0 {
+            return None;
+        }
+        let cjk = self.kana + self.han;
+        let cjk_writing = if self.kana * 20 >= cjk && self.kana > 0 {
+            Writing::Japanese
+        } else {
+            Writing::Chinese
+        };
+        [
+            (cjk, cjk_writing),
+            (self.hangul, Writing::Korean),
+            (self.latin, Writing::Latin),
+            (self.cyrillic, Writing::Cyrillic),
+            (self.greek, Writing::Greek),
+            (self.arabic, Writing::Arabic),
+            (self.hebrew, Writing::Hebrew),
+            (self.thai, Writing::Thai),
+            (self.devanagari, Writing::Devanagari),
+        ]
+        .into_iter()
+        .find(|&(n, _)| n as f64 >= DOMINANT_SHARE * total as f64 && n > 0)
+        .map(|(_, w)| w)
+    }
+}
+
+/// The writing system `text` is in when it is clearly not `lang`'s: enough
+/// letters, one writing system dominant, and not the language's own. `None`
+/// when the text fits, is mixed or short, or the language is unknown here.
+pub fn foreign_writing(letters: &Letters, lang: &str) -> Option<Writing> {
+    let expected = writing_of_language(lang)?;
+    if letters.total() < MIN_LETTERS {
+        return None;
+    }
+    letters.dominant().filter(|&w| w != expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JA: &str = "中国政府は世界人工知能大会で、国際的な協力組織の設立を提案した。各国の参加を呼びかけている。";
+    const EN: &str = "The government proposed a new international body to coordinate work on artificial intelligence.";
+    const KO: &str = "정부는 세계 인공지능 대회에서 국제 협력 기구의 설립을 제안했으며 각국의 참여를 요청하고 있다.";
+    const ZH: &str =
+        "中国政府在世界人工智能大会上提出建立国际合作组织，并呼吁各国积极参与相关工作和讨论。";
+
+    #[test]
+    fn each_text_is_its_own_languages_writing() {
+        for (text, lang) in [(JA, "ja"), (EN, "en"), (KO, "ko"), (ZH, "zh")] {
+            let l = Letters::of(&text.repeat(2));
+            assert_eq!(foreign_writing(&l, lang), None, "{lang}");
+            assert_eq!(l.dominant(), writing_of_language(lang), "{lang}");
+        }
+    }
+
+    #[test]
+    fn a_text_in_another_language_is_flagged() {
+        let ja = Letters::of(&JA.repeat(2));
+        assert_eq!(foreign_writing(&ja, "ko"), Some(Writing::Japanese));
+        assert_eq!(foreign_writing(&ja, "en"), Some(Writing::Japanese));
+        assert_eq!(foreign_writing(&ja, "zh"), Some(Writing::Japanese));
+        let zh = Letters::of(&ZH.repeat(2));
+        assert_eq!(foreign_writing(&zh, "ja"), Some(Writing::Chinese));
+        let en = Letters::of(&EN.repeat(2));
+        assert_eq!(foreign_writing(&en, "ja"), Some(Writing::Latin));
+    }
+
+    #[test]
+    fn mixed_short_or_unknown_says_nothing() {
+        // Japanese with many English terms is still Japanese.
+        let mixed = format!("{JA} OECD AI Principles GPAI G7 Hiroshima Process {JA}");
+        assert_eq!(foreign_writing(&Letters::of(&mixed), "ja"), None);
+        assert_eq!(foreign_writing(&Letters::of("短い。"), "en"), None);
+        assert_eq!(foreign_writing(&Letters::of(&JA.repeat(3)), "xx"), None);
+    }
+}
