@@ -2257,6 +2257,139 @@ mod tests {
         assert_eq!(doc.body, "Text [1].\nmore\n\n---\n\nPara.");
     }
 
+    fn codes(doc: &Recognized) -> Vec<&'static str> {
+        doc.warnings.iter().map(|w| w.code).collect()
+    }
+
+    #[test]
+    fn one_paragraph_per_line_without_blank_lines() {
+        let text = "- Point one.\n- Point two.\nThe title\nFirst paragraph [1]. It ends here.\nSecond paragraph.\nA short heading\nThird paragraph [1][2].\nThe list:\n- alpha\n- beta\n1. first\n2. second\n## Written heading\nFourth paragraph.\n```\ncode\n```\nFifth paragraph.\nSources\n[1] A, B\n[2] C, D\nThis briefing was prepared with the help of generative AI.\n";
+        let doc = recognize(text, Path::new("x")).unwrap();
+        assert_eq!(doc.title, "The title");
+        assert_eq!(doc.key_points, ["Point one.", "Point two."]);
+        assert!(doc.ai_notice);
+        assert_eq!(doc.sections, 2);
+        assert_eq!(
+            doc.body,
+            "First paragraph [1]. It ends here.\n\nSecond paragraph.\n\n## A short heading\n\nThird paragraph [1][2].\n\nThe list:\n\n- alpha\n- beta\n\n1. first\n2. second\n\n## Written heading\n\nFourth paragraph.\n\n```\ncode\n```\n\nFifth paragraph."
+        );
+        let ja = "自治体のAI調達\n都は指針案を公表した[1]。意見を募る。\n指針案の中身\n事前の評価を求める[1]。\n運用後も監査する。\n参考文献\n[1] 東京都「指針案」、2025-10-14\n";
+        let doc = recognize(ja, Path::new("x")).unwrap();
+        assert_eq!(
+            doc.body,
+            "都は指針案を公表した[1]。意見を募る。\n\n## 指針案の中身\n\n事前の評価を求める[1]。\n\n運用後も監査する。"
+        );
+    }
+
+    #[test]
+    fn wrapped_paragraphs_stay_whole() {
+        // Lines cut by width, not one per paragraph: no line mode.
+        let text = "Title\nThe working group met on Tuesday and agreed\non a timetable for the draft, which will\ncirculate in November.\n";
+        let doc = recognize(text, Path::new("x")).unwrap();
+        assert_eq!(
+            doc.body,
+            "The working group met on Tuesday and agreed\non a timetable for the draft, which will\ncirculate in November."
+        );
+        assert_eq!(doc.sections, 0);
+    }
+
+    #[test]
+    fn date_and_lead_lines() {
+        for (line, ymd) in [
+            ("2025年7月28日", "2025-07-28"),
+            ("2025年7月28日（月）", "2025-07-28"),
+            ("2025-07-28", "2025-07-28"),
+            ("July 28, 2025", "2025-07-28"),
+            ("Monday, July 28, 2025", "2025-07-28"),
+            ("Date: 2025-07-28", "2025-07-28"),
+            ("公開日：2025/7/28", "2025-07-28"),
+            ("**28 July 2025**", "2025-07-28"),
+        ] {
+            assert_eq!(
+                date_line(line).map(|d| d.ymd()).as_deref(),
+                Some(ymd),
+                "{line}"
+            );
+        }
+        for line in [
+            "東京都は2025年7月28日に公表した。",
+            "Report of 2025-07-28 on AI",
+            "2025年7月",
+        ] {
+            assert!(date_line(line).is_none(), "{line}");
+        }
+        assert_eq!(
+            lead_line("要約：都が指針案を公表した。").as_deref(),
+            Some("都が指針案を公表した。")
+        );
+        assert_eq!(
+            lead_line("**Summary:** The draft is out.").as_deref(),
+            Some("The draft is out.")
+        );
+        assert_eq!(lead_line("【リード】都が公表").as_deref(), Some("都が公表"));
+        assert!(lead_line("概要").is_none());
+        assert!(lead_line("Note: this is not a lead.").is_none());
+
+        let doc = recognize(
+            "- Point.\nThe title\n2025年7月28日\n要約：都が指針案を公表した[1]。\nText [1].\nMore text.\nSources\n[1] A, B\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(doc.date, Some((3, "2025-07-28".to_string())));
+        assert_eq!(doc.summary.as_deref(), Some("都が指針案を公表した。"));
+        assert_eq!(doc.title_line, 2);
+        assert_eq!(doc.body, "Text [1].\n\nMore text.");
+        assert!(!codes(&doc).contains(&"no-summary"));
+        let text = article_text(&doc, "2025-07-28");
+        assert!(
+            text.contains("summary: \"都が指針案を公表した。\"\n"),
+            "{text}"
+        );
+
+        // A date before the title is not the title.
+        let doc = recognize("July 28, 2025\nThe title\n\nText.\n", Path::new("x")).unwrap();
+        assert_eq!(doc.title, "The title");
+        assert_eq!(doc.date, Some((1, "2025-07-28".to_string())));
+        let w = doc
+            .warnings
+            .iter()
+            .find(|w| w.code == "no-summary")
+            .unwrap();
+        assert_eq!(w.pos, Some(Pos::new(2, 1)));
+    }
+
+    #[test]
+    fn a_title_like_the_headings_is_flagged() {
+        let doc = recognize(
+            "Background\n\nText.\n\nBackground\n\nMore.\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert!(
+            codes(&doc).contains(&"title-is-heading"),
+            "{:?}",
+            codes(&doc)
+        );
+        let doc = recognize("## 背景\n本文です。\n## 論点\n本文です。\n", Path::new("x")).unwrap();
+        assert!(
+            codes(&doc).contains(&"title-is-heading"),
+            "{:?}",
+            codes(&doc)
+        );
+        let doc = recognize("# Title\n\nText.\n\n## Section\n\nMore.\n", Path::new("x")).unwrap();
+        assert!(!codes(&doc).contains(&"title-is-heading"));
+    }
+
+    #[test]
+    fn slugs_need_ascii_letters() {
+        assert_eq!(
+            title_slug("Brussels – the AI rules"),
+            Some("brussels-the-ai-rules".into())
+        );
+        assert_eq!(title_slug("上海市の補助"), None);
+        assert_eq!(title_slug("Café policy"), None);
+    }
+
     #[test]
     fn dates() {
         assert_eq!(find_date("x 2025/7/3 y").unwrap().1.ymd(), "2025-07-03");
