@@ -21,7 +21,22 @@
 //! This article was generated with the help of AI.   ← optional notice
 //! ```
 //!
-//! The result is `content/<lang>/<slug>.md` with `title`, `date`, `key_points`,
+//! Often there are no blank lines at all: bullets, title, then one paragraph
+//! per line with short heading lines between them, the references heading and
+//! its lines, and the notice. When the body has no blank line and at least
+//! half of its lines of text end a sentence (`single_line_paragraphs`),
+//! every line is a block of its own; lines of one list, table or quote stay
+//! together. Otherwise blank lines separate the blocks, as above.
+//!
+//! A line near the title that is only a date (`2025年7月28日`, `2025-07-28`,
+//! `July 28, 2025`) gives the date unless `--date` is passed, and a lead line
+//! (`Summary: …`, `要約：…`) the summary; both lines are dropped. Warnings
+//! say when no date (`no-date`) or no summary (`no-summary`) was found, when
+//! the title looks like a section heading (`title-is-heading`) and when the
+//! slug comes from the file name because the title has no ASCII slug
+//! (`slug-from-file-name`). A summary is never made up from the text.
+//!
+//! The result is `content/<lang>/<slug>.md` with `title`, `date`, `summary`, `key_points`,
 //! `ai_generated` (when the notice is found; the notice line is dropped) and
 //! `citations` (ids exactly as written). Sections become `##` headings and
 //! markers stay `[n]`; a marker without a reference is escaped (`\[n\]`) with a
