@@ -21,7 +21,22 @@
 //! This article was generated with the help of AI.   ← optional notice
 //! ```
 //!
-//! The result is `content/<lang>/<slug>.md` with `title`, `date`, `key_points`,
+//! Often there are no blank lines at all: bullets, title, then one paragraph
+//! per line with short heading lines between them, the references heading and
+//! its lines, and the notice. When the body has no blank line and at least
+//! half of its lines of text end a sentence (`single_line_paragraphs`),
+//! every line is a block of its own; lines of one list, table or quote stay
+//! together. Otherwise blank lines separate the blocks, as above.
+//!
+//! A line near the title that is only a date (`2025年7月28日`, `2025-07-28`,
+//! `July 28, 2025`) gives the date unless `--date` is passed, and a lead line
+//! (`Summary: …`, `要約：…`) the summary; both lines are dropped. Warnings
+//! say when no date (`no-date`) or no summary (`no-summary`) was found, when
+//! the title looks like a section heading (`title-is-heading`) and when the
+//! slug comes from the file name because the title has no ASCII slug
+//! (`slug-from-file-name`). A summary is never made up from the text.
+//!
+//! The result is `content/<lang>/<slug>.md` with `title`, `date`, `summary`, `key_points`,
 //! `ai_generated` (when the notice is found; the notice line is dropped) and
 //! `citations` (ids exactly as written). Sections become `##` headings and
 //! markers stay `[n]`; a marker without a reference is escaped (`\[n\]`) with a
@@ -58,6 +73,12 @@ pub struct ImportReport {
 #[derive(Debug, Clone, Default)]
 pub struct Recognized {
     pub title: String,
+    /// 1-based line of the title.
+    pub title_line: usize,
+    /// A date line near the title: 1-based line and `YYYY-MM-DD`.
+    pub date: Option<(usize, String)>,
+    /// A lead line (`Summary: …`, `要約：…`) near the title.
+    pub summary: Option<String>,
     pub key_points: Vec<String>,
     /// The Markdown body.
     pub body: String,
@@ -83,6 +104,9 @@ struct Planned {
     text: String,
     lang: String,
     detected: bool,
+    /// The date written, and where it came from.
+    date: String,
+    date_from: &'static str,
     doc: Recognized,
 }
 
@@ -100,7 +124,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
     }
     let date = match &opts.date {
         Some(d) => match DateValue::parse(d) {
-            Some(v) => v.to_string(),
+            Some(v) => Some(v.to_string()),
             None => {
                 return Err(fail(
                     Diagnostic::error("usage", format!("--date `{d}` is not a date"))
@@ -108,7 +132,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
                 ))
             }
         },
-        None => scaffold::today(),
+        None => None,
     };
     if let Some(slug) = &opts.slug {
         if !crate::text::is_safe_slug(slug) || crate::text::slugify(slug) != *slug {
@@ -127,7 +151,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
     let mut planned: Vec<Planned> = Vec::new();
     let mut taken: HashMap<(String, String), PathBuf> = HashMap::new();
     for input in &opts.files {
-        match plan_one(opts, &loaded, input, &date) {
+        match plan_one(opts, &loaded, input, date.as_deref()) {
             Ok(p) => {
                 diags.extend(p.doc.warnings.iter().cloned());
                 let stem = p
@@ -189,6 +213,12 @@ fn describe(p: &Planned, config: &Config) -> String {
         if p.detected { " (detected)" } else { "" }
     );
     let _ = writeln!(s, "  title:      {}", d.title);
+    let _ = writeln!(s, "  date:       {} ({})", p.date, p.date_from);
+    let _ = writeln!(
+        s,
+        "  summary:    {}",
+        if d.summary.is_some() { "yes" } else { "no" }
+    );
     let _ = writeln!(s, "  key points: {}", d.key_points.len());
     let _ = writeln!(s, "  sections:   {}", d.sections);
     let ids: Vec<&str> = d.citations.iter().map(|c| c.id.0.as_str()).collect();
@@ -230,7 +260,7 @@ fn plan_one(
     opts: &ImportOptions,
     loaded: &scaffold::Loaded,
     input: &Path,
-    date: &str,
+    date: Option<&str>,
 ) -> Result<Planned, Vec<Diagnostic>> {
     let config = &loaded.config;
     let shown = input_display(&opts.root, input);
@@ -260,7 +290,23 @@ fn plan_one(
             "it looks like a brief article: copy it into content/<lang>/ instead",
         )]);
     }
-    let doc = recognize(&text, &shown)?;
+    let mut doc = recognize(&text, &shown)?;
+    let (date, date_from) = match (date, &doc.date) {
+        (Some(d), _) => (d.to_string(), "--date"),
+        (None, Some((_, d))) => (d.clone(), "from the text"),
+        (None, None) => {
+            let today = scaffold::today();
+            doc.warnings.push(
+                Diagnostic::warning(
+                    "no-date",
+                    format!("no date was found near the title; the article is dated today, {today}"),
+                )
+                .at(&shown, Pos::new(doc.title_line, 1))
+                .help("pass --date 2025-07-28, or put the date on a line of its own next to the title (2025年7月28日, 2025-07-28, July 28, 2025)"),
+            );
+            (today, "today")
+        }
+    };
 
     let (lang, detected) = match &opts.lang {
         Some(l) => (l.clone(), false),
@@ -280,14 +326,32 @@ fn plan_one(
         .unwrap_or_default();
     let slug = match &opts.slug {
         Some(s) => s.clone(),
-        None => derive_slug(&doc.title, &stem).ok_or_else(|| {
-            vec![Diagnostic::error(
-                "bad-slug",
-                "cannot derive a slug from the title or the file name",
-            )
-            .in_file(&shown)
-            .help("pass --slug, e.g. --slug waic-2025")]
-        })?,
+        None => {
+            let slug = derive_slug(&doc.title, &stem).ok_or_else(|| {
+                vec![Diagnostic::error(
+                    "bad-slug",
+                    "cannot derive a slug from the title or the file name",
+                )
+                .in_file(&shown)
+                .help("pass --slug, e.g. --slug waic-2025")]
+            })?;
+            if title_slug(&doc.title).is_none() {
+                let from = if slug == shorten_slug(&crate::text::slugify(&stem), 60) {
+                    format!("the file name, `{slug}`")
+                } else {
+                    format!("the title's own letters, `{slug}`")
+                };
+                doc.warnings.push(
+                    Diagnostic::warning(
+                        "slug-from-file-name",
+                        format!("the title gives no ASCII slug; the slug comes from {from}"),
+                    )
+                    .at(&shown, Pos::new(doc.title_line, 1))
+                    .help("pass --slug with the slug the article should have, e.g. --slug waic-2025 (the URL is /<lang>/<slug>/)"),
+                );
+            }
+            slug
+        }
     };
     let rel_path = format!("{slug}.md");
     let rel = PathBuf::from("content").join(&lang).join(&rel_path);
@@ -321,7 +385,7 @@ fn plan_one(
         .help("pass --slug with another slug")]);
     }
 
-    let text = article_text(&doc, date);
+    let text = article_text(&doc, &date);
     if let Err(e) = scaffold::validate(&text, &lang, &rel_path, config, &loaded.locales) {
         return Err(vec![Diagnostic::error(
             "import-invalid",
@@ -343,6 +407,8 @@ fn plan_one(
         text,
         lang,
         detected,
+        date,
+        date_from,
         doc,
     })
 }
@@ -352,6 +418,9 @@ pub fn article_text(doc: &Recognized, date: &str) -> String {
     let mut s = String::from("---\n");
     let _ = writeln!(s, "title: {}", yaml_quote(&doc.title));
     let _ = writeln!(s, "date: {date}");
+    if let Some(summary) = &doc.summary {
+        let _ = writeln!(s, "summary: {}", yaml_quote(summary));
+    }
     if !doc.key_points.is_empty() {
         s.push_str("key_points:\n");
         for p in &doc.key_points {
@@ -376,11 +445,8 @@ pub fn article_text(doc: &Recognized, date: &str) -> String {
 /// A slug: from an ASCII title, else from the file name, else from the title.
 pub fn derive_slug(title: &str, file_stem: &str) -> Option<String> {
     let ok = |s: &str| !s.is_empty() && crate::text::is_safe_slug(s);
-    if title.is_ascii() {
-        let s = shorten_slug(&crate::text::slugify(title), 60);
-        if ok(&s) {
-            return Some(s);
-        }
+    if let Some(s) = title_slug(title) {
+        return Some(s);
     }
     let s = shorten_slug(&crate::text::slugify(file_stem), 60);
     if ok(&s) {
@@ -388,6 +454,13 @@ pub fn derive_slug(title: &str, file_stem: &str) -> Option<String> {
     }
     let s = shorten_slug(&crate::text::slugify(title), 30);
     ok(&s).then_some(s)
+}
+
+/// The slug of a title whose letters are ASCII (punctuation such as `–` or
+/// `’` may be anything): `Brussels – the AI rules` → `brussels-the-ai-rules`.
+fn title_slug(title: &str) -> Option<String> {
+    let s = shorten_slug(&crate::text::slugify(title), 60);
+    (!s.is_empty() && s.is_ascii() && crate::text::is_safe_slug(&s)).then_some(s)
 }
 
 /// At most `max` characters, cut at a hyphen where possible.
@@ -737,6 +810,39 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
         );
     }
 
+    // A date line and a lead line near the title: among the first lines
+    // that are not key points (the title and the two lines after it, or a
+    // line before the title).
+    let mut seen = 0;
+    let mut text_seen = 0;
+    for i in 0..body_end {
+        if removed[i] || lines[i].trim().is_empty() {
+            continue;
+        }
+        if strip_bullet(lines[i]).is_some() || is_key_points_label(lines[i]) {
+            continue;
+        }
+        seen += 1;
+        if seen > 4 {
+            break;
+        }
+        if doc.date.is_none() {
+            if let Some(d) = date_line(lines[i]) {
+                doc.date = Some((i + 1, d.ymd()));
+                removed[i] = true;
+                continue;
+            }
+        }
+        // Not the first text line: that is the title.
+        text_seen += 1;
+        if doc.summary.is_none() && text_seen > 1 {
+            if let Some(lead) = lead_line(lines[i]) {
+                doc.summary = Some(strip_markers(&lead));
+                removed[i] = true;
+            }
+        }
+    }
+
     // Head: key points, title, key points after the title.
     let body_idx: Vec<usize> = (0..body_end).filter(|&i| !removed[i]).collect();
     let mut pos = 0;
@@ -774,6 +880,7 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
         )]);
     };
     doc.title = strip_markers(&clean_title(lines[title_line]));
+    doc.title_line = title_line + 1;
     if doc.title.chars().count() > 120 {
         doc.warnings.push(
             Diagnostic::warning(
@@ -838,9 +945,34 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
         };
         body_lines.push((i, line));
     }
-    let (body, sections) = assemble_body(&body_lines);
+    let line_mode = single_line_paragraphs(&body_lines);
+    let (body, sections, first_heading) = assemble_body(&body_lines, line_mode);
     doc.body = body;
     doc.sections = sections;
+    if doc.summary.is_none() {
+        doc.warnings.push(
+            Diagnostic::warning("no-summary", "no summary was found; the article has none")
+                .at(file, Pos::new(doc.title_line, 1))
+                .help("put a lead line after the title, e.g. `Summary: …` or `要約：…`, or add `summary:` to the article's front-matter"),
+        );
+    }
+    let title_level = explicit_heading(lines[title_line])
+        .map(|(level, _)| level)
+        .filter(|&l| l > 0);
+    let same_as_heading = first_heading.as_ref().is_some_and(|(level, text)| {
+        text.to_lowercase() == doc.title.to_lowercase()
+            || title_level.is_some_and(|t| *level > 0 && t >= *level)
+    });
+    if same_as_heading {
+        doc.warnings.push(
+            Diagnostic::warning(
+                "title-is-heading",
+                "no title distinct from the section headings was found; the first line is used",
+            )
+            .at(file, Pos::new(doc.title_line, 1))
+            .help("put the title on a line of its own before the text, above the first section heading (`# Title` above `## Section`)"),
+        );
+    }
     for c in &doc.citations {
         if !used.contains(&c.id.0) {
             doc.warnings.push(
@@ -983,8 +1115,193 @@ fn heading_candidate(line: &str) -> bool {
     }
 }
 
-/// Turns body lines into Markdown: headings become `##`, bullets `- `.
-fn assemble_body(lines: &[(usize, String)]) -> (String, usize) {
+/// A line that is a date and nothing else, optionally labelled or with the
+/// weekday: `2025年7月28日（月）`, `Date: 2025-07-28`, `Monday, July 28, 2025`.
+fn date_line(line: &str) -> Option<DateValue> {
+    const LABELS: &[&str] = &[
+        "日付",
+        "公開日",
+        "発行日",
+        "作成日",
+        "掲載日",
+        "配信日",
+        "date",
+        "published",
+        "dated",
+    ];
+    const WEEKDAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ];
+    let t = line.trim().trim_matches(['*', '_']).trim();
+    if t.chars().count() > 60 {
+        return None;
+    }
+    let (range, value) = find_date(t)?;
+    let punct = |c: char| c.is_whitespace() || ",，、.:：()（）[]【】".contains(c);
+    let is_weekday = |w: &str| {
+        let w = w.trim_matches(punct).to_lowercase();
+        w.is_empty()
+            || WEEKDAYS.contains(&w.as_str())
+            || (w.chars().count() == 1 && "月火水木金土日".contains(w.as_str()))
+            || (w.chars().count() == 3 && w.ends_with("曜日"))
+    };
+    let before = t[..range.start].trim_matches(punct).to_lowercase();
+    let before_ok = before.is_empty()
+        || LABELS.contains(&before.as_str())
+        || is_weekday(&before)
+        || before
+            .split_once([':', '：'])
+            .is_some_and(|(l, w)| LABELS.contains(&l.trim()) && is_weekday(w));
+    (before_ok && is_weekday(&t[range.end..])).then_some(value)
+}
+
+/// The text of a lead line: `Summary: …`, `要約：…`, `【リード】…`.
+fn lead_line(line: &str) -> Option<String> {
+    const LABELS: &[&str] = &[
+        "要約",
+        "概要",
+        "リード",
+        "summary",
+        "lead",
+        "standfirst",
+        "abstract",
+        "tl;dr",
+        "tldr",
+    ];
+    let t = line.trim().trim_start_matches('#').trim();
+    let t = t.strip_prefix("**").unwrap_or(t);
+    let (label, rest) = if let Some(r) = t.strip_prefix('【') {
+        r.split_once('】')?
+    } else {
+        t.split_once([':', '：'])?
+    };
+    let label = label
+        .trim()
+        .trim_end_matches(['*', ':', '：'])
+        .trim()
+        .to_lowercase();
+    let rest = rest.trim().trim_start_matches(['*', ':', '：']).trim();
+    (LABELS.contains(&label.as_str()) && !rest.is_empty()).then(|| rest.to_string())
+}
+
+/// Whether a line ends a sentence (after citation markers and closing
+/// quotes): `…示した[1][3]。`, `…in 2026.[4]`, `…”`.
+fn ends_sentence(line: &str) -> bool {
+    let mut t = line.trim();
+    loop {
+        let before = t;
+        t = t.trim_end_matches(['」', '』', '）', ')', '"', '”', '’', '\'', '*', '_', ' ']);
+        for (open, close) in [('[', ']'), ('［', '］')] {
+            if let Some(rest) = t.strip_suffix(close) {
+                if let Some(i) = rest.rfind(open) {
+                    t = &rest[..i];
+                }
+            }
+        }
+        if t == before {
+            break;
+        }
+    }
+    t.ends_with(['。', '．', '.', '!', '?', '！', '？', '…'])
+}
+
+/// An item of a numbered list: `1. …`, `2) …`.
+fn numbered_item(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits) && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+}
+
+/// Whether the body is written one paragraph per line, without blank lines:
+/// no blank line between its first and last line (code blocks aside), and
+/// at least two lines, and at least half of the lines of text, end a sentence.
+fn single_line_paragraphs(lines: &[(usize, String)]) -> bool {
+    let mut in_fence = false;
+    let mut blank_seen = false;
+    let mut blank_inside = false;
+    let (mut text, mut sentences) = (0, 0);
+    for (_, line) in lines {
+        if is_fence(line) || in_fence {
+            if is_fence(line) {
+                in_fence = !in_fence;
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
+            blank_seen = text > 0 || blank_seen;
+            continue;
+        }
+        if blank_seen && text > 0 {
+            blank_inside = true;
+        }
+        blank_seen = false;
+        let t = line.trim_start();
+        if strip_bullet(line).is_some()
+            || numbered_item(line)
+            || is_rule(line)
+            || explicit_heading(line).is_some()
+            || t.starts_with(['|', '>'])
+        {
+            continue;
+        }
+        text += 1;
+        if ends_sentence(line) {
+            sentences += 1;
+        }
+    }
+    !blank_inside && sentences >= 2 && sentences * 2 >= text
+}
+
+/// The kind of a line in a body written one paragraph per line: lines of
+/// one list, table or quote stay together; any other line is a paragraph.
+#[derive(PartialEq, Clone, Copy)]
+enum LineKind {
+    Bullet,
+    Numbered,
+    Table,
+    Quote,
+    Paragraph,
+}
+
+fn line_kind(line: &str) -> LineKind {
+    let t = line.trim_start();
+    if strip_bullet(line).is_some() {
+        LineKind::Bullet
+    } else if numbered_item(line) {
+        LineKind::Numbered
+    } else if t.starts_with('|') {
+        LineKind::Table
+    } else if t.starts_with('>') {
+        LineKind::Quote
+    } else {
+        LineKind::Paragraph
+    }
+}
+
+/// Turns body lines into Markdown: headings become `##`, bullets `- `. With
+/// `line_mode` every line of text is a paragraph of its own. Returns the
+/// body, the number of `##` sections and the first heading (its `#` level,
+/// 0 when bare, and text).
+fn assemble_body(
+    lines: &[(usize, String)],
+    line_mode: bool,
+) -> (String, usize, Option<(usize, String)>) {
     enum Block {
         Heading(usize, String),
         Lines(Vec<String>),
@@ -998,13 +1315,20 @@ fn assemble_body(lines: &[(usize, String)]) -> (String, usize) {
         }
     };
     let mut in_fence = false;
+    let mut kind = LineKind::Paragraph;
     for (_, line) in lines {
         if is_fence(line) || in_fence {
             // Code blocks stay as they are, blank lines included.
             if is_fence(line) {
+                if line_mode && !in_fence {
+                    flush(&mut current, &mut blocks);
+                }
                 in_fence = !in_fence;
             }
             current.push(line.clone());
+            if line_mode && !in_fence {
+                flush(&mut current, &mut blocks);
+            }
         } else if line.trim().is_empty() {
             flush(&mut current, &mut blocks);
         } else if is_rule(line) {
@@ -1015,6 +1339,13 @@ fn assemble_body(lines: &[(usize, String)]) -> (String, usize) {
             flush(&mut current, &mut blocks);
             blocks.push(Block::Heading(level, text));
         } else {
+            if line_mode {
+                let k = line_kind(line);
+                if k == LineKind::Paragraph || k != kind {
+                    flush(&mut current, &mut blocks);
+                }
+                kind = k;
+            }
             let l = match strip_bullet(line) {
                 Some(rest) => format!("- {rest}"),
                 // Leading blanks would make an indented code block.
@@ -1054,28 +1385,33 @@ fn assemble_body(lines: &[(usize, String)]) -> (String, usize) {
         .unwrap_or(2);
     let mut out = Vec::new();
     let mut sections = 0;
+    let mut first_heading = None;
     for (i, b) in blocks.into_iter().enumerate() {
         match b {
-            Block::Heading(level, text) => {
-                let level = if level == 0 {
+            Block::Heading(written, text) => {
+                let level = if written == 0 {
                     2
                 } else {
-                    (level + 2 - min_level).clamp(2, 6)
+                    (written + 2 - min_level).clamp(2, 6)
                 };
                 if level == 2 {
                     sections += 1;
                 }
-                out.push(format!("{} {}", "#".repeat(level), strip_emphasis(&text)));
+                let text = strip_emphasis(&text);
+                first_heading.get_or_insert_with(|| (written, text.to_string()));
+                out.push(format!("{} {}", "#".repeat(level), text));
             }
             Block::Lines(ls) if bare[i] => {
                 sections += 1;
-                out.push(format!("## {}", strip_emphasis(ls[0].trim())));
+                let text = strip_emphasis(ls[0].trim());
+                first_heading.get_or_insert_with(|| (0, text.to_string()));
+                out.push(format!("## {text}"));
             }
             Block::Lines(ls) => out.push(ls.join("\n")),
             Block::Rule => out.push("---".to_string()),
         }
     }
-    (out.join("\n\n"), sections)
+    (out.join("\n\n"), sections, first_heading)
 }
 
 /// Ids inside a marker's brackets: `1`, `1,2`, `1、2`, `1-3`, `@a; @b`, or a
@@ -1934,6 +2270,139 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.body, "Text [1].\nmore\n\n---\n\nPara.");
+    }
+
+    fn codes(doc: &Recognized) -> Vec<&'static str> {
+        doc.warnings.iter().map(|w| w.code).collect()
+    }
+
+    #[test]
+    fn one_paragraph_per_line_without_blank_lines() {
+        let text = "- Point one.\n- Point two.\nThe title\nFirst paragraph [1]. It ends here.\nSecond paragraph.\nA short heading\nThird paragraph [1][2].\nThe list:\n- alpha\n- beta\n1. first\n2. second\n## Written heading\nFourth paragraph.\n```\ncode\n```\nFifth paragraph.\nSources\n[1] A, B\n[2] C, D\nThis briefing was prepared with the help of generative AI.\n";
+        let doc = recognize(text, Path::new("x")).unwrap();
+        assert_eq!(doc.title, "The title");
+        assert_eq!(doc.key_points, ["Point one.", "Point two."]);
+        assert!(doc.ai_notice);
+        assert_eq!(doc.sections, 2);
+        assert_eq!(
+            doc.body,
+            "First paragraph [1]. It ends here.\n\nSecond paragraph.\n\n## A short heading\n\nThird paragraph [1][2].\n\nThe list:\n\n- alpha\n- beta\n\n1. first\n2. second\n\n## Written heading\n\nFourth paragraph.\n\n```\ncode\n```\n\nFifth paragraph."
+        );
+        let ja = "自治体のAI調達\n都は指針案を公表した[1]。意見を募る。\n指針案の中身\n事前の評価を求める[1]。\n運用後も監査する。\n参考文献\n[1] 東京都「指針案」、2025-10-14\n";
+        let doc = recognize(ja, Path::new("x")).unwrap();
+        assert_eq!(
+            doc.body,
+            "都は指針案を公表した[1]。意見を募る。\n\n## 指針案の中身\n\n事前の評価を求める[1]。\n\n運用後も監査する。"
+        );
+    }
+
+    #[test]
+    fn wrapped_paragraphs_stay_whole() {
+        // Lines cut by width, not one per paragraph: no line mode.
+        let text = "Title\nThe working group met on Tuesday and agreed\non a timetable for the draft, which will\ncirculate in November.\n";
+        let doc = recognize(text, Path::new("x")).unwrap();
+        assert_eq!(
+            doc.body,
+            "The working group met on Tuesday and agreed\non a timetable for the draft, which will\ncirculate in November."
+        );
+        assert_eq!(doc.sections, 0);
+    }
+
+    #[test]
+    fn date_and_lead_lines() {
+        for (line, ymd) in [
+            ("2025年7月28日", "2025-07-28"),
+            ("2025年7月28日（月）", "2025-07-28"),
+            ("2025-07-28", "2025-07-28"),
+            ("July 28, 2025", "2025-07-28"),
+            ("Monday, July 28, 2025", "2025-07-28"),
+            ("Date: 2025-07-28", "2025-07-28"),
+            ("公開日：2025/7/28", "2025-07-28"),
+            ("**28 July 2025**", "2025-07-28"),
+        ] {
+            assert_eq!(
+                date_line(line).map(|d| d.ymd()).as_deref(),
+                Some(ymd),
+                "{line}"
+            );
+        }
+        for line in [
+            "東京都は2025年7月28日に公表した。",
+            "Report of 2025-07-28 on AI",
+            "2025年7月",
+        ] {
+            assert!(date_line(line).is_none(), "{line}");
+        }
+        assert_eq!(
+            lead_line("要約：都が指針案を公表した。").as_deref(),
+            Some("都が指針案を公表した。")
+        );
+        assert_eq!(
+            lead_line("**Summary:** The draft is out.").as_deref(),
+            Some("The draft is out.")
+        );
+        assert_eq!(lead_line("【リード】都が公表").as_deref(), Some("都が公表"));
+        assert!(lead_line("概要").is_none());
+        assert!(lead_line("Note: this is not a lead.").is_none());
+
+        let doc = recognize(
+            "- Point.\nThe title\n2025年7月28日\n要約：都が指針案を公表した[1]。\nText [1].\nMore text.\nSources\n[1] A, B\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(doc.date, Some((3, "2025-07-28".to_string())));
+        assert_eq!(doc.summary.as_deref(), Some("都が指針案を公表した。"));
+        assert_eq!(doc.title_line, 2);
+        assert_eq!(doc.body, "Text [1].\n\nMore text.");
+        assert!(!codes(&doc).contains(&"no-summary"));
+        let text = article_text(&doc, "2025-07-28");
+        assert!(
+            text.contains("summary: \"都が指針案を公表した。\"\n"),
+            "{text}"
+        );
+
+        // A date before the title is not the title.
+        let doc = recognize("July 28, 2025\nThe title\n\nText.\n", Path::new("x")).unwrap();
+        assert_eq!(doc.title, "The title");
+        assert_eq!(doc.date, Some((1, "2025-07-28".to_string())));
+        let w = doc
+            .warnings
+            .iter()
+            .find(|w| w.code == "no-summary")
+            .unwrap();
+        assert_eq!(w.pos, Some(Pos::new(2, 1)));
+    }
+
+    #[test]
+    fn a_title_like_the_headings_is_flagged() {
+        let doc = recognize(
+            "Background\n\nText.\n\nBackground\n\nMore.\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert!(
+            codes(&doc).contains(&"title-is-heading"),
+            "{:?}",
+            codes(&doc)
+        );
+        let doc = recognize("## 背景\n本文です。\n## 論点\n本文です。\n", Path::new("x")).unwrap();
+        assert!(
+            codes(&doc).contains(&"title-is-heading"),
+            "{:?}",
+            codes(&doc)
+        );
+        let doc = recognize("# Title\n\nText.\n\n## Section\n\nMore.\n", Path::new("x")).unwrap();
+        assert!(!codes(&doc).contains(&"title-is-heading"));
+    }
+
+    #[test]
+    fn slugs_need_ascii_letters() {
+        assert_eq!(
+            title_slug("Brussels – the AI rules"),
+            Some("brussels-the-ai-rules".into())
+        );
+        assert_eq!(title_slug("上海市の補助"), None);
+        assert_eq!(title_slug("Café policy"), None);
     }
 
     #[test]

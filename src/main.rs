@@ -116,10 +116,11 @@ enum Command {
         /// Language of the imported text (detected when absent)
         #[arg(long)]
         lang: Option<String>,
-        /// Slug of the article (only with a single file; derived from the title otherwise)
+        /// Slug of the article (only with a single file; otherwise derived from an ASCII
+        /// title, else from the file name, with a warning)
         #[arg(long)]
         slug: Option<String>,
-        /// Publication date (default: today)
+        /// Publication date (default: a date line near the title, else today, with a warning)
         #[arg(long)]
         date: Option<String>,
         /// Overwrite an existing file

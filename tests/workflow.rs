@@ -740,3 +740,177 @@ fn import_usage_errors() {
     // No file at all is a usage error.
     assert_eq!(run(brief("import", root)).code, 2);
 }
+
+/// The headings and the number of paragraphs of a fixture written one
+/// paragraph per line, counted by the test's own rule (not the importer's):
+/// after the key-point bullets, the title and the date line, and up to the
+/// references heading, a line holding a full stop (`.` or `。`) is a
+/// paragraph and any other line a heading.
+fn count_lines(text: &str, references: &str) -> (Vec<String>, usize) {
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| l.starts_with("- ") || l.starts_with('・'))
+        .skip(2) // the title and the date line
+        .take_while(|l| *l != references)
+        .collect();
+    let headings: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.contains(['.', '。']))
+        .map(|l| l.to_string())
+        .collect();
+    (headings.clone(), lines.len() - headings.len())
+}
+
+#[test]
+fn import_reads_one_paragraph_per_line() {
+    let site = site_copy();
+    let root = site.path();
+    let mut cmd = brief("import", root);
+    cmd.arg(fixture("ja-no-blank-lines.txt"))
+        .arg(fixture("en-no-blank-lines.txt"));
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.matches("sections:   3").count(), 2, "{}", r.stdout);
+    assert!(r.stdout.contains("date:       2025-04-22 (from the text)"));
+    assert!(r.stdout.contains("date:       2026-03-03 (from the text)"));
+    assert!(r.stdout.contains("(ids 1, 2, 3, 4, 5, 7)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("(ids 1, 2, 3, 4, 5, 6, 8)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("no-date"), "{}", r.stderr);
+    build(root);
+
+    let en_slug = "the-council-of-europe-s-ai-treaty-is-about-to-take-effect";
+    for (name, lang, slug, references, refs) in [
+        (
+            "ja-no-blank-lines.txt",
+            "ja",
+            "ja-no-blank-lines",
+            "参考文献",
+            6,
+        ),
+        ("en-no-blank-lines.txt", "en", en_slug, "Sources", 7),
+    ] {
+        let input = std::fs::read_to_string(fixture(name)).unwrap();
+        let (headings, paragraphs) = count_lines(&input, references);
+        // The hand-written fixtures: three headings between eight paragraphs.
+        assert_eq!((headings.len(), paragraphs), (3, 8), "{name}");
+
+        let (fm, body) = front_matter(&read(root, &format!("content/{lang}/{slug}.md")));
+        assert_eq!(fm["key_points"].as_sequence().unwrap().len(), 3, "{name}");
+        assert_eq!(fm["ai_generated"].as_bool(), Some(true), "{name}");
+        assert!(!body.contains(references), "{name}");
+
+        let html = page(root, &format!("{lang}/{slug}/index.html"));
+        let h2: Vec<String> = html
+            .select(&sel(".briefing-body h2"))
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect();
+        assert_eq!(h2, headings, "{name}");
+        let ps: Vec<String> = html
+            .select(&sel(".briefing-body > p"))
+            .map(|e| e.text().collect())
+            .collect();
+        assert_eq!(ps.len(), paragraphs, "{name}: {ps:#?}");
+        for p in &ps {
+            for h in &headings {
+                assert!(
+                    !p.contains(h.as_str()),
+                    "{name}: heading `{h}` run into `{p}`"
+                );
+            }
+        }
+        assert_eq!(
+            html.select(&sel("ol.references > li")).count(),
+            refs,
+            "{name}"
+        );
+        assert!(
+            html.select(&sel(".ai-disclaimer")).next().is_some(),
+            "{name}"
+        );
+        assert_eq!(html.select(&sel(".key-points li")).count(), 3, "{name}");
+    }
+    let html = page(root, "ja/ja-no-blank-lines/index.html");
+    let numbers: Vec<String> = html
+        .select(&sel("ol.references > li .ref-number"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(numbers, ["[1]", "[2]", "[3]", "[4]", "[5]", "[7]"]);
+    let (fm, _) = front_matter(&read(root, "content/ja/ja-no-blank-lines.md"));
+    assert_eq!(fm["date"].as_str(), Some("2025-04-22"), "the date line");
+}
+
+#[test]
+fn import_warns_about_what_it_cannot_find() {
+    let site = site_copy();
+    let root = site.path();
+    // ja-briefing.txt: no date, no lead line, a Japanese title on line 5.
+    let r = run({
+        let mut cmd = brief("import", root);
+        cmd.arg(fixture("ja-briefing.txt"));
+        cmd
+    });
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for code in ["no-date", "no-summary", "slug-from-file-name"] {
+        let at = r
+            .stderr
+            .find(&format!("warning[{code}]"))
+            .unwrap_or_else(|| panic!("no {code}:\n{}", r.stderr));
+        let rest = &r.stderr[at..];
+        let end = rest[1..].find("warning[").map_or(rest.len(), |i| i + 1);
+        let one = &rest[..end];
+        assert!(one.contains("ja-briefing.txt:5:1"), "{code}: {one}");
+        assert!(one.contains("help:"), "{code}: {one}");
+    }
+    assert!(r
+        .stderr
+        .contains("the slug comes from the file name, `ja-briefing`"));
+    assert!(r.stderr.contains("--slug"));
+    assert!(r.stderr.contains(&format!("dated today, {}", today())));
+    assert!(r
+        .stdout
+        .contains(&format!("date:       {} (today)", today())));
+    assert!(root.join("content/ja/ja-briefing.md").exists());
+
+    // --date and --slug silence their warnings.
+    let mut cmd = brief("import", root);
+    cmd.arg(fixture("ja-briefing.txt")).args([
+        "--date",
+        "2025-10-20",
+        "--slug",
+        "tokyo-ai-procurement",
+    ]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no-date") && !r.stderr.contains("slug-from-file-name"));
+    assert!(r.stderr.contains("no-summary"));
+
+    // A lead line is the summary; a title like the section headings is flagged.
+    let input = root.join("lead.txt");
+    std::fs::write(
+        &input,
+        "## Background\nSummary: Ministers met to agree on a reporting template.\nThe ministers met in Paris [1].\nThey agreed on a template.\n## Outlook\nA second meeting follows in spring.\nSources\n[1] Meeting notes, Ministry, https://example.org/notes\n",
+    )
+    .unwrap();
+    let mut cmd = brief("import", root);
+    cmd.arg(&input).args(["--date", "2025-10-20"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("no-summary"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning[title-is-heading]"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("lead.txt:1:1"), "{}", r.stderr);
+    let (fm, body) = front_matter(&read(root, "content/en/background.md"));
+    assert_eq!(
+        fm["summary"].as_str(),
+        Some("Ministers met to agree on a reporting template.")
+    );
+    assert!(body.contains("## Outlook") && !body.contains("Summary"));
+    build(root);
+}
