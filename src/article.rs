@@ -4,6 +4,7 @@
 //! the locales, so articles parse in parallel and a changed file re-parses
 //! alone.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::config::Config;
@@ -12,7 +13,7 @@ use crate::disclosure::{Disclosure, Review, Translation};
 use crate::frontmatter::{self, FrontMatter};
 use crate::load::SourceFile;
 use crate::locale::Locales;
-use crate::markdown::{self, Body};
+use crate::markdown::{self, Body, InternalLink};
 
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -41,36 +42,77 @@ impl Article {
     }
 }
 
+/// A file that cannot be published (its front-matter failed, or no slug can be
+/// derived) but whose body rendered: the link stage checks its outgoing
+/// links and same-page anchors as it does an article's, so one run reports
+/// every problem of the file. It is never published, and links to it are not
+/// reported (the file's own error says it all).
+#[derive(Debug, Clone)]
+pub struct Unbuilt {
+    pub lang: String,
+    /// Path under `content/<lang>/`.
+    pub rel_path: String,
+    /// Path relative to the site root, for diagnostics.
+    pub file: PathBuf,
+    /// Links to other articles, as in [`Body::links`].
+    pub links: Vec<InternalLink>,
+    /// Ids a same-page link may target, as in [`Body::anchors`].
+    pub anchors: HashSet<String>,
+    /// `#anchor` links within the file, as in [`Body::local_anchors`].
+    pub local_anchors: Vec<(String, Pos)>,
+}
+
+/// What [`parse`] made of a source file.
+#[derive(Debug)]
+pub enum Outcome {
+    Article(Box<Article>),
+    /// Not publishable, but the body's links are still checked.
+    Unbuilt(Unbuilt),
+    /// Nothing usable (no front-matter fences).
+    Failed,
+}
+
+impl Outcome {
+    pub fn into_article(self) -> Option<Article> {
+        match self {
+            Outcome::Article(a) => Some(*a),
+            _ => None,
+        }
+    }
+}
+
 /// The path under `content/<lang>/` without `.md`.
 pub fn stem_path(rel_path: &str) -> &str {
     rel_path.strip_suffix(".md").unwrap_or(rel_path)
 }
 
-/// Parses front-matter and body. Returns `None` when the article cannot be used.
-pub fn parse(
-    src: &SourceFile,
-    config: &Config,
-    locales: &Locales,
-) -> (Option<Article>, Vec<Diagnostic>) {
+/// Parses front-matter and body: an [`Article`], or, when the front-matter
+/// cannot be used, the body's links to check ([`Unbuilt`]).
+pub fn parse(src: &SourceFile, config: &Config, locales: &Locales) -> (Outcome, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let split = match frontmatter::split(&src.text, &src.file) {
         Ok(s) => s,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (Outcome::Failed, vec![d]),
     };
-    let fm = match frontmatter::parse(&split, &src.file, config) {
-        Ok(fm) => fm,
-        Err(ds) => {
-            // The article cannot be built, but its body can still be checked,
-            // so one run reports every problem (when the citations are readable:
-            // otherwise every marker would look undefined).
-            let mut all = ds.into_vec();
-            if let Some(citations) = frontmatter::salvage_citations(&split) {
-                let (_, body_diags) = render_body(src, &split, &citations, locales);
-                all.extend(body_diags.into_iter().filter(Diagnostic::is_error));
+    let fm =
+        match frontmatter::parse(&split, &src.file, config) {
+            Ok(fm) => fm,
+            Err(ds) => {
+                // The article cannot be built, but its body can still be checked,
+                // so one run reports every problem. When the citations are not
+                // readable every marker would look undefined: those errors are
+                // left out, the body's others (and its links) are not.
+                let mut all = ds.into_vec();
+                let salvaged = frontmatter::salvage_citations(&split);
+                let citations_known = salvaged.is_some();
+                let citations = salvaged.unwrap_or_default();
+                let (body, body_diags) = render_body(src, &split, &citations, locales);
+                all.extend(body_diags.into_iter().filter(|d| {
+                    d.is_error() && (citations_known || d.code != "undefined-citation")
+                }));
+                return (Outcome::Unbuilt(unbuilt(src, body)), all);
             }
-            return (None, all);
-        }
-    };
+        };
     let file_stem = stem_path(&src.rel_path).rsplit('/').next().unwrap_or("");
     let slug = match &fm.slug {
         Some(s) => s.clone(),
@@ -87,7 +129,9 @@ pub fn parse(
                         "rename the file with letters or digits, or set slug: in the front-matter",
                     ),
                 );
-                return (None, diags);
+                let (body, body_diags) = render_body(src, &split, &fm.citations, locales);
+                diags.extend(body_diags);
+                return (Outcome::Unbuilt(unbuilt(src, body)), diags);
             }
             s
         }
@@ -114,7 +158,18 @@ pub fn parse(
         fm,
         body,
     };
-    (Some(article), diags)
+    (Outcome::Article(Box::new(article)), diags)
+}
+
+fn unbuilt(src: &SourceFile, body: Body) -> Unbuilt {
+    Unbuilt {
+        lang: src.lang.clone(),
+        rel_path: src.rel_path.clone(),
+        file: src.file.clone(),
+        links: body.links,
+        anchors: body.anchors,
+        local_anchors: body.local_anchors,
+    }
 }
 
 /// The recorded disclosure: the `ai:` block, else `ai_generated`, else the
@@ -272,7 +327,9 @@ pub fn render_standalone(text: &str) -> (Option<String>, Vec<Diagnostic>) {
         hash: crate::load::content_hash(&text),
         text,
     };
-    let (article, diags) = parse(&src, &config, &locales);
-    let html = article.map(|a| markdown::resolve_link_tokens(&a.body.html, &[]));
+    let (outcome, diags) = parse(&src, &config, &locales);
+    let html = outcome
+        .into_article()
+        .map(|a| markdown::resolve_link_tokens(&a.body.html, &[]));
     (html, diags)
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::article::{self, Article};
+use crate::article::{self, Article, Outcome, Unbuilt};
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::link::{self, Site};
@@ -76,31 +76,55 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Failure> {
     Ok(config)
 }
 
-/// Parses every source file (in parallel); returns published articles and drafts.
+/// Every source file, parsed (see [`parse_files`]).
+pub struct ParsedFiles {
+    pub published: Vec<Article>,
+    /// Drafts left out of this build.
+    pub drafts: Vec<Article>,
+    /// Files that cannot be published but whose links `link` checks.
+    pub unbuilt: Vec<Unbuilt>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Parses every source file (in parallel).
+pub fn parse_files(
+    files: &[load::SourceFile],
+    config: &Config,
+    locales: &Locales,
+    drafts: bool,
+) -> ParsedFiles {
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|f| article::parse(f, config, locales))
+        .collect();
+    let mut out = ParsedFiles {
+        published: Vec::with_capacity(results.len()),
+        drafts: Vec::new(),
+        unbuilt: Vec::new(),
+        diagnostics: Diagnostics::new(),
+    };
+    for (outcome, ds) in results {
+        out.diagnostics.extend(ds);
+        match outcome {
+            Outcome::Article(a) if a.fm.draft && !drafts => out.drafts.push(*a),
+            Outcome::Article(a) => out.published.push(*a),
+            Outcome::Unbuilt(u) => out.unbuilt.push(u),
+            Outcome::Failed => {}
+        }
+    }
+    out
+}
+
+/// Parses every source file (in parallel); returns published articles and
+/// drafts, for commands that need only the articles.
 pub fn parse_all(
     files: &[load::SourceFile],
     config: &Config,
     locales: &Locales,
     drafts: bool,
 ) -> (Vec<Article>, Vec<Article>, Diagnostics) {
-    let results: Vec<_> = files
-        .par_iter()
-        .map(|f| article::parse(f, config, locales))
-        .collect();
-    let mut diags = Diagnostics::new();
-    let mut published = Vec::with_capacity(results.len());
-    let mut left_out = Vec::new();
-    for (article, ds) in results {
-        diags.extend(ds);
-        if let Some(a) = article {
-            if a.fm.draft && !drafts {
-                left_out.push(a);
-            } else {
-                published.push(a);
-            }
-        }
-    }
-    (published, left_out, diags)
+    let parsed = parse_files(files, config, locales, drafts);
+    (parsed.published, parsed.drafts, parsed.diagnostics)
 }
 
 /// Runs load, parse and link; the renderer is ready but nothing is rendered.
@@ -174,7 +198,12 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     let (files, ds) = load::load_all(&opts.root, &config);
     diags.extend(ds);
     timer.lap("load");
-    let (articles, drafts, ds) = parse_all(&files, &config, &locales, opts.drafts);
+    let ParsedFiles {
+        published: articles,
+        drafts,
+        unbuilt,
+        diagnostics: ds,
+    } = parse_files(&files, &config, &locales, opts.drafts);
     let parsed: std::collections::HashSet<&Path> = articles
         .iter()
         .chain(&drafts)
@@ -192,7 +221,8 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     timer.lap("parse");
     let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
     let drafts: Vec<Arc<Article>> = drafts.into_iter().map(Arc::new).collect();
-    let (mut site, ds) = link::link(articles, &drafts, &unparsed, &config, &urls);
+    let unbuilt: Vec<Arc<Unbuilt>> = unbuilt.into_iter().map(Arc::new).collect();
+    let (mut site, ds) = link::link(articles, &drafts, &unparsed, &unbuilt, &config, &urls);
     diags.extend(ds);
     timer.lap("link");
     let Some(renderer) = renderer else {

@@ -37,7 +37,8 @@
 //! (`slug-from-file-name`). A summary is never made up from the text.
 //!
 //! The result is `content/<lang>/<slug>.md` with `title`, `date`, `summary`, `key_points`,
-//! `ai_generated` (when the notice is found; the notice line is dropped) and
+//! `ai` (when the notice is found: `level: generated`, no review, and the
+//! notice line itself as `notice`, so its wording is what the page shows) and
 //! `citations` (ids exactly as written). Sections become `##` headings and
 //! markers stay `[n]`; a marker without a reference is escaped (`\[n\]`) with a
 //! warning, so the file always builds. Every generated file is parsed again as
@@ -228,11 +229,14 @@ fn describe(p: &Planned, config: &Config) -> String {
         let _ = writeln!(s, "  citations:  {} (ids {})", ids.len(), ids.join(", "));
     }
     if d.ai_notice {
-        let _ = writeln!(s, "  AI notice:  yes (ai_generated: true)");
+        let _ = writeln!(
+            s,
+            "  AI notice:  yes (ai: level generated, not reviewed; its wording kept as ai.notice)"
+        );
         for (line, text) in &d.notice_lines {
             let _ = writeln!(
                 s,
-                "              removed line {line}: {}",
+                "              moved line {line}: {}",
                 crate::status::truncate(text, 50)
             );
         }
@@ -428,7 +432,11 @@ pub fn article_text(doc: &Recognized, date: &str) -> String {
         }
     }
     if doc.ai_notice {
-        s.push_str("ai_generated: true\n");
+        // The source's own wording survives as the page's notice; no review
+        // is recorded, because the input says nothing of one.
+        let notice: Vec<&str> = doc.notice_lines.iter().map(|(_, t)| t.as_str()).collect();
+        s.push_str("ai:\n  level: generated\n");
+        let _ = writeln!(s, "  notice: {}", yaml_quote(&notice.join(" ")));
     }
     if !doc.citations.is_empty() {
         s.push_str("citations:\n");

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::article::{self, Article};
+use crate::article::{self, Article, Outcome, Unbuilt};
 use crate::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -70,6 +70,8 @@ pub struct RebuildStats {
 /// One source file's parse result.
 struct Parsed {
     article: Option<Arc<Article>>,
+    /// Set when the file cannot be published but its links are checked.
+    unbuilt: Option<Arc<Unbuilt>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -545,10 +547,14 @@ impl IncrementalBuild {
         let mut published = Vec::new();
         let mut drafts = Vec::new();
         let mut unparsed = std::collections::HashSet::new();
+        let mut unbuilt = Vec::new();
         for (path, p) in &self.sources {
             diags.extend(p.diags.iter().cloned());
             if p.article.is_none() {
                 unparsed.insert(path.clone());
+            }
+            if let Some(u) = &p.unbuilt {
+                unbuilt.push(u.clone());
             }
             if let Some(a) = &p.article {
                 if a.fm.draft && !self.opts.drafts {
@@ -563,6 +569,7 @@ impl IncrementalBuild {
             published,
             &drafts,
             &unparsed,
+            &unbuilt,
             &self.config,
             &urls,
             &mut self.link_cache,
@@ -622,11 +629,17 @@ fn parse_file(root: &Path, path: &Path, config: &Config, locales: &Locales) -> (
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     match load::read(root, path) {
         Ok(src) => {
-            let (article, diags) = article::parse(&src, config, locales);
+            let (outcome, diags) = article::parse(&src, config, locales);
+            let (article, unbuilt) = match outcome {
+                Outcome::Article(a) => (Some(Arc::new(*a)), None),
+                Outcome::Unbuilt(u) => (None, Some(Arc::new(u))),
+                Outcome::Failed => (None, None),
+            };
             (
                 rel,
                 Parsed {
-                    article: article.map(Arc::new),
+                    article,
+                    unbuilt,
                     diags,
                 },
             )
@@ -635,6 +648,7 @@ fn parse_file(root: &Path, path: &Path, config: &Config, locales: &Locales) -> (
             rel,
             Parsed {
                 article: None,
+                unbuilt: None,
                 diags: vec![d],
             },
         ),

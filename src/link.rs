@@ -8,16 +8,17 @@
 //! inverted indexes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::article::Article;
+use crate::article::{Article, Unbuilt};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::frontmatter::Citation;
+use crate::markdown::InternalLink;
 
 pub type ArticleId = usize;
 
@@ -156,11 +157,14 @@ pub fn reserved_slugs(config: &Config) -> Vec<String> {
 }
 
 /// Builds the site graph. `drafts` are the articles left out of this build,
-/// so links to them get a precise error.
+/// so links to them get a precise error; `unparsed` the files that failed to
+/// parse, so links to them are not reported again; `unbuilt` those of them
+/// whose body rendered, whose own links and anchors are checked.
 pub fn link(
     articles: Vec<Arc<Article>>,
     drafts: &[Arc<Article>],
     unparsed: &HashSet<PathBuf>,
+    unbuilt: &[Arc<Unbuilt>],
     config: &Config,
     urls: &crate::urls::Urls,
 ) -> (Site, Vec<Diagnostic>) {
@@ -168,6 +172,7 @@ pub fn link(
         articles,
         drafts,
         unparsed,
+        unbuilt,
         config,
         urls,
         &mut LinkCache::default(),
@@ -231,6 +236,135 @@ fn memo_of(a: &Arc<Article>) -> ArticleMemo {
     }
 }
 
+/// The file a link is in: an article, or an [`Unbuilt`] file.
+struct LinkFrom<'a> {
+    file: &'a Path,
+    lang: &'a str,
+    rel_path: &'a str,
+}
+
+/// What internal links may point to.
+struct Targets<'a> {
+    articles: &'a [Arc<Article>],
+    by_path: HashMap<(&'a str, &'a str), ArticleId>,
+    /// Drafts left out of this build.
+    drafts: HashSet<(&'a str, &'a str)>,
+    unparsed: &'a HashSet<PathBuf>,
+    urls: &'a crate::urls::Urls,
+}
+
+impl Targets<'_> {
+    /// Resolves one link of `from` to its target and URL (with the anchor,
+    /// even when the target has no such heading), reporting what is wrong.
+    /// `None` when there is no target: the link's URL is `#`.
+    fn resolve(
+        &self,
+        from: &LinkFrom,
+        link: &InternalLink,
+        hint_budget: &mut usize,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<(ArticleId, String)> {
+        let target = self
+            .by_path
+            .get(&(link.lang.as_str(), link.rel_path.as_str()))
+            .copied();
+        if let Some(t) = target {
+            let ta = &self.articles[t];
+            let mut url = self.urls.path(&ta.path);
+            if let Some(anchor) = &link.anchor {
+                if !ta.body.anchors.contains(anchor) {
+                    let mut names: Vec<&String> = ta.body.headings.iter().map(|h| &h.id).collect();
+                    names.sort();
+                    let hint = crate::config::nearest(
+                        anchor,
+                        &names.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                    )
+                    .map(|h| format!("did you mean #{h}?"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "headings there: {}",
+                            names
+                                .iter()
+                                .map(|s| format!("#{s}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
+                    diags.push(
+                        Diagnostic::error(
+                            "broken-anchor",
+                            format!("{} has no heading `#{anchor}`", ta.file.display()),
+                        )
+                        .at(from.file, link.pos)
+                        .help(hint),
+                    );
+                }
+                url.push('#');
+                url.push_str(anchor);
+            }
+            return Some((t, url));
+        }
+        let file = PathBuf::from(format!("content/{}/{}", link.lang, link.rel_path));
+        if self.unparsed.contains(&file) {
+            return None;
+        }
+        let d = if self
+            .drafts
+            .contains(&(link.lang.as_str(), link.rel_path.as_str()))
+        {
+            Diagnostic::error(
+                "link-to-draft",
+                format!(
+                    "content/{}/{} is a draft and is not published",
+                    link.lang, link.rel_path
+                ),
+            )
+            .help("publish it (draft: false), remove the link, or build with --drafts to preview")
+        } else {
+            let candidates: Vec<&str> = self
+                .articles
+                .iter()
+                .filter(|x| x.lang == link.lang)
+                .map(|x| x.rel_path.as_str())
+                .collect();
+            let hint = closest_path(&link.rel_path, &candidates, hint_budget)
+                .map(|c| format!("did you mean {}?", relative_hint(from, &link.lang, c)))
+                .unwrap_or_else(|| "check the file name; links are relative to this file".into());
+            Diagnostic::error(
+                "broken-link",
+                format!(
+                    "link to content/{}/{}, which does not exist",
+                    link.lang, link.rel_path
+                ),
+            )
+            .help(hint)
+        };
+        diags.push(d.at(from.file, link.pos));
+        None
+    }
+}
+
+/// Reports `#anchor` links of a file to ids it does not have.
+fn check_local_anchors(
+    file: &Path,
+    anchors: &HashSet<String>,
+    local_anchors: &[(String, crate::diag::Pos)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (anchor, pos) in local_anchors {
+        if !anchors.contains(anchor) && !anchor.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "broken-anchor",
+                    format!("this article has no heading `#{anchor}`"),
+                )
+                .at(file, *pos)
+                .help("link to a heading id that exists in this article"),
+            );
+        }
+    }
+}
+
 /// [`link`], reusing what `cache` remembers from earlier calls.
 pub fn link_with(
     mut articles: Vec<Arc<Article>>,
@@ -238,6 +372,8 @@ pub fn link_with(
     // Files that exist but failed to parse (root-relative paths): links to
     // them are not reported again, since the file's own error says it all.
     unparsed: &HashSet<PathBuf>,
+    // Files among `unparsed` whose body rendered: their links are checked.
+    unbuilt: &[Arc<Unbuilt>],
     config: &Config,
     urls: &crate::urls::Urls,
     cache: &mut LinkCache,
@@ -368,119 +504,56 @@ pub fn link_with(
     }
 
     // Internal links.
-    let by_path: HashMap<(&str, &str), ArticleId> = articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| ((a.lang.as_str(), a.rel_path.as_str()), i))
-        .collect();
-    let draft_paths: HashMap<(&str, &str), &Arc<Article>> = drafts
-        .iter()
-        .map(|a| ((a.lang.as_str(), a.rel_path.as_str()), a))
-        .collect();
+    let targets = Targets {
+        articles: &articles,
+        by_path: articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((a.lang.as_str(), a.rel_path.as_str()), i))
+            .collect(),
+        drafts: drafts
+            .iter()
+            .map(|a| (a.lang.as_str(), a.rel_path.as_str()))
+            .collect(),
+        unparsed,
+        urls,
+    };
     let mut backlinks: Vec<Vec<ArticleId>> = vec![Vec::new(); n];
     // Candidate comparisons left for "did you mean" hints (see closest_path).
     let mut hint_budget: usize = 200_000;
     for (i, a) in articles.iter().enumerate() {
+        let from = LinkFrom {
+            file: &a.file,
+            lang: &a.lang,
+            rel_path: &a.rel_path,
+        };
         let mut resolved = Vec::with_capacity(a.body.links.len());
         for link in &a.body.links {
-            let target = by_path
-                .get(&(link.lang.as_str(), link.rel_path.as_str()))
-                .copied();
-            match target {
-                Some(t) => {
-                    let ta = &articles[t];
-                    let mut url = urls.path(&ta.path);
-                    if let Some(anchor) = &link.anchor {
-                        if !ta.body.anchors.contains(anchor) {
-                            let mut names: Vec<&String> =
-                                ta.body.headings.iter().map(|h| &h.id).collect();
-                            names.sort();
-                            let hint = crate::config::nearest(
-                                anchor,
-                                &names.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                            )
-                            .map(|h| format!("did you mean #{h}?"))
-                            .unwrap_or_else(|| {
-                                format!(
-                                    "headings there: {}",
-                                    names
-                                        .iter()
-                                        .map(|s| format!("#{s}"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )
-                            });
-                            diags.push(
-                                Diagnostic::error(
-                                    "broken-anchor",
-                                    format!("{} has no heading `#{anchor}`", ta.file.display()),
-                                )
-                                .at(&a.file, link.pos)
-                                .help(hint),
-                            );
-                        }
-                        url.push('#');
-                        url.push_str(anchor);
-                    }
-                    if t != i && ta.lang == a.lang && !backlinks[t].contains(&i) {
+            match targets.resolve(&from, link, &mut hint_budget, &mut diags) {
+                Some((t, url)) => {
+                    if t != i && articles[t].lang == a.lang && !backlinks[t].contains(&i) {
                         backlinks[t].push(i);
                     }
                     resolved.push(url);
                 }
-                None if unparsed.contains(&PathBuf::from(format!(
-                    "content/{}/{}",
-                    link.lang, link.rel_path
-                ))) =>
-                {
-                    resolved.push("#".to_string());
-                }
-                None => {
-                    let d = if draft_paths
-                        .contains_key(&(link.lang.as_str(), link.rel_path.as_str()))
-                    {
-                        Diagnostic::error(
-                            "link-to-draft",
-                            format!("content/{}/{} is a draft and is not published", link.lang, link.rel_path),
-                        )
-                        .help("publish it (draft: false), remove the link, or build with --drafts to preview")
-                    } else {
-                        let candidates: Vec<&str> = articles
-                            .iter()
-                            .filter(|x| x.lang == link.lang)
-                            .map(|x| x.rel_path.as_str())
-                            .collect();
-                        let hint = closest_path(&link.rel_path, &candidates, &mut hint_budget)
-                            .map(|c| format!("did you mean {}?", relative_hint(a, &link.lang, c)))
-                            .unwrap_or_else(|| {
-                                "check the file name; links are relative to this file".into()
-                            });
-                        Diagnostic::error(
-                            "broken-link",
-                            format!(
-                                "link to content/{}/{}, which does not exist",
-                                link.lang, link.rel_path
-                            ),
-                        )
-                        .help(hint)
-                    };
-                    diags.push(d.at(&a.file, link.pos));
-                    resolved.push("#".to_string());
-                }
+                None => resolved.push("#".to_string()),
             }
         }
         site.link_urls[i] = resolved;
-        for (anchor, pos) in &a.body.local_anchors {
-            if !a.body.anchors.contains(anchor) && !anchor.is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        "broken-anchor",
-                        format!("this article has no heading `#{anchor}`"),
-                    )
-                    .at(&a.file, *pos)
-                    .help("link to a heading id that exists in this article"),
-                );
-            }
+        check_local_anchors(&a.file, &a.body.anchors, &a.body.local_anchors, &mut diags);
+    }
+    // Files that are not published (their front-matter failed): their links
+    // are checked all the same, so a front-matter error hides nothing.
+    for u in unbuilt {
+        let from = LinkFrom {
+            file: &u.file,
+            lang: &u.lang,
+            rel_path: &u.rel_path,
+        };
+        for link in &u.links {
+            targets.resolve(&from, link, &mut hint_budget, &mut diags);
         }
+        check_local_anchors(&u.file, &u.anchors, &u.local_anchors, &mut diags);
     }
     for (t, list) in backlinks.iter_mut().enumerate() {
         let _ = t;
@@ -767,7 +840,7 @@ fn closest_path<'a>(wanted: &str, candidates: &[&'a str], budget: &mut usize) ->
 }
 
 /// How to write a link from `from` to `content/<lang>/<rel>`, for hints.
-fn relative_hint(from: &Article, lang: &str, rel: &str) -> String {
+fn relative_hint(from: &LinkFrom, lang: &str, rel: &str) -> String {
     let depth = from.rel_path.matches('/').count();
     let up = "../".repeat(depth);
     if lang == from.lang {

@@ -77,7 +77,8 @@ enum Command {
         /// Include articles with draft: true
         #[arg(long)]
         drafts: bool,
-        /// Output folder (default: [build] output_dir of book.toml)
+        /// Output folder (default: .brief/serve/PORT/ in the site root, never
+        /// [build] output_dir, so a preview cannot reach the deployed site)
         #[arg(long)]
         output: Option<PathBuf>,
     },

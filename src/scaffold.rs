@@ -193,11 +193,11 @@ pub(crate) fn validate(
         text: text.to_string(),
         hash: load::content_hash(text),
     };
-    let (article, diags) = article::parse(&src, config, locales);
+    let (outcome, diags) = article::parse(&src, config, locales);
     if let Some(e) = diags.into_iter().find(Diagnostic::is_error) {
         return Err(e);
     }
-    article.ok_or_else(|| {
+    outcome.into_article().ok_or_else(|| {
         Diagnostic::error("internal", "the generated article could not be parsed")
             .in_file(&src.file)
     })

@@ -87,7 +87,7 @@ pub struct Letters {
 pub const DOMINANT_SHARE: f64 = 0.5;
 
 /// Fewer letters than this say nothing about the language.
-pub const MIN_LETTERS: usize = 12;
+pub const MIN_LETTERS: usize = 20;
 
 impl Letters {
     pub fn of(text: &str) -> Letters {

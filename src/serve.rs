@@ -1,5 +1,9 @@
 //! `brief serve`: build, serve the output on loopback, rebuild on change.
 //!
+//! The output is a preview folder of its own ([`preview_dir`]) unless
+//! `--output` names one: never the deploy folder of `brief build`, since a
+//! preview is built for the local server (and maybe with drafts).
+//!
 //! Three kinds of threads cooperate through [`Shared`]:
 //!
 //! * the *accept* thread takes requests from `tiny_http` and hands each to a
@@ -176,6 +180,11 @@ impl ServerHandle {
         format!("{}{}", self.origin, self.shared.lock().base_path)
     }
 
+    /// The folder the site is built into: `--output`, or [`preview_dir`].
+    pub fn output(&self) -> PathBuf {
+        self.shared.lock().output.clone()
+    }
+
     /// The current build generation (starts at 1 after the first build).
     pub fn generation(&self) -> u64 {
         self.shared.lock().generation
@@ -226,12 +235,27 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let bind = opts.bind;
     let handle = start(opts)?;
     println!("serving at {}", handle.url());
+    println!("preview files in {}", handle.output().display());
     if !loopback {
         println!("note: listening on {bind}, so other machines can reach this server");
     }
     println!("watching content/, themes/, locales/, static/ and book.toml; press Ctrl-C to stop");
     handle.wait();
     Ok(())
+}
+
+/// Where `brief serve` writes without `--output`: `<root>/.brief/serve/<port>/`.
+///
+/// In the site root rather than the system temp folder: on the same file
+/// system as the site, so the staging folder's rename stays atomic; private
+/// to whoever owns the site (no guessable names in a shared `/tmp`); one per
+/// site root, so serves of two sites never share it, and one per port, so two
+/// serves of the same site (with and without `--drafts`) do not either. Easy
+/// to find and to delete; `brief build` refuses it as `[build] output_dir`.
+pub fn preview_dir(root: &Path, port: u16) -> PathBuf {
+    root.join(write::PRIVATE_DIR)
+        .join("serve")
+        .join(port.to_string())
 }
 
 /// Binds, builds once, then serves and watches on background threads.
@@ -273,15 +297,24 @@ pub fn start_with(
         watch_dir(&mut watcher, &root, dir);
     }
 
+    // Without --output, the preview has its own folder: never the deploy
+    // folder, which holds only what `brief build` wrote.
+    let preview = opts.build.output.is_none();
+    let output = match &opts.build.output {
+        Some(o) => o.clone(),
+        None => preview_dir(&root, addr.port()),
+    };
     let mut builder = Builder {
         opts: BuildOptions {
             root: root.clone(),
+            output: Some(output.clone()),
             ..opts.build.clone()
         },
         display_root: opts.build.root.clone(),
         origin: origin.clone(),
         base_path: "/".into(),
-        output: root.join("public"),
+        output: write::absolute(&output),
+        deploy: preview.then(PathBuf::new),
         rebuilder,
     };
     builder.refresh_paths();
@@ -483,6 +516,9 @@ struct Builder {
     origin: String,
     base_path: String,
     output: PathBuf,
+    /// For a preview (no `--output`): the configured deploy folder, which the
+    /// preview must not touch.
+    deploy: Option<PathBuf>,
     rebuilder: Box<dyn Rebuilder>,
 }
 
@@ -505,6 +541,36 @@ impl Builder {
         if let Ok(config) = &config {
             let (output, _) = build::output_dir(&self.opts, config);
             self.output = write::absolute(&output);
+            if let Some(deploy) = &mut self.deploy {
+                *deploy = write::absolute(&self.opts.root.join(&config.build.output_dir));
+            }
+        }
+    }
+
+    /// Refuses a preview folder that is, holds or lies in the deploy folder
+    /// (only a strange `[build] output_dir` does that).
+    fn check_preview(&self) -> Result<(), Failure> {
+        match &self.deploy {
+            Some(deploy)
+                if !deploy.as_os_str().is_empty()
+                    && (self.output.starts_with(deploy) || deploy.starts_with(&self.output)) =>
+            {
+                let mut ds = Diagnostics::new();
+                ds.push(
+                    crate::Diagnostic::error(
+                        "unsafe-output-dir",
+                        format!(
+                            "refusing to preview into {}: it overlaps the deploy folder {}",
+                            self.output.display(),
+                            deploy.display()
+                        ),
+                    )
+                    .in_file(crate::config::CONFIG_FILE)
+                    .help("set [build] output_dir to a folder such as public, or pass --output"),
+                );
+                Err(ds.into())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -516,7 +582,9 @@ impl Builder {
             base_url: Some(format!("{}{}", self.origin, self.base_path)),
             ..self.opts.clone()
         };
-        let result = self.rebuilder.rebuild(&opts, changed);
+        let result = self
+            .check_preview()
+            .and_then(|()| self.rebuilder.rebuild(&opts, changed));
         let elapsed = start.elapsed().as_secs_f64();
         let what = describe_changes(changed);
         let ok = result.is_ok();

@@ -13,6 +13,10 @@ use crate::diag::Diagnostic;
 pub const STAMP: &str = ".brief-output";
 const STAGING_PREFIX: &str = ".brief-staging-";
 const OLD_PREFIX: &str = ".brief-old-";
+/// brief's own folder in the site root: `brief serve` previews into
+/// `.brief/serve/<port>/` (see `serve::preview_dir`). A configured
+/// `[build] output_dir` may not be in it, so `brief build` never uses it.
+pub const PRIVATE_DIR: &str = ".brief";
 
 fn lexical_normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -86,6 +90,11 @@ pub fn check_output_dir(root: &Path, output: &Path, explicit: bool) -> Result<()
     }
     if out.parent().is_none() {
         return Err(refuse("it is a file-system root".into()));
+    }
+    if !explicit && out.starts_with(root.join(PRIVATE_DIR)) {
+        return Err(refuse(format!(
+            "it is inside {PRIVATE_DIR}/, where brief serve writes its previews"
+        )));
     }
     if !explicit && !out.starts_with(&root) {
         return Err(refuse(

@@ -195,6 +195,9 @@ fn unsafe_output_dirs_in_book_toml_are_refused_and_nothing_changes() {
         abs_outside.display().to_string(),
         "/".into(),
         "book.toml".into(),
+        // brief serve's preview folders.
+        ".brief".into(),
+        ".brief/serve/1111".into(),
     ];
     for dir in cases {
         w.set_output_dir(&dir);

@@ -229,6 +229,59 @@ fn sample_site_edits_match_clean_builds() {
     assert!(!s.full);
 }
 
+/// A rebuild after a front-matter error also reports the file's broken links
+/// and anchors, as `brief check` does; links to the broken file are not.
+#[test]
+fn a_front_matter_error_does_not_hide_links_in_a_rebuild() {
+    let mut f = sample();
+    let before = snapshot(f.inc.output());
+    let original = f.read(EN);
+    f.edit(EN, |t| {
+        set_line(t, "date:", "date: 2025-13-45")
+            + "\nSee [WAIC](waic-2025-ai-cooperation-organisation.md) and [above](#no-such-heading).\n"
+    });
+    let err = f
+        .inc
+        .rebuild(&[PathBuf::from(EN)])
+        .expect_err("the rebuild fails");
+    let codes: Vec<(&str, Option<&str>)> = err
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.help.as_deref()))
+        .collect();
+    assert!(
+        codes.contains(&(
+            "broken-link",
+            Some("did you mean waic-2025-ai-cooperation-organization.md?")
+        )),
+        "{codes:?}"
+    );
+    assert_eq!(
+        err.diagnostics
+            .iter()
+            .filter(|d| d.code == "front-matter-invalid")
+            .count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(
+        err.diagnostics
+            .iter()
+            .any(|d| d.code == "broken-anchor" && d.message.contains("#no-such-heading")),
+        "{codes:?}"
+    );
+    // Only the broken file's own problems: other articles link to it.
+    assert!(
+        err.diagnostics
+            .iter()
+            .all(|d| d.file.as_deref() == Some(Path::new(EN))),
+        "{codes:?}"
+    );
+    assert_same_files(&before, &snapshot(f.inc.output()));
+    f.write(EN, &original);
+    f.rebuild("front-matter fixed", &[EN]);
+}
+
 /// A generated site: `n` articles per language, translations, internal
 /// links, shared sources and terms, dates close together.
 fn generated(n: usize) -> Fixture {

@@ -184,10 +184,13 @@ fn serves_the_site_under_its_base_path() {
     let script = "<script src=\"/briefings/__brief/livereload.js\"";
     let at = page.body.find(script).expect("live-reload script injected");
     assert!(at < page.body.rfind("</body>").unwrap());
-    let on_disk = std::fs::read_to_string(
-        root.join("public/en/waic-2025-ai-cooperation-organization/index.html"),
-    )
-    .unwrap();
+    // Built into the preview folder, not the deploy folder.
+    let output = server.output();
+    assert_eq!(output, brief::serve::preview_dir(root, addr.port()));
+    assert!(!root.join("public").exists());
+    let on_disk =
+        std::fs::read_to_string(output.join("en/waic-2025-ai-cooperation-organization/index.html"))
+            .unwrap();
     assert!(!on_disk.contains("__brief"));
 
     let head = request(addr, "HEAD", ARTICLE_URL).unwrap();
@@ -229,7 +232,7 @@ fn serves_the_site_under_its_base_path() {
     }
 
     // The site's own (localized) 404 page.
-    let not_found_page = std::fs::read_to_string(root.join("public/404.html")).unwrap();
+    let not_found_page = std::fs::read_to_string(output.join("404.html")).unwrap();
     let title_line = not_found_page
         .lines()
         .find(|l| l.starts_with("<title>"))
@@ -249,8 +252,8 @@ fn serves_the_site_under_its_base_path() {
     assert_eq!(request(addr, "POST", ARTICLE_URL).unwrap().status, 405);
 
     // Nothing outside the output folder.
-    std::os::unix::fs::symlink(root.join("book.toml"), root.join("public/leak.toml")).unwrap();
-    std::os::unix::fs::symlink(root, root.join("public/leak-dir")).unwrap();
+    std::os::unix::fs::symlink(root.join("book.toml"), output.join("leak.toml")).unwrap();
+    std::os::unix::fs::symlink(root, output.join("leak-dir")).unwrap();
     for path in [
         "/briefings/../book.toml",
         "/briefings/en/../../book.toml",
@@ -449,4 +452,69 @@ fn a_folder_without_book_toml_is_a_clear_error() {
         Err(e) => e,
     };
     assert!(err.contains("book.toml"), "{err}");
+}
+
+/// `brief serve --drafts` previews into its own folder: the deploy folder
+/// written by `brief build` stays byte for byte as it was, through the first
+/// build and a rebuild after an edit.
+#[test]
+fn serve_leaves_the_deploy_folder_alone() {
+    let dir = site();
+    let root = dir.path();
+    std::fs::write(
+        root.join("content/en/unfinished-note.md"),
+        "---\ntitle: \"An unfinished note\"\ndate: 2025-07-30\ndraft: true\n---\nNot ready for readers.\n",
+    )
+    .unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let public = root.join("public");
+    let before = common::snapshot(&public);
+    assert!(before.contains_key("sitemap.xml"));
+    assert!(!before.contains_key("en/unfinished-note/index.html"));
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["serve", "--drafts", "--root"])
+            .arg(root)
+            .args(["--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let draft = poll_until(
+        addr,
+        "/briefings/en/unfinished-note/",
+        "the draft to be served",
+        |r| r.status == 200,
+    );
+    assert!(draft.body.contains("An unfinished note"));
+
+    let article = root.join(ARTICLE);
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace(TITLE, "Edited during the preview")).unwrap();
+    poll_until(addr, ARTICLE_URL, "the edit to be served", |r| {
+        r.status == 200 && r.body.contains("Edited during the preview")
+    });
+    let preview = brief::serve::preview_dir(root, port);
+    assert!(preview.join("en/unfinished-note/index.html").is_file());
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+
+    common::assert_same_files(&before, &common::snapshot(&public));
 }

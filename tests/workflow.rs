@@ -484,7 +484,7 @@ fn import_recognizes_briefings_and_the_result_builds() {
     );
     assert_eq!(fm["date"].as_str(), Some("2025-10-20"));
     assert_eq!(fm["key_points"].as_sequence().unwrap().len(), 3);
-    assert_eq!(fm["ai_generated"].as_bool(), Some(true));
+    assert_imported_notice(&fm, &fixture("ja-briefing.txt"));
     let ids: Vec<&str> = fm["citations"]
         .as_sequence()
         .unwrap()
@@ -524,7 +524,7 @@ fn import_recognizes_briefings_and_the_result_builds() {
         Some("Brussels drafts its rulebook for general-purpose AI")
     );
     assert_eq!(fm["key_points"].as_sequence().unwrap().len(), 3);
-    assert_eq!(fm["ai_generated"].as_bool(), Some(true));
+    assert_eq!(fm["ai"]["level"].as_str(), Some("generated"));
     let c2 = &fm["citations"][1];
     assert_eq!(
         c2["title"].as_str(),
@@ -609,8 +609,8 @@ fn import_warns_about_markers_without_references() {
     let text = read(root, "content/ja/export-controls-review.md");
     let (fm, body) = front_matter(&text);
     assert!(
-        fm.get("ai_generated").is_none(),
-        "no notice, no ai_generated"
+        fm.get("ai_generated").is_none() && fm.get("ai").is_none(),
+        "no notice, no ai record"
     );
     let ids: Vec<&str> = fm["citations"]
         .as_sequence()
@@ -761,6 +761,32 @@ fn count_lines(text: &str, references: &str) -> (Vec<String>, usize) {
     (headings.clone(), lines.len() - headings.len())
 }
 
+/// The input's last line is its AI notice: the article records it word for
+/// word, as AI-generated text that nobody is recorded to have reviewed.
+fn assert_imported_notice(fm: &Value, input: &Path) {
+    let text = std::fs::read_to_string(input).unwrap();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap()
+        .trim();
+    assert_eq!(fm.get("ai_generated"), None);
+    assert_eq!(
+        fm["ai"]["level"].as_str(),
+        Some("generated"),
+        "{}",
+        input.display()
+    );
+    assert_eq!(
+        fm["ai"]["notice"].as_str(),
+        Some(last),
+        "{}",
+        input.display()
+    );
+    assert!(fm["ai"].get("reviewed_by").is_none());
+}
+
 #[test]
 fn import_reads_one_paragraph_per_line() {
     let site = site_copy();
@@ -800,7 +826,7 @@ fn import_reads_one_paragraph_per_line() {
 
         let (fm, body) = front_matter(&read(root, &format!("content/{lang}/{slug}.md")));
         assert_eq!(fm["key_points"].as_sequence().unwrap().len(), 3, "{name}");
-        assert_eq!(fm["ai_generated"].as_bool(), Some(true), "{name}");
+        assert_imported_notice(&fm, &fixture(name));
         assert!(!body.contains(references), "{name}");
 
         let html = page(root, &format!("{lang}/{slug}/index.html"));
