@@ -830,6 +830,27 @@ fn import_reads_one_paragraph_per_line() {
         assert!(!body.contains(references), "{name}");
 
         let html = page(root, &format!("{lang}/{slug}/index.html"));
+        // The page shows the source's own AI line and claims no review.
+        let ai_line = input
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap()
+            .trim();
+        let notice: String = html
+            .select(&sel(".ai-disclaimer"))
+            .next()
+            .expect("an AI notice")
+            .text()
+            .collect();
+        let not_reviewed =
+            common::ftl_message(&repo().join(format!("locales/{lang}")), "ai-not-reviewed");
+        assert_eq!(notice.trim(), format!("{ai_line} {not_reviewed}"), "{name}");
+        let meta = html
+            .select(&sel("meta[name=\"ai-disclosure\"]"))
+            .next()
+            .and_then(|m| m.value().attr("content"));
+        assert_eq!(meta, Some("ai-autonomous"), "{name}");
         let h2: Vec<String> = html
             .select(&sel(".briefing-body h2"))
             .map(|e| e.text().collect::<String>().trim().to_string())
