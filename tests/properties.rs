@@ -198,7 +198,7 @@ fn site(title: &str, blocks: &[String]) -> tempfile::TempDir {
     // body in another language than its folder's): a Japanese paragraph at
     // least as long as everything else comes first.
     let body = body_text(blocks);
-    let latin = format!("{title}{body}")
+    let latin = format!("{}{body}", front_matter(title))
         .chars()
         .filter(|c| c.is_alphabetic())
         .count();
