@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use brief::incremental::IncrementalBuild;
+use brief::pipeline::incremental::IncrementalBuild;
 use brief::BuildOptions;
 
 fn main() {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use brief::diag::{render_json, render_text, stderr_wants_color};
+use brief::base::diag::{render_json, render_text, stderr_wants_color};
 use brief::{BuildOptions, Diagnostics};
 
 /// A build allocates and frees millions of small strings from two threads at
@@ -267,7 +267,7 @@ fn main() -> ExitCode {
             drafts,
             output,
         } => {
-            let opts = brief::serve::ServeOptions {
+            let opts = brief::commands::serve::ServeOptions {
                 build: BuildOptions {
                     root: site.root,
                     output,
@@ -277,7 +277,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
             };
-            match brief::serve::run(opts) {
+            match brief::commands::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -291,7 +291,7 @@ fn main() -> ExitCode {
             slug,
             force,
         } => finish(
-            brief::scaffold::new_article(&site.root, &lang, &slug, force),
+            brief::commands::scaffold::new_article(&site.root, &lang, &slug, force),
             &site.root,
         ),
         Command::Translate {
@@ -301,7 +301,7 @@ fn main() -> ExitCode {
             from,
             force,
         } => finish(
-            brief::scaffold::translate(&site.root, &slug, &to, from.as_deref(), force),
+            brief::commands::scaffold::translate(&site.root, &slug, &to, from.as_deref(), force),
             &site.root,
         ),
         Command::Import {
@@ -312,7 +312,7 @@ fn main() -> ExitCode {
             date,
             force,
         } => {
-            let opts = brief::import::ImportOptions {
+            let opts = brief::commands::import::ImportOptions {
                 root: site.root.clone(),
                 files,
                 lang,
@@ -320,7 +320,7 @@ fn main() -> ExitCode {
                 date,
                 force,
             };
-            match brief::import::run(&opts) {
+            match brief::commands::import::run(&opts) {
                 Ok(report) => {
                     print!("{}", report.summary);
                     print_diags(&report.diagnostics, &site.root, Format::Text);
@@ -337,7 +337,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Status { site, format } => match brief::status::status(&site.root) {
+        Command::Status { site, format } => match brief::commands::status::status(&site.root) {
             Ok(report) => {
                 match format {
                     Format::Text => print!("{}", report.to_text()),

@@ -70,7 +70,7 @@ fn errors(diags: &Diagnostics) -> Vec<&Diagnostic> {
 }
 
 fn show(diags: &Diagnostics) -> String {
-    brief::diag::render_json(diags)
+    brief::base::diag::render_json(diags)
 }
 
 /// Diagnostics of `brief::check`, which must fail.
@@ -819,8 +819,8 @@ fn a_fluent_syntax_error_keeps_the_files_other_messages() {
         &fixtures().join("fluent-syntax/locales"),
         &site.path().join("locales"),
     );
-    let config = brief::config::load(site.path()).unwrap();
-    let (locales, diags) = brief::locale::Locales::load(site.path(), &config);
+    let config = brief::input::config::load(site.path()).unwrap();
+    let (locales, diags) = brief::input::locale::Locales::load(site.path(), &config);
     let errs = errors(&diags);
     assert_eq!(errs.len(), 1, "{}", show(&diags));
     assert_at(errs[0], "locales/en/zz-broken.ftl", 3, 28);
@@ -847,7 +847,7 @@ const HOSTILE_YAML: &str = "Evil </script><script>alert(1)</script> <!-- \\\"dq\
 
 fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| !brief::text::is_forbidden_control(*c))
+        .filter(|c| !brief::base::text::is_forbidden_control(*c))
         .collect()
 }
 
@@ -890,7 +890,7 @@ fn assert_no_raw_breakout(file: &str, raw: &str) {
     }
     for c in raw.chars() {
         assert!(
-            !brief::text::is_forbidden_control(c),
+            !brief::base::text::is_forbidden_control(c),
             "{file} contains control character {c:?}"
         );
     }
@@ -928,7 +928,7 @@ fn control_characters_in_bodies_reach_no_output() {
             .display()
             .to_string();
         for c in raw.chars() {
-            assert!(!brief::text::is_forbidden_control(c), "{rel}: {c:?}");
+            assert!(!brief::base::text::is_forbidden_control(c), "{rel}: {c:?}");
         }
         if rel.ends_with(".json") {
             let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
@@ -973,7 +973,7 @@ fn hostile_titles_are_escaped_in_every_output() {
             }
             _ => {
                 for c in raw.chars() {
-                    assert!(!brief::text::is_forbidden_control(c), "{rel}: {c:?}");
+                    assert!(!brief::base::text::is_forbidden_control(c), "{rel}: {c:?}");
                 }
             }
         }
@@ -1304,7 +1304,7 @@ fn thousands_of_repeats_stay_linear() {
     ];
     for (name, text, code) in cases {
         let start = Instant::now();
-        let (html, diags) = brief::article::render_standalone(&text);
+        let (html, diags) = brief::parse::article::render_standalone(&text);
         assert_fast(start, Duration::from_secs(5), name);
         if code.is_empty() {
             assert!(html.is_some(), "{name}");
@@ -1365,7 +1365,7 @@ fn dense_citation_markers_all_link() {
         "[1]".repeat(n),
         "[@a-long-citation-key]".repeat(n)
     );
-    let (html, diags) = brief::article::render_standalone(&text);
+    let (html, diags) = brief::parse::article::render_standalone(&text);
     let html = html.expect("parses");
     assert!(diags.iter().all(|d| !d.is_error()));
     assert_eq!(html.matches("href=\"#ref-1\"").count(), n);
@@ -1482,7 +1482,8 @@ fn pipes_and_devices_are_refused_without_hanging() {
 fn an_article_over_the_size_limit_is_refused_unread() {
     let site = base_site();
     let f = std::fs::File::create(site.path().join("content/en/huge.md")).unwrap();
-    f.set_len(brief::load::MAX_ARTICLE_BYTES + 1).unwrap();
+    f.set_len(brief::input::load::MAX_ARTICLE_BYTES + 1)
+        .unwrap();
     drop(f);
     let start = Instant::now();
     let d = only_error(site.path(), "article-too-large");

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use brief::incremental::IncrementalBuild;
+use brief::pipeline::incremental::IncrementalBuild;
 use brief::BuildOptions;
 use common::{assert_same_files, copy_tree, repo, snapshot};
 
@@ -62,7 +62,11 @@ impl Fixture {
     }
 
     /// Rebuilds after `changed` and compares with a clean build.
-    fn rebuild(&mut self, what: &str, changed: &[&str]) -> brief::incremental::RebuildStats {
+    fn rebuild(
+        &mut self,
+        what: &str,
+        changed: &[&str],
+    ) -> brief::pipeline::incremental::RebuildStats {
         let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
         let stats = self
             .inc

@@ -53,7 +53,7 @@ fn yaml_quote(s: &str) -> String {
 /// A title as brief keeps it: control characters stripped.
 fn cleaned(s: &str) -> String {
     s.chars()
-        .filter(|c| !brief::text::is_forbidden_control(*c))
+        .filter(|c| !brief::base::text::is_forbidden_control(*c))
         .collect()
 }
 
@@ -225,7 +225,7 @@ fn opts(root: &Path, output: Option<&Path>) -> BuildOptions {
 }
 
 fn show(d: &Diagnostics) -> String {
-    brief::diag::render_json(d)
+    brief::base::diag::render_json(d)
 }
 
 /// Every error names a file of the site and a position inside that file.
@@ -549,8 +549,8 @@ proptest! {
 
 /// What the fuzz target (fuzz/fuzz_targets/render.rs) checks for any input.
 fn standalone_invariants(text: &str) -> Result<(), String> {
-    let (html, diags) = brief::article::render_standalone(text);
-    let normalized = brief::text::normalize_newlines(brief::text::strip_bom(text));
+    let (html, diags) = brief::parse::article::render_standalone(text);
+    let normalized = brief::base::text::normalize_newlines(brief::base::text::strip_bom(text));
     let lines: Vec<&str> = normalized.split('\n').collect();
     for d in &diags {
         if let Some(pos) = d.pos {
@@ -570,7 +570,7 @@ fn standalone_invariants(text: &str) -> Result<(), String> {
                 return Err(format!("{bad} in {html}"));
             }
         }
-        if html.chars().any(brief::text::is_forbidden_control) {
+        if html.chars().any(brief::base::text::is_forbidden_control) {
             return Err(format!("a control character in {html:?}"));
         }
     }

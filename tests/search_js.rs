@@ -44,10 +44,14 @@ fn rust_and_js_tokenizers_agree() {
     let js: Vec<(Vec<String>, u32)> = serde_json::from_slice(&out.stdout).unwrap();
     for (sample, (tokens, hash)) in SAMPLES.iter().zip(js) {
         assert_eq!(
-            brief::search::tokenize(sample),
+            brief::index::search::tokenize(sample),
             tokens,
             "tokens of {sample:?}"
         );
-        assert_eq!(brief::search::fnv1a(sample), hash, "hash of {sample:?}");
+        assert_eq!(
+            brief::index::search::fnv1a(sample),
+            hash,
+            "hash of {sample:?}"
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use brief::serve::{start, ServeOptions, ServerHandle};
+use brief::commands::serve::{start, ServeOptions, ServerHandle};
 use brief::BuildOptions;
 
 mod common;
@@ -186,7 +186,10 @@ fn serves_the_site_under_its_base_path() {
     assert!(at < page.body.rfind("</body>").unwrap());
     // Built into the preview folder, not the deploy folder.
     let output = server.output();
-    assert_eq!(output, brief::serve::preview_dir(root, addr.port()));
+    assert_eq!(
+        output,
+        brief::commands::serve::preview_dir(root, addr.port())
+    );
     assert!(!root.join("public").exists());
     let on_disk =
         std::fs::read_to_string(output.join("en/waic-2025-ai-cooperation-organization/index.html"))
@@ -511,7 +514,7 @@ fn serve_leaves_the_deploy_folder_alone() {
     poll_until(addr, ARTICLE_URL, "the edit to be served", |r| {
         r.status == 200 && r.body.contains("Edited during the preview")
     });
-    let preview = brief::serve::preview_dir(root, port);
+    let preview = brief::commands::serve::preview_dir(root, port);
     assert!(preview.join("en/unfinished-note/index.html").is_file());
     let _ = child.0.kill();
     let _ = child.0.wait();

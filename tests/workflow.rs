@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use brief::yaml::Value;
+use brief::base::yaml::Value;
 use scraper::{Html, Selector};
 
 mod common;
@@ -54,7 +54,7 @@ fn front_matter(text: &str) -> (Value, String) {
         .strip_prefix("---\n")
         .expect("starts with front-matter");
     let end = rest.find("\n---\n").expect("closing fence");
-    let value = brief::yaml::from_str(&rest[..end + 1]).expect("valid YAML");
+    let value = brief::base::yaml::from_str(&rest[..end + 1]).expect("valid YAML");
     (value, rest[end + 5..].to_string())
 }
 
@@ -246,7 +246,7 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     assert!(text.contains("# TODO(translate)"));
     assert_eq!(
         fm["source_revision"].as_str(),
-        Some(brief::load::content_hash(&source_text).as_str())
+        Some(brief::input::load::content_hash(&source_text).as_str())
     );
     assert!(body.contains("[//]: # (TODO translate from ja)"));
     assert!(body.contains("## 三種類のバウチャー"), "the body is copied");
@@ -363,7 +363,7 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     assert!(r.stdout.contains(&format!("content/en/{slug}.md")));
     for line in r.stdout.lines() {
         assert!(
-            brief::status::display_width(line) <= 80,
+            brief::commands::status::display_width(line) <= 80,
             "too wide for 80 columns: {line}"
         );
     }

@@ -12,8 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (html, diags) = brief::article::render_standalone(text);
-    let normalized = brief::text::normalize_newlines(brief::text::strip_bom(text));
+    let (html, diags) = brief::parse::article::render_standalone(text);
+    let normalized = brief::base::text::normalize_newlines(brief::base::text::strip_bom(text));
     let lines: Vec<&str> = normalized.split('\n').collect();
     for d in &diags {
         if let Some(pos) = d.pos {
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(!lower.contains("<!--"), "{html}");
         assert!(!lower.contains("href=\"javascript:"), "{html}");
         assert!(
-            !html.chars().any(brief::text::is_forbidden_control),
+            !html.chars().any(brief::base::text::is_forbidden_control),
             "{html:?}"
         );
     }

@@ -33,17 +33,17 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::article::{self, Article, Outcome, Unbuilt};
-use crate::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::urls::Urls;
+use crate::index::search::{CachedDoc, IndexBuilder, LangIndex};
+use crate::input::config::Config;
+use crate::input::load;
+use crate::input::locale::Locales;
 use crate::link::{self, Site};
-use crate::load;
-use crate::locale::Locales;
-use crate::render::{Page, Renderer};
-use crate::search::{CachedDoc, IndexBuilder, LangIndex};
-use crate::urls::Urls;
-use crate::write::{self, Staging};
+use crate::output::render::{Page, Renderer};
+use crate::output::write::{self, Staging};
+use crate::parse::article::{self, Article, Outcome, Unbuilt};
+use crate::pipeline::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
 
 /// What one build or rebuild did.
 #[derive(Debug, Clone, Default)]

@@ -185,7 +185,7 @@ fn read_for_snippet(root: &Path, file: &Path) -> Option<String> {
     };
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    Some(crate::text::normalize_newlines(crate::text::strip_bom(&text)).into_owned())
+    Some(crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)).into_owned())
 }
 
 /// Renders diagnostics as text, with source snippets where the file can be read.

@@ -9,8 +9,8 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, LineIndex, Pos};
+use crate::base::diag::{Diagnostic, Diagnostics, LineIndex, Pos};
+use crate::input::config::Config;
 
 /// Articles larger than this are refused rather than risking memory.
 pub const MAX_ARTICLE_BYTES: u64 = 64 * 1024 * 1024;
@@ -182,7 +182,8 @@ pub fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
-        let prefix = crate::text::normalize_newlines(crate::text::strip_bom(&prefix)).into_owned();
+        let prefix = crate::base::text::normalize_newlines(crate::base::text::strip_bom(&prefix))
+            .into_owned();
         let pos = LineIndex::new(&prefix).pos(&prefix, prefix.len());
         Diagnostic::error("invalid-utf8", "the file is not valid UTF-8 text")
             .at(file, pos)
@@ -227,7 +228,7 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     let text = decode(bytes, &rel_to_root)?;
-    let text = match crate::text::normalize_newlines(crate::text::strip_bom(&text)) {
+    let text = match crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)) {
         std::borrow::Cow::Borrowed(b) if b.len() == text.len() => text,
         other => other.into_owned(),
     };

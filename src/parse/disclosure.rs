@@ -26,7 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::frontmatter::DateValue;
+use crate::parse::frontmatter::DateValue;
 
 /// How much of the text generative AI wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]

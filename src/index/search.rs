@@ -17,7 +17,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::article::Article;
+use crate::parse::article::Article;
 
 /// Field weights: matches in titles count most, body text least.
 pub const WEIGHT_TITLE: u32 = 8;

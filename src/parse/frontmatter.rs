@@ -11,10 +11,10 @@ use std::path::Path;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
-use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::disclosure::{AiField, AiLevel, TranslationField};
-use crate::yaml;
+use crate::base::diag::{Diagnostic, Diagnostics, Pos};
+use crate::base::yaml;
+use crate::input::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
+use crate::parse::disclosure::{AiField, AiLevel, TranslationField};
 
 /// A publication date: a calendar date, optionally with a time and offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -501,7 +501,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             let mut clean = Vec::new();
             let mut seen_terms = std::collections::HashSet::new();
             for t in terms {
-                if crate::text::is_safe_slug(&t) {
+                if crate::base::text::is_safe_slug(&t) {
                     if seen_terms.insert(t.clone()) {
                         clean.push(t);
                     }
@@ -511,7 +511,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                             .at(file, pos)
                             .help(format!(
                                 "use lowercase words joined by hyphens, e.g. `{}`; the display name comes from the locale files",
-                                crate::text::slugify(&t)
+                                crate::base::text::slugify(&t)
                             )),
                     );
                 }
@@ -600,7 +600,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             }
         };
 
-    let clean = |s: String| crate::text::strip_controls(&s).into_owned();
+    let clean = |s: String| crate::base::text::strip_controls(&s).into_owned();
     let title = clean(typed.title);
     if title.trim().is_empty() {
         diags.push(
@@ -610,13 +610,13 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         );
     }
     if let Some(slug) = &typed.slug {
-        if !crate::text::is_safe_slug(slug) {
+        if !crate::base::text::is_safe_slug(slug) {
             diags.push(
                 Diagnostic::error("bad-slug", format!("slug `{slug}` is not a safe URL segment"))
                     .at(file, key_pos(split, "slug"))
                     .help(format!(
                         "use lowercase letters, digits and hyphens, without `/`, `..` or `:`; e.g. `{}`",
-                        crate::text::slugify(slug)
+                        crate::base::text::slugify(slug)
                     )),
             );
         }
@@ -657,7 +657,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             continue;
         }
         seen.insert(c.id.0.clone(), pos);
-        if let Some(other) = seen_safe.insert(crate::text::safe_id(&c.id.0), c.id.0.clone()) {
+        if let Some(other) = seen_safe.insert(crate::base::text::safe_id(&c.id.0), c.id.0.clone()) {
             diags.push(
                 Diagnostic::error(
                     "duplicate-citation-id",
@@ -711,7 +711,7 @@ fn check_disclosure(
     file: &Path,
     diags: &mut Diagnostics,
 ) -> (Option<AiField>, Option<TranslationField>) {
-    let clean = |s: &str| crate::text::strip_controls(s).trim().to_string();
+    let clean = |s: &str| crate::base::text::strip_controls(s).trim().to_string();
     let mut err = |pos: Pos, msg: String, help: &str| {
         diags.push(
             Diagnostic::error("bad-ai-disclosure", msg)

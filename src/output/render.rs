@@ -15,13 +15,13 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::disclosure::{Disclosure, NoticePart};
+use crate::base::diag::{Diagnostic, Diagnostics, Pos};
+use crate::base::urls::{self, Urls};
+use crate::input::config::Config;
+use crate::input::locale::Locales;
 use crate::link::{ArticleId, Site, SOURCES_PER_PAGE, SOURCE_CITERS_SHOWN};
-use crate::locale::Locales;
-use crate::markdown::resolve_link_tokens;
-use crate::urls::{self, Urls};
+use crate::parse::disclosure::{Disclosure, NoticePart};
+use crate::parse::markdown::resolve_link_tokens;
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
@@ -189,14 +189,14 @@ impl Renderer {
             }
             let rel = entry.path().strip_prefix(&tpl_dir).unwrap_or(entry.path());
             let name = rel.to_string_lossy().replace('\\', "/");
-            if crate::load::is_ignored_name(&name) {
+            if crate::input::load::is_ignored_name(&name) {
                 continue;
             }
             let file = theme_rel.join(rel);
             match std::fs::read(entry.path()) {
-                Ok(bytes) => match crate::load::decode(bytes, &file) {
+                Ok(bytes) => match crate::input::load::decode(bytes, &file) {
                     // A BOM would end up before the doctype, in quirks mode.
-                    Ok(t) => templates.push((name, crate::text::strip_bom(&t).to_string())),
+                    Ok(t) => templates.push((name, crate::base::text::strip_bom(&t).to_string())),
                     Err(d) => diags.push(d),
                 },
                 Err(e) => diags.push(
@@ -305,7 +305,7 @@ impl Renderer {
         s.extend(
             CODE_KEYS
                 .iter()
-                .chain(crate::disclosure::MESSAGE_KEYS)
+                .chain(crate::parse::disclosure::MESSAGE_KEYS)
                 .map(|k| k.to_string()),
         );
         s.extend(
@@ -332,7 +332,7 @@ impl Renderer {
             .chain(
                 CODE_KEYS
                     .iter()
-                    .chain(crate::disclosure::MESSAGE_KEYS)
+                    .chain(crate::parse::disclosure::MESSAGE_KEYS)
                     .map(|k| (None, k.to_string())),
             )
             .chain(
@@ -554,8 +554,12 @@ impl Renderer {
                 self.render_template("article.html", &ctx)
                     .map_err(with_page)?
             }
-            Page::ArticleCsl(id) => crate::metadata::csl_json(&site.articles[*id]).into_bytes(),
-            Page::ArticleBib(id) => crate::metadata::bibtex(&site.articles[*id]).into_bytes(),
+            Page::ArticleCsl(id) => {
+                crate::output::metadata::csl_json(&site.articles[*id]).into_bytes()
+            }
+            Page::ArticleBib(id) => {
+                crate::output::metadata::bibtex(&site.articles[*id]).into_bytes()
+            }
             Page::Index { lang, page: n } => {
                 let ids = &site.by_lang[lang];
                 let ctx = self.list_context(site, lang, ids, &format!("{lang}/"), *n, None);
@@ -609,7 +613,7 @@ impl Renderer {
                 ctx.insert("noindex", &true);
                 self.render_template("404.html", &ctx).map_err(with_page)?
             }
-            Page::Feed { lang } => crate::feeds::atom(self, site, lang).into_bytes(),
+            Page::Feed { lang } => crate::output::feeds::atom(self, site, lang).into_bytes(),
             Page::Search { lang } => {
                 let path = format!("{lang}/search/");
                 let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/search/")));
@@ -628,13 +632,13 @@ impl Renderer {
             Page::SearchShard { lang, shard } => {
                 site.search[lang].shards[*shard].clone().into_bytes()
             }
-            Page::Sitemap => crate::feeds::sitemap(self, site).into_bytes(),
+            Page::Sitemap => crate::output::feeds::sitemap(self, site).into_bytes(),
             Page::Robots => format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}\n",
                 self.urls.absolute("sitemap.xml")
             )
             .into_bytes(),
-            Page::SyntaxCss => crate::highlight::stylesheet().into_bytes(),
+            Page::SyntaxCss => crate::parse::highlight::stylesheet().into_bytes(),
         };
         Ok(out)
     }
@@ -651,14 +655,14 @@ impl Renderer {
     /// batch at a time, so memory stays flat as the site grows; languages are
     /// indexed side by side, so that one language's postings are added (on
     /// one thread) while another's articles are tokenized.
-    pub fn search_indexes(&self, site: &Site) -> BTreeMap<String, crate::search::LangIndex> {
+    pub fn search_indexes(&self, site: &Site) -> BTreeMap<String, crate::index::search::LangIndex> {
         const BATCH: usize = 256;
         site.by_lang
             .par_iter()
             .map(|(lang, ids)| {
-                let mut builder = crate::search::IndexBuilder::default();
+                let mut builder = crate::index::search::IndexBuilder::default();
                 for batch in ids.chunks(BATCH) {
-                    let docs: Vec<crate::search::Doc> = batch
+                    let docs: Vec<crate::index::search::Doc> = batch
                         .par_iter()
                         .map(|&id| self.search_doc(site, id))
                         .collect();
@@ -673,7 +677,7 @@ impl Renderer {
 
     /// The search document of one article. It depends on nothing but the
     /// article (and the configuration and locales).
-    pub fn search_doc<'a>(&self, site: &'a Site, id: ArticleId) -> crate::search::Doc<'a> {
+    pub fn search_doc<'a>(&self, site: &'a Site, id: ArticleId) -> crate::index::search::Doc<'a> {
         let a = &site.articles[id];
         let lang = &a.lang;
         let labels: Vec<String> =
@@ -684,14 +688,14 @@ impl Renderer {
                 .collect();
         let excerpt = match &a.fm.summary {
             Some(s) => s.clone(),
-            None => crate::markdown::plain_excerpt(&a.body.plain_text, 160),
+            None => crate::parse::markdown::plain_excerpt(&a.body.plain_text, 160),
         };
-        crate::search::Doc {
+        crate::index::search::Doc {
             title: &a.fm.title,
             url: self.urls.path(&a.path),
             date: self.locales.format_date(lang, a.fm.date.date),
             excerpt,
-            terms: crate::search::article_terms(a, &labels),
+            terms: crate::index::search::article_terms(a, &labels),
         }
     }
 
@@ -742,7 +746,7 @@ impl Renderer {
         d.badge_key().map(|k| self.locales.text(lang, k, None))
     }
 
-    fn date(&self, lang: &str, d: &crate::frontmatter::DateValue) -> DateCtx {
+    fn date(&self, lang: &str, d: &crate::parse::frontmatter::DateValue) -> DateCtx {
         DateCtx {
             iso: d.ymd(),
             display: self.locales.format_date(lang, d.date),
@@ -845,7 +849,7 @@ impl Renderer {
             "description",
             &self.config.site.description.clone().unwrap_or_default(),
         );
-        ctx.insert("og_locale", &crate::metadata::og_locale(lang));
+        ctx.insert("og_locale", &crate::output::metadata::og_locale(lang));
         ctx.insert("publisher", self.config.publisher());
         ctx
     }
@@ -872,7 +876,7 @@ impl Renderer {
         // reader so, in their language, with a link to the current source.
         if let Some(rev) = &a.fm.source_revision {
             let original =
-                crate::metadata::original_of(site, id, &self.config.site.default_language);
+                crate::output::metadata::original_of(site, id, &self.config.site.default_language);
             let o = &site.articles[original];
             if original != id && &o.hash != rev {
                 ctx.insert(
@@ -974,7 +978,7 @@ impl Renderer {
                     .translation
                     .as_ref()
                     .and_then(|_| {
-                        let o = crate::metadata::original_of(
+                        let o = crate::output::metadata::original_of(
                             site,
                             id,
                             &self.config.site.default_language,
@@ -1010,7 +1014,7 @@ impl Renderer {
             .iter()
             .flat_map(|t| t.terms.iter().map(|x| x.label.clone()))
             .collect();
-        let ld = crate::metadata::jsonld(
+        let ld = crate::output::metadata::jsonld(
             site,
             id,
             &self.urls,
@@ -1018,13 +1022,13 @@ impl Renderer {
             &self.config.site.default_language,
             keywords,
         );
-        ctx.insert("jsonld", &crate::text::json_for_script(&ld));
+        ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
         ctx.insert(
             "og_locale_alternates",
             &translations
                 .keys()
                 .filter(|l| *l != &a.lang)
-                .map(|l| crate::metadata::og_locale(l))
+                .map(|l| crate::output::metadata::og_locale(l))
                 .collect::<Vec<_>>(),
         );
         if !a.fm.citations.is_empty() {
@@ -1279,8 +1283,11 @@ impl Renderer {
                 }
                 // A translation's stale notice depends on its source's content.
                 if a.fm.source_revision.is_some() {
-                    let original =
-                        crate::metadata::original_of(site, id, &self.config.site.default_language);
+                    let original = crate::output::metadata::original_of(
+                        site,
+                        id,
+                        &self.config.site.default_language,
+                    );
                     site.articles[original].hash.hash(&mut h);
                 }
                 site.link_urls[id].hash(&mut h);
@@ -1373,7 +1380,7 @@ impl Renderer {
             }
             Page::Feed { lang } => {
                 let ids = site.by_lang.get(lang).map(Vec::as_slice).unwrap_or(&[]);
-                for &i in ids.iter().take(crate::feeds::FEED_ENTRIES) {
+                for &i in ids.iter().take(crate::output::feeds::FEED_ENTRIES) {
                     d.own[i].hash(&mut h);
                 }
             }
@@ -1447,7 +1454,7 @@ pub fn page_count(items: usize, per: usize) -> usize {
 
 /// Minutes to read: CJK at about 500 characters a minute, other scripts at
 /// about 230 words a minute, counted per script run.
-pub fn reading_minutes(stats: &crate::markdown::TextStats) -> u32 {
+pub fn reading_minutes(stats: &crate::parse::markdown::TextStats) -> u32 {
     let minutes = stats.cjk_chars as f64 / 500.0 + stats.words as f64 / 230.0;
     (minutes.ceil() as u32).max(1)
 }
@@ -1589,9 +1596,9 @@ struct PageCtx {
     ai_generated: bool,
     disclosure: DisclosureCtx,
     content: String,
-    headings: Vec<crate::markdown::Heading>,
+    headings: Vec<crate::parse::markdown::Heading>,
     references: Vec<RefCtx>,
-    footnotes: Vec<crate::markdown::Footnote>,
+    footnotes: Vec<crate::parse::markdown::Footnote>,
     terms: Vec<TaxCtx>,
     backlinks: Vec<ArticleLink>,
     related: Vec<ArticleLink>,

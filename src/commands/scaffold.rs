@@ -9,7 +9,7 @@
 //! Files are written by YAML text templates rather than by serializing, so
 //! that comments (`# TODO(translate)`, the commented citation example) survive;
 //! strings are written double-quoted (see [`yaml_quote`]) and every generated
-//! article is parsed again with [`crate::article::parse`] before it is written.
+//! article is parsed again with [`crate::parse::article::parse`] before it is written.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
-use crate::article::{self, Article};
-use crate::build::{self, BuildOptions};
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::frontmatter::Citation;
-use crate::load::{self, SourceFile};
-use crate::locale::Locales;
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::input::config::Config;
+use crate::input::load::{self, SourceFile};
+use crate::input::locale::Locales;
+use crate::parse::article::{self, Article};
+use crate::parse::frontmatter::Citation;
+use crate::pipeline::build::{self, BuildOptions};
 
 /// The marker `translate` puts at the top of a body. A link reference
 /// definition renders to nothing, unlike an HTML comment (which `brief` shows
@@ -264,9 +264,9 @@ pub fn new_article(
     let loaded = load_site(root)?;
     let config = &loaded.config;
     check_language(config, lang, "language")?;
-    if !crate::text::is_safe_slug(slug) || crate::text::slugify(slug) != *slug {
-        let suggestion = crate::text::slugify(slug);
-        let help = if suggestion.is_empty() || !crate::text::is_safe_slug(&suggestion) {
+    if !crate::base::text::is_safe_slug(slug) || crate::base::text::slugify(slug) != *slug {
+        let suggestion = crate::base::text::slugify(slug);
+        let help = if suggestion.is_empty() || !crate::base::text::is_safe_slug(&suggestion) {
             "use lowercase letters, digits and hyphens, e.g. waic-2025".to_string()
         } else {
             format!("use lowercase letters, digits and hyphens, e.g. `{suggestion}`")
@@ -353,7 +353,7 @@ fn write_ai_template(s: &mut String, level: &str) {
 }
 
 /// An `ai:` block as recorded.
-pub(crate) fn write_ai(s: &mut String, ai: &crate::disclosure::AiField) {
+pub(crate) fn write_ai(s: &mut String, ai: &crate::parse::disclosure::AiField) {
     s.push_str("ai:\n");
     let _ = writeln!(s, "  level: {}", ai.level.as_str());
     if let Some(by) = &ai.reviewed_by {
@@ -484,7 +484,7 @@ fn find_source<'a>(
                 .map(|f| article::stem_path(&f.rel_path).to_string())
                 .collect();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let help = match crate::config::nearest(q, &refs) {
+            let help = match crate::input::config::nearest(q, &refs) {
                 Some(n) => format!("did you mean `{n}`?"),
                 None if refs.is_empty() => format!("content/{from}/ has no articles"),
                 None => format!("articles in content/{from}/: {}", refs.join(", ")),
@@ -570,7 +570,7 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
         }
     }
     s.push_str("---\n");
-    let body = crate::frontmatter::split(&src.text, &src.file)
+    let body = crate::parse::frontmatter::split(&src.text, &src.file)
         .map(|sp| sp.body)
         .unwrap_or("");
     // A marker left from an earlier translation is replaced, not repeated.
@@ -612,7 +612,7 @@ fn resolve(dest: &str, lang: &str, rel_path: &str) -> Option<(String, String, Op
     if !path.ends_with(".md") {
         return None;
     }
-    let path = crate::text::percent_decode(path);
+    let path = crate::base::text::percent_decode(path);
     let mut segs: Vec<String> = vec![lang.to_string()];
     if let Some((dir, _)) = rel_path.rsplit_once('/') {
         segs.extend(dir.split('/').map(str::to_string));
@@ -641,7 +641,7 @@ fn retarget_links(body: &str, loaded: &Loaded, source: &Article, to: &str) -> St
     let from = source.lang.as_str();
     let rel_path = source.rel_path.as_str();
     let depth = rel_path.matches('/').count();
-    let parser = Parser::new_ext(body, crate::markdown::options());
+    let parser = Parser::new_ext(body, crate::parse::markdown::options());
     let mut spans: Vec<(std::ops::Range<usize>, String)> = parser
         .reference_definitions()
         .iter()
@@ -746,12 +746,12 @@ mod tests {
             "'",
         ] {
             let y = format!("k: {}\n", yaml_quote(s));
-            let v: crate::yaml::Value = crate::yaml::from_str(&y).unwrap();
+            let v: crate::base::yaml::Value = crate::base::yaml::from_str(&y).unwrap();
             assert_eq!(v["k"].as_str(), Some(s));
         }
         for s in ["true", "null", "2025", "ai-governance", "上海"] {
             let y = format!("k: [{}]\n", yaml_slug(s));
-            let v: crate::yaml::Value = crate::yaml::from_str(&y).unwrap();
+            let v: crate::base::yaml::Value = crate::base::yaml::from_str(&y).unwrap();
             assert_eq!(v["k"][0].as_str(), Some(s));
         }
     }

@@ -4,10 +4,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::article::Article;
-use crate::frontmatter::{Citation, DateValue};
+use crate::base::urls::Urls;
 use crate::link::{ArticleId, Site};
-use crate::urls::Urls;
+use crate::parse::article::Article;
+use crate::parse::frontmatter::{Citation, DateValue};
 
 /// `ja` → `ja_JP`: Open Graph wants language_TERRITORY.
 pub fn og_locale(lang: &str) -> String {

@@ -14,11 +14,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::article::{Article, Unbuilt};
-use crate::config::Config;
-use crate::diag::Diagnostic;
-use crate::frontmatter::Citation;
-use crate::markdown::InternalLink;
+use crate::base::diag::Diagnostic;
+use crate::input::config::Config;
+use crate::parse::article::{Article, Unbuilt};
+use crate::parse::frontmatter::Citation;
+use crate::parse::markdown::InternalLink;
 
 pub type ArticleId = usize;
 
@@ -59,8 +59,8 @@ pub struct Site {
     pub source_by_anchor: BTreeMap<String, HashMap<String, usize>>,
     /// Per article, per citation index: the source it belongs to (index into `sources[lang]`).
     pub citation_sources: Vec<Vec<usize>>,
-    /// language → search files, filled in after linking (see [`crate::render::Renderer::search_indexes`]).
-    pub search: BTreeMap<String, crate::search::LangIndex>,
+    /// language → search files, filled in after linking (see [`crate::output::render::Renderer::search_indexes`]).
+    pub search: BTreeMap<String, crate::index::search::LangIndex>,
 }
 
 impl Source {
@@ -166,7 +166,7 @@ pub fn link(
     unparsed: &HashSet<PathBuf>,
     unbuilt: &[Arc<Unbuilt>],
     config: &Config,
-    urls: &crate::urls::Urls,
+    urls: &crate::base::urls::Urls,
 ) -> (Site, Vec<Diagnostic>) {
     link_with(
         articles,
@@ -250,7 +250,7 @@ struct Targets<'a> {
     /// Drafts left out of this build.
     drafts: HashSet<(&'a str, &'a str)>,
     unparsed: &'a HashSet<PathBuf>,
-    urls: &'a crate::urls::Urls,
+    urls: &'a crate::base::urls::Urls,
 }
 
 impl Targets<'_> {
@@ -275,7 +275,7 @@ impl Targets<'_> {
                 if !ta.body.anchors.contains(anchor) {
                     let mut names: Vec<&String> = ta.body.headings.iter().map(|h| &h.id).collect();
                     names.sort();
-                    let hint = crate::config::nearest(
+                    let hint = crate::input::config::nearest(
                         anchor,
                         &names.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
                     )
@@ -348,7 +348,7 @@ impl Targets<'_> {
 fn check_local_anchors(
     file: &Path,
     anchors: &HashSet<String>,
-    local_anchors: &[(String, crate::diag::Pos)],
+    local_anchors: &[(String, crate::base::diag::Pos)],
     diags: &mut Vec<Diagnostic>,
 ) {
     for (anchor, pos) in local_anchors {
@@ -375,7 +375,7 @@ pub fn link_with(
     // Files among `unparsed` whose body rendered: their links are checked.
     unbuilt: &[Arc<Unbuilt>],
     config: &Config,
-    urls: &crate::urls::Urls,
+    urls: &crate::base::urls::Urls,
     cache: &mut LinkCache,
 ) -> (Site, Vec<Diagnostic>) {
     use std::hash::{Hash, Hasher};
@@ -394,7 +394,7 @@ pub fn link_with(
                     "reserved-slug",
                     format!("slug `{}` is reserved for a site page", a.slug),
                 )
-                .at(&a.file, crate::diag::Pos::START)
+                .at(&a.file, crate::base::diag::Pos::START)
                 .help("set another slug: in the front-matter, or rename the file"),
             );
             keep[i] = false;
@@ -413,7 +413,7 @@ pub fn link_with(
                         a.slug
                     ),
                 )
-                .at(&a.file, crate::diag::Pos::START)
+                .at(&a.file, crate::base::diag::Pos::START)
                 .help("give one of them another slug: in the front-matter"),
             );
             keep[i] = false;
@@ -431,7 +431,7 @@ pub fn link_with(
                         a.translation_key
                     ),
                 )
-                .at(&a.file, crate::diag::Pos::START)
+                .at(&a.file, crate::base::diag::Pos::START)
                 .help("each language may have only one translation of an article"),
             );
             keep[i] = false;
@@ -800,7 +800,7 @@ fn lang_sources(
     let base = format!("{lang}/sources/");
     for (pos, &old) in order.iter().enumerate() {
         let mut s = taken[old].take().expect("each once");
-        s.page_path = crate::urls::paginated_path(&base, pos / SOURCES_PER_PAGE + 1);
+        s.page_path = crate::base::urls::paginated_path(&base, pos / SOURCES_PER_PAGE + 1);
         sources.push(s);
     }
     for slots in &mut slots_by_rank {

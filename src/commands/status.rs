@@ -48,12 +48,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::article::Article;
-use crate::build::{self, BuildOptions, Failure};
-use crate::diag::Diagnostics;
-use crate::locale::Locales;
-use crate::render::{term_key, Renderer};
-use crate::urls::Urls;
+use crate::base::diag::Diagnostics;
+use crate::base::urls::Urls;
+use crate::input::locale::Locales;
+use crate::output::render::{term_key, Renderer};
+use crate::parse::article::Article;
+use crate::pipeline::build::{self, BuildOptions, Failure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -349,10 +349,10 @@ fn pad(s: &str, width: usize) -> String {
 
 /// The status of translation `a` of `source`; `text` is `a`'s file.
 fn translation_status(a: &Article, source: &Article, text: &str) -> FileStatus {
-    let marked = text.contains(crate::article::TRANSLATE_TODO)
+    let marked = text.contains(crate::parse::article::TRANSLATE_TODO)
         || text
             .lines()
-            .any(|l| l.starts_with(crate::article::TRANSLATE_MARKER));
+            .any(|l| l.starts_with(crate::parse::article::TRANSLATE_MARKER));
     if a.fm.draft || marked {
         return FileStatus::Untranslated;
     }
@@ -374,13 +374,13 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
     let config = Arc::new(build::load_config(&opts)?);
     let urls = Urls::new(&config.site.base_url).map_err(|msg| {
         let mut d = Diagnostics::new();
-        d.push(crate::diag::Diagnostic::error("bad-base-url", msg));
+        d.push(crate::base::diag::Diagnostic::error("bad-base-url", msg));
         Failure::from(d)
     })?;
     let (locales, _) = Locales::load(root, &config);
     let locales = Arc::new(locales);
     let renderer = Renderer::new(root, config.clone(), locales.clone(), urls)?;
-    let (files, _) = crate::load::load_all(root, &config);
+    let (files, _) = crate::input::load::load_all(root, &config);
     let (articles, _, _) = build::parse_all(&files, &config, &locales, true);
 
     let default = config.site.default_language.clone();
@@ -391,7 +391,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
     let mut unparsed: Vec<String> = files
         .iter()
         .filter(|f| !parsed.contains(&(f.lang.as_str(), f.rel_path.as_str())))
-        .map(|f| crate::scaffold::display_rel(&f.file))
+        .map(|f| crate::commands::scaffold::display_rel(&f.file))
         .collect();
     unparsed.sort();
     let texts: BTreeMap<(&str, &str), &str> = files
@@ -423,7 +423,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         for lang in config.languages.keys() {
             let entry = match versions.iter().find(|a| &a.lang == lang) {
                 Some(a) => FileEntry {
-                    path: Some(crate::scaffold::display_rel(&a.file)),
+                    path: Some(crate::commands::scaffold::display_rel(&a.file)),
                     source_revision: a.fm.source_revision.clone(),
                     status: if std::ptr::eq(*a, source) {
                         FileStatus::Ok

@@ -19,9 +19,9 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, LineIndex, Pos};
-use crate::frontmatter::Citation;
-use crate::text::{escape_html_into, safe_id, slugify, strip_controls};
+use crate::base::diag::{Diagnostic, LineIndex, Pos};
+use crate::base::text::{escape_html_into, safe_id, slugify, strip_controls};
+use crate::parse::frontmatter::Citation;
 
 /// Ids the default theme gives its landmarks and sections; a heading slug
 /// equal to one of them gets an `h-` prefix instead.
@@ -384,7 +384,7 @@ impl<'a, 'i> State<'a, 'i> {
         if !path.ends_with(".md") {
             return None;
         }
-        let path = crate::text::percent_decode(path);
+        let path = crate::base::text::percent_decode(path);
         let mut segs: Vec<String> = vec![self.input.lang.to_string()];
         let rel = self.input.rel_path;
         if let Some((dir, _)) = rel.rsplit_once('/') {
@@ -455,7 +455,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             body_text
         };
     let input_has_controls =
-        crate::text::has_forbidden_control(body_text) || body_text.contains("&#");
+        crate::base::text::has_forbidden_control(body_text) || body_text.contains("&#");
     let mut state = State {
         input,
         body: Body::default(),
@@ -601,10 +601,9 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, src)) = code.take() {
-                    emit = Some(Event::Html(CowStr::from(crate::highlight::code_block(
-                        lang.as_deref(),
-                        &src,
-                    ))));
+                    emit = Some(Event::Html(CowStr::from(
+                        crate::parse::highlight::code_block(lang.as_deref(), &src),
+                    )));
                 }
             }
             Event::Text(t) if code.is_some() => {
@@ -660,10 +659,10 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     }
                 } else {
                     if let Some(anchor) = dest_url.strip_prefix('#') {
-                        state
-                            .body
-                            .local_anchors
-                            .push((crate::text::percent_decode(anchor), state.pos(range.start)));
+                        state.body.local_anchors.push((
+                            crate::base::text::percent_decode(anchor),
+                            state.pos(range.start),
+                        ));
                     }
                     let dest = if has_scheme(&dest_url) && !is_safe_scheme(&dest_url) {
                         state.diags.push(

@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::article::{self, Article, Outcome, Unbuilt};
-use crate::config::{self, Config};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::urls::Urls;
+use crate::input::config::{self, Config};
+use crate::input::load;
+use crate::input::locale::Locales;
 use crate::link::{self, Site};
-use crate::load;
-use crate::locale::Locales;
-use crate::render::{Page, Renderer};
-use crate::urls::Urls;
-use crate::write::{self, Staging};
+use crate::output::render::{Page, Renderer};
+use crate::output::write::{self, Staging};
+use crate::parse::article::{self, Article, Outcome, Unbuilt};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -312,7 +312,11 @@ pub fn render_into(
 pub fn collapse_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<(Diagnostic, usize)> = Vec::new();
     let mut index: std::collections::HashMap<
-        (Option<PathBuf>, Option<crate::diag::Pos>, &'static str),
+        (
+            Option<PathBuf>,
+            Option<crate::base::diag::Pos>,
+            &'static str,
+        ),
         usize,
     > = Default::default();
     for d in errors {

@@ -23,7 +23,7 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
             .or_else(|| SYNTAXES.find_syntax_by_extension(l))
     });
     let lang_attr = lang
-        .map(|l| format!(" data-lang=\"{}\"", crate::text::escape_html(l)))
+        .map(|l| format!(" data-lang=\"{}\"", crate::base::text::escape_html(l)))
         .unwrap_or_default();
     let mut out = format!("<pre class=\"code hl-code\"{lang_attr}><code>");
     match syntax {
@@ -35,10 +35,10 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
             if ok {
                 out.push_str(&gen.finalize());
             } else {
-                out.push_str(&crate::text::escape_html(code));
+                out.push_str(&crate::base::text::escape_html(code));
             }
         }
-        None => out.push_str(&crate::text::escape_html(code)),
+        None => out.push_str(&crate::base::text::escape_html(code)),
     }
     out.push_str("</code></pre>\n");
     out

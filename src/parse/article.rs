@@ -7,13 +7,13 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use crate::config::Config;
-use crate::diag::{Diagnostic, LineIndex, Pos};
-use crate::disclosure::{Disclosure, Review, Translation};
-use crate::frontmatter::{self, FrontMatter};
-use crate::load::SourceFile;
-use crate::locale::Locales;
-use crate::markdown::{self, Body, InternalLink};
+use crate::base::diag::{Diagnostic, LineIndex, Pos};
+use crate::input::config::Config;
+use crate::input::load::SourceFile;
+use crate::input::locale::Locales;
+use crate::parse::disclosure::{Disclosure, Review, Translation};
+use crate::parse::frontmatter::{self, FrontMatter};
+use crate::parse::markdown::{self, Body, InternalLink};
 
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -117,14 +117,14 @@ pub fn parse(src: &SourceFile, config: &Config, locales: &Locales) -> (Outcome, 
     let slug = match &fm.slug {
         Some(s) => s.clone(),
         None => {
-            let s = crate::text::slugify(file_stem);
+            let s = crate::base::text::slugify(file_stem);
             if s.is_empty() {
                 diags.push(
                     Diagnostic::error(
                         "bad-slug",
                         format!("cannot derive a slug from the file name `{file_stem}`"),
                     )
-                    .at(&src.file, crate::diag::Pos::START)
+                    .at(&src.file, crate::base::diag::Pos::START)
                     .help(
                         "rename the file with letters or digits, or set slug: in the front-matter",
                     ),
@@ -151,7 +151,7 @@ pub fn parse(src: &SourceFile, config: &Config, locales: &Locales) -> (Outcome, 
         rel_path: src.rel_path.clone(),
         file: src.file.clone(),
         hash: src.hash.clone(),
-        path: crate::urls::article_path(&src.lang, &slug),
+        path: crate::base::urls::article_path(&src.lang, &slug),
         slug,
         translation_key,
         disclosure,
@@ -199,7 +199,7 @@ fn disclosure(fm: &FrontMatter, config: &Config) -> Disclosure {
 }
 
 /// Start of the comment `brief translate` leaves in the front-matter, and of
-/// the marker it puts above the body ([`crate::scaffold::translate_marker`]).
+/// the marker it puts above the body ([`crate::commands::scaffold::translate_marker`]).
 pub const TRANSLATE_TODO: &str = "TODO(translate)";
 pub const TRANSLATE_MARKER: &str = "[//]: # (TODO translate from ";
 
@@ -233,7 +233,7 @@ fn unfinished(
             .help("translate the title, summary, key points and body and remove every TODO(translate) marker, or set draft: true until then"),
         );
     }
-    let mut letters = crate::script::Letters::of(&body.plain_text);
+    let mut letters = crate::parse::script::Letters::of(&body.plain_text);
     letters.add(&fm.title);
     if let Some(s) = &fm.summary {
         letters.add(s);
@@ -241,17 +241,17 @@ fn unfinished(
     for p in &fm.key_points {
         letters.add(p);
     }
-    if let Some(found) = crate::script::foreign_writing(&letters, &src.lang) {
+    if let Some(found) = crate::parse::script::foreign_writing(&letters, &src.lang) {
         // The first body line written in that script, else the body's start.
         let line = src.text[split.body_offset..]
             .lines()
             .position(|l| {
-                let ls = crate::script::Letters::of(l);
+                let ls = crate::parse::script::Letters::of(l);
                 ls.total() >= 5 && ls.dominant() == Some(found)
             })
             .map_or(body_line, |i| body_line + i);
-        let expected =
-            crate::script::writing_of_language(&src.lang).map_or("", crate::script::Writing::name);
+        let expected = crate::parse::script::writing_of_language(&src.lang)
+            .map_or("", crate::parse::script::Writing::name);
         out.push(
             Diagnostic::error(
                 "wrong-language",
@@ -319,12 +319,13 @@ fn render_body(
 pub fn render_standalone(text: &str) -> (Option<String>, Vec<Diagnostic>) {
     let config = Config::minimal();
     let locales = Locales::empty(&config);
-    let text = crate::text::normalize_newlines(crate::text::strip_bom(text)).into_owned();
+    let text =
+        crate::base::text::normalize_newlines(crate::base::text::strip_bom(text)).into_owned();
     let src = SourceFile {
         lang: "en".into(),
         rel_path: "standalone.md".into(),
         file: PathBuf::from("content/en/standalone.md"),
-        hash: crate::load::content_hash(&text),
+        hash: crate::input::load::content_hash(&text),
         text,
     };
     let (outcome, diags) = parse(&src, &config, &locales);

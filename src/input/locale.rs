@@ -13,8 +13,8 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::base::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::input::config::Config;
 
 pub struct Locales {
     default_lang: String,
@@ -82,7 +82,7 @@ impl Locales {
                     continue;
                 }
                 let text = match std::fs::read(&path) {
-                    Ok(bytes) => match crate::load::decode(bytes, &rel) {
+                    Ok(bytes) => match crate::input::load::decode(bytes, &rel) {
                         Ok(t) => t,
                         Err(d) => {
                             diags.push(d);
@@ -99,7 +99,8 @@ impl Locales {
                     }
                 };
                 let text =
-                    crate::text::normalize_newlines(crate::text::strip_bom(&text)).into_owned();
+                    crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text))
+                        .into_owned();
                 let lines = LineIndex::new(&text);
                 let resource = match FluentResource::try_new(text.clone()) {
                     Ok(r) => r,
@@ -157,7 +158,7 @@ impl Locales {
     }
 
     /// No messages at all (every text falls back to its key): for parsing an
-    /// article without a site, as [`crate::article::render_standalone`] does.
+    /// article without a site, as [`crate::parse::article::render_standalone`] does.
     pub fn empty(config: &Config) -> Locales {
         let bundles = config
             .languages

@@ -49,11 +49,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::build::Failure;
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::frontmatter::{Citation, CitationId, DateValue, HttpUrl};
-use crate::scaffold::{self, yaml_quote};
+use crate::base::diag::{Diagnostic, Diagnostics, Pos};
+use crate::commands::scaffold::{self, yaml_quote};
+use crate::input::config::Config;
+use crate::parse::frontmatter::{Citation, CitationId, DateValue, HttpUrl};
+use crate::pipeline::build::Failure;
 
 pub struct ImportOptions {
     pub root: PathBuf,
@@ -136,12 +136,12 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
         None => None,
     };
     if let Some(slug) = &opts.slug {
-        if !crate::text::is_safe_slug(slug) || crate::text::slugify(slug) != *slug {
+        if !crate::base::text::is_safe_slug(slug) || crate::base::text::slugify(slug) != *slug {
             return Err(fail(
                 Diagnostic::error("bad-slug", format!("`{slug}` is not a safe slug")).help(
                     format!(
                         "use lowercase letters, digits and hyphens, e.g. `{}`",
-                        crate::text::slugify(slug)
+                        crate::base::text::slugify(slug)
                     ),
                 ),
             ));
@@ -237,7 +237,7 @@ fn describe(p: &Planned, config: &Config) -> String {
             let _ = writeln!(
                 s,
                 "              moved line {line}: {}",
-                crate::status::truncate(text, 50)
+                crate::commands::status::truncate(text, 50)
             );
         }
     } else {
@@ -283,7 +283,8 @@ fn plan_one(
         .in_file(&shown)
         .help("save it as UTF-8 and run the command again")]);
     };
-    let text = crate::text::normalize_newlines(crate::text::strip_bom(&text)).into_owned();
+    let text =
+        crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)).into_owned();
     if text.lines().next().is_some_and(|l| l.trim_end() == "---") {
         return Err(vec![Diagnostic::error(
             "already-an-article",
@@ -340,7 +341,7 @@ fn plan_one(
                 .help("pass --slug, e.g. --slug waic-2025")]
             })?;
             if title_slug(&doc.title).is_none() {
-                let from = if slug == shorten_slug(&crate::text::slugify(&stem), 60) {
+                let from = if slug == shorten_slug(&crate::base::text::slugify(&stem), 60) {
                     format!("the file name, `{slug}`")
                 } else {
                     format!("the title's own letters, `{slug}`")
@@ -452,23 +453,23 @@ pub fn article_text(doc: &Recognized, date: &str) -> String {
 
 /// A slug: from an ASCII title, else from the file name, else from the title.
 pub fn derive_slug(title: &str, file_stem: &str) -> Option<String> {
-    let ok = |s: &str| !s.is_empty() && crate::text::is_safe_slug(s);
+    let ok = |s: &str| !s.is_empty() && crate::base::text::is_safe_slug(s);
     if let Some(s) = title_slug(title) {
         return Some(s);
     }
-    let s = shorten_slug(&crate::text::slugify(file_stem), 60);
+    let s = shorten_slug(&crate::base::text::slugify(file_stem), 60);
     if ok(&s) {
         return Some(s);
     }
-    let s = shorten_slug(&crate::text::slugify(title), 30);
+    let s = shorten_slug(&crate::base::text::slugify(title), 30);
     ok(&s).then_some(s)
 }
 
 /// The slug of a title whose letters are ASCII (punctuation such as `–` or
 /// `’` may be anything): `Brussels – the AI rules` → `brussels-the-ai-rules`.
 fn title_slug(title: &str) -> Option<String> {
-    let s = shorten_slug(&crate::text::slugify(title), 60);
-    (!s.is_empty() && s.is_ascii() && crate::text::is_safe_slug(&s)).then_some(s)
+    let s = shorten_slug(&crate::base::text::slugify(title), 60);
+    (!s.is_empty() && s.is_ascii() && crate::base::text::is_safe_slug(&s)).then_some(s)
 }
 
 /// At most `max` characters, cut at a hyphen where possible.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, Diagnostics, LineIndex};
+use crate::base::diag::{Diagnostic, Diagnostics, LineIndex};
 
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -142,7 +142,7 @@ pub const RESERVED_FRONT_MATTER_KEYS: &[&str] = &[
 
 impl Config {
     /// The smallest valid configuration: one language, `en`. For parsing an
-    /// article without a site ([`crate::article::render_standalone`]).
+    /// article without a site ([`crate::parse::article::render_standalone`]).
     pub fn minimal() -> Config {
         toml::from_str(
             "[site]\ntitle = \"brief\"\nbase_url = \"https://example.org/\"\ndefault_language = \"en\"\n[languages.en]\nname = \"English\"\n",
@@ -189,7 +189,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         std::fs::read(&path)
     };
     let text = match read {
-        Ok(bytes) => match crate::load::decode(bytes, &rel) {
+        Ok(bytes) => match crate::input::load::decode(bytes, &rel) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);
@@ -205,7 +205,8 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
             return Err(diags);
         }
     };
-    let text = crate::text::normalize_newlines(crate::text::strip_bom(&text)).into_owned();
+    let text =
+        crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)).into_owned();
     let lines = LineIndex::new(&text);
     let at = |offset: usize| lines.pos(&text, offset);
 
@@ -215,7 +216,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
             let pos = e
                 .span()
                 .map(|s| at(s.start))
-                .unwrap_or(crate::diag::Pos::START);
+                .unwrap_or(crate::base::diag::Pos::START);
             diags.push(
                 Diagnostic::error("config-syntax", first_line(e.message()))
                     .at(&rel, pos)
@@ -274,7 +275,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
             let pos = e
                 .span()
                 .map(|s| at(s.start))
-                .unwrap_or(crate::diag::Pos::START);
+                .unwrap_or(crate::base::diag::Pos::START);
             diags.push(
                 Diagnostic::error("config-invalid", first_line(e.message()))
                     .at(&rel, pos)
@@ -288,7 +289,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let find = |needle: &str| {
         text.find(needle)
             .map(&at)
-            .unwrap_or(crate::diag::Pos::START)
+            .unwrap_or(crate::base::diag::Pos::START)
     };
     if config.languages.is_empty() {
         diags.push(
@@ -325,7 +326,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
             .help(format!("declared languages: {}", langs.join(", "))),
         );
     }
-    if let Err(msg) = crate::urls::Urls::new(&config.site.base_url) {
+    if let Err(msg) = crate::base::urls::Urls::new(&config.site.base_url) {
         diags.push(
             Diagnostic::error("bad-base-url", msg)
                 .at(&rel, find("base_url"))
@@ -340,7 +341,9 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         );
     }
     for tax in &config.site.taxonomies {
-        if !crate::text::is_safe_slug(tax) || RESERVED_FRONT_MATTER_KEYS.contains(&tax.as_str()) {
+        if !crate::base::text::is_safe_slug(tax)
+            || RESERVED_FRONT_MATTER_KEYS.contains(&tax.as_str())
+        {
             diags.push(
                 Diagnostic::error("bad-taxonomy", format!("`{tax}` cannot be a taxonomy name"))
                     .at(&rel, find("taxonomies"))

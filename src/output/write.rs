@@ -7,7 +7,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::base::diag::Diagnostic;
 
 /// Marks a folder as written by `brief`, so it may be replaced.
 pub const STAMP: &str = ".brief-output";
@@ -186,7 +186,7 @@ impl Staging {
                 .map_err(std::io::Error::other)?;
             if rel
                 .components()
-                .any(|c| crate::load::is_ignored_name(&c.as_os_str().to_string_lossy()))
+                .any(|c| crate::input::load::is_ignored_name(&c.as_os_str().to_string_lossy()))
             {
                 continue;
             }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::link::Site;
-use crate::render::{Page, Renderer};
+use crate::output::render::{Page, Renderer};
 
 /// Entries per feed: the newest briefings only, so the feed does not grow with the site.
 pub const FEED_ENTRIES: usize = 20;
@@ -18,7 +18,7 @@ pub fn escape_xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if crate::text::is_forbidden_control(c) => {}
+            c if crate::base::text::is_forbidden_control(c) => {}
             c => out.push(c),
         }
     }
@@ -97,7 +97,7 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
             let _ = writeln!(
                 s,
                 "    <category term=\"{level}\" scheme=\"{}\"/>",
-                crate::disclosure::FEED_SCHEME
+                crate::parse::disclosure::FEED_SCHEME
             );
         }
         for (tax, terms) in &a.fm.taxonomies {

@@ -30,11 +30,11 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Method, Response, ResponseBox, Server, StatusCode};
 
-use crate::build::{self, BuildOptions, BuildReport, Failure};
-use crate::diag::{render_text, stderr_wants_color, Diagnostics};
-use crate::incremental::IncrementalBuild;
-use crate::urls::Urls;
-use crate::write;
+use crate::base::diag::{render_text, stderr_wants_color, Diagnostics};
+use crate::base::urls::Urls;
+use crate::output::write;
+use crate::pipeline::build::{self, BuildOptions, BuildReport, Failure};
+use crate::pipeline::incremental::IncrementalBuild;
 
 pub struct ServeOptions {
     pub build: BuildOptions,
@@ -276,10 +276,10 @@ pub fn start_with(
     let origin = origin_of(addr);
 
     let root = write::absolute(&opts.build.root);
-    if !root.join(crate::config::CONFIG_FILE).is_file() {
+    if !root.join(crate::input::config::CONFIG_FILE).is_file() {
         return Err(format!(
             "no {} in {}: not a brief site (pass its folder with --root)",
-            crate::config::CONFIG_FILE,
+            crate::input::config::CONFIG_FILE,
             opts.build.root.display()
         ));
     }
@@ -499,10 +499,10 @@ fn relevant_change(root: &Path, output: &Path, path: &Path) -> Option<PathBuf> {
     }
     let first = names.first()?;
     let wanted = if names.len() == 1 {
-        first == crate::config::CONFIG_FILE || WATCHED_DIRS.contains(&first.as_ref())
+        first == crate::input::config::CONFIG_FILE || WATCHED_DIRS.contains(&first.as_ref())
     } else {
         WATCHED_DIRS.contains(&first.as_ref())
-            && !names.iter().any(|n| crate::load::is_ignored_name(n))
+            && !names.iter().any(|n| crate::input::load::is_ignored_name(n))
     };
     wanted.then(|| rel.to_path_buf())
 }
@@ -565,7 +565,7 @@ impl Builder {
                             deploy.display()
                         ),
                     )
-                    .in_file(crate::config::CONFIG_FILE)
+                    .in_file(crate::input::config::CONFIG_FILE)
                     .help("set [build] output_dir to a folder such as public, or pass --output"),
                 );
                 Err(ds.into())
@@ -681,7 +681,7 @@ pre {{ background: #fff; border: 1px solid #e5c4c0; padding: 1rem; overflow-x: a
 "#,
         plural(diags.error_count(), "error"),
         plural(diags.warning_count(), "warning"),
-        crate::text::escape_html(&text)
+        crate::base::text::escape_html(&text)
     )
 }
 
@@ -917,7 +917,7 @@ fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
 }
 
 fn reload_snippet(base_path: &str, generation: u64) -> String {
-    let base = crate::text::escape_html(base_path);
+    let base = crate::base::text::escape_html(base_path);
     format!(
         "<script src=\"{base}{SCRIPT_PATH}\" data-events=\"{base}{EVENTS_PATH}\" data-generation=\"{generation}\"></script>\n"
     )

@@ -1,0 +1,6 @@
+//! Shared by every stage: diagnostics, text utilities, URLs, the YAML wrapper.
+
+pub mod diag;
+pub mod text;
+pub mod urls;
+pub mod yaml;

@@ -1,0 +1,3 @@
+//! Stage 4, index: the search index of the linked site.
+
+pub mod search;

@@ -1,0 +1,5 @@
+//! Stage 1, load: `book.toml`, the locale bundles, the source files.
+
+pub mod config;
+pub mod load;
+pub mod locale;

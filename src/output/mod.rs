@@ -1,0 +1,6 @@
+//! Stages 5 and 6, render and write: pages, feeds, metadata, the atomic output folder.
+
+pub mod feeds;
+pub mod metadata;
+pub mod render;
+pub mod write;

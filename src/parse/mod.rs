@@ -1,0 +1,8 @@
+//! Stage 2, parse: one source file → one `Article` (front-matter, body, disclosure).
+
+pub mod article;
+pub mod disclosure;
+pub mod frontmatter;
+pub mod highlight;
+pub mod markdown;
+pub mod script;

@@ -1,0 +1,4 @@
+//! The driver: runs the stages for every command (`build`, `check`, serve's incremental rebuilds).
+
+pub mod build;
+pub mod incremental;
