@@ -50,8 +50,9 @@ use serde::Serialize;
 
 use crate::base::diag::Diagnostics;
 use crate::base::urls::Urls;
+use crate::input::locale::term_key;
 use crate::input::locale::Locales;
-use crate::output::render::{term_key, Renderer};
+use crate::output::render::Renderer;
 use crate::parse::article::Article;
 use crate::pipeline::build::{self, BuildOptions, Failure};
 

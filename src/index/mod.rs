@@ -1,3 +1,117 @@
 //! Stage 4, index: the search index of the linked site.
+//!
+//! The driver runs it after `link` ([`build`]); its value, [`SearchIndex`],
+//! is the search files of every language, written beside the rendered pages.
+//! A search document depends on its article alone (and the locales and URLs),
+//! so serve's rebuilds keep one per article ([`search::CachedDoc`]) and
+//! re-tokenize only the articles that changed ([`build_cached`]).
 
 pub mod search;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::base::route::Route;
+use crate::base::urls::Urls;
+use crate::input::locale::{term_key, Locales};
+use crate::link::{ArticleId, Site};
+use search::{CachedDoc, Doc, IndexBuilder, LangIndex};
+
+/// What a search document needs beside its article.
+#[derive(Clone, Copy)]
+pub struct SearchEnv<'a> {
+    pub locales: &'a Locales,
+    pub urls: &'a Urls,
+}
+
+/// The search files of every language.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    pub langs: BTreeMap<String, LangIndex>,
+}
+
+impl SearchIndex {
+    /// Every search file: its route and its text, in a fixed order.
+    pub fn files(&self) -> Vec<(Route<'_>, &str)> {
+        let mut out = Vec::new();
+        for (lang, index) in &self.langs {
+            out.push((Route::SearchMeta { lang }, index.meta.as_str()));
+            for (chunk, text) in index.doc_chunks.iter().enumerate() {
+                out.push((Route::SearchDocs { lang, chunk }, text.as_str()));
+            }
+            for (shard, text) in index.shards.iter().enumerate() {
+                out.push((Route::SearchShard { lang, shard }, text.as_str()));
+            }
+        }
+        out
+    }
+}
+
+/// The search document of one article.
+pub fn document<'a>(site: &'a Site, id: ArticleId, env: SearchEnv) -> Doc<'a> {
+    let a = &site.articles[id];
+    let lang = &a.lang;
+    let labels: Vec<String> =
+        a.fm.taxonomies
+            .iter()
+            .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
+            .filter_map(|(tax, t)| env.locales.get(lang, &term_key(tax, t), None))
+            .collect();
+    let excerpt = match &a.fm.summary {
+        Some(s) => s.clone(),
+        None => crate::parse::markdown::plain_excerpt(&a.body.plain_text, 160),
+    };
+    Doc {
+        title: &a.fm.title,
+        url: env.urls.path(&a.path),
+        date: env.locales.format_date(lang, a.fm.date.date),
+        excerpt,
+        terms: search::article_terms(a, &labels),
+    }
+}
+
+/// The search files of every language. Articles are tokenized in parallel, a
+/// batch at a time, so memory stays flat as the site grows; languages are
+/// indexed side by side, so that one language's postings are added (on one
+/// thread) while another's articles are tokenized.
+pub fn build(site: &Site, env: SearchEnv) -> SearchIndex {
+    const BATCH: usize = 256;
+    let langs = site
+        .by_lang
+        .par_iter()
+        .map(|(lang, ids)| {
+            let mut builder = IndexBuilder::default();
+            for batch in ids.chunks(BATCH) {
+                let docs: Vec<Doc> = batch
+                    .par_iter()
+                    .map(|&id| document(site, id, env))
+                    .collect();
+                for d in docs {
+                    builder.add(d);
+                }
+            }
+            (lang.clone(), builder.finish())
+        })
+        .collect();
+    SearchIndex { langs }
+}
+
+/// [`build`] from documents made earlier: `doc(id)` gives each article's.
+pub fn build_cached<'d>(
+    site: &Site,
+    doc: impl Fn(ArticleId) -> &'d CachedDoc + Sync,
+) -> SearchIndex {
+    let langs = site
+        .by_lang
+        .par_iter()
+        .map(|(lang, ids)| {
+            let mut builder = IndexBuilder::default();
+            for &id in ids {
+                builder.add_cached(doc(id));
+            }
+            (lang.clone(), builder.finish())
+        })
+        .collect();
+    SearchIndex { langs }
+}

@@ -276,3 +276,10 @@ fn format_plain(
         })
         .collect()
 }
+
+/// Fluent key of a taxonomy term's display name: `topic-ai-governance` for
+/// the term `ai-governance` of the taxonomy `topics`.
+pub fn term_key(taxonomy: &str, term: &str) -> String {
+    let singular = taxonomy.strip_suffix('s').unwrap_or(taxonomy);
+    format!("{singular}-{term}")
+}

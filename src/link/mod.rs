@@ -59,8 +59,6 @@ pub struct Site {
     pub source_by_anchor: BTreeMap<String, HashMap<String, usize>>,
     /// Per article, per citation index: the source it belongs to (index into `sources[lang]`).
     pub citation_sources: Vec<Vec<usize>>,
-    /// language → search files, filled in after linking (see [`crate::output::render::Renderer::search_indexes`]).
-    pub search: BTreeMap<String, crate::index::search::LangIndex>,
 }
 
 impl Source {
@@ -146,14 +144,10 @@ fn unique_anchor(base: String, taken: &mut HashSet<String>) -> String {
     anchor
 }
 
-/// Reserved first path segments under `/<lang>/`.
+/// Slugs an article may not take: the first path segments of the other
+/// routes under `/<lang>/` (see [`crate::base::route::reserved_segments`]).
 pub fn reserved_slugs(config: &Config) -> Vec<String> {
-    let mut v: Vec<String> = ["page", "sources", "search", "static", "atom.xml"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    v.extend(config.site.taxonomies.iter().cloned());
-    v
+    crate::base::route::reserved_segments(&config.site.taxonomies)
 }
 
 /// Builds the site graph. `drafts` are the articles left out of this build,
@@ -797,10 +791,13 @@ fn lang_sources(
     }
     let mut sources: Vec<Source> = Vec::with_capacity(list.len());
     let mut taken: Vec<Option<Source>> = list.into_iter().map(|(_, s)| Some(s)).collect();
-    let base = format!("{lang}/sources/");
     for (pos, &old) in order.iter().enumerate() {
         let mut s = taken[old].take().expect("each once");
-        s.page_path = crate::base::urls::paginated_path(&base, pos / SOURCES_PER_PAGE + 1);
+        s.page_path = crate::base::route::Route::Sources {
+            lang,
+            page: pos / SOURCES_PER_PAGE + 1,
+        }
+        .path();
         sources.push(s);
     }
     for slots in &mut slots_by_rank {

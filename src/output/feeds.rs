@@ -3,8 +3,10 @@
 
 use std::fmt::Write as _;
 
+use crate::base::route::Route;
 use crate::link::Site;
-use crate::output::render::{Page, Renderer};
+use crate::output::env::OutputEnv;
+use crate::output::render::Page;
 
 /// Entries per feed: the newest briefings only, so the feed does not grow with the site.
 pub const FEED_ENTRIES: usize = 20;
@@ -26,7 +28,7 @@ pub fn escape_xml(s: &str) -> String {
 }
 
 /// The Atom 1.0 feed of one language.
-pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
+pub fn atom(r: &OutputEnv, site: &Site, lang: &str) -> String {
     let ids = site.by_lang.get(lang).map(Vec::as_slice).unwrap_or(&[]);
     let entries: Vec<_> = ids
         .iter()
@@ -39,7 +41,7 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
         .max_by_key(|d| d.timestamp())
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-    let home = r.urls.absolute(&format!("{lang}/"));
+    let home = r.urls.absolute(&Route::Home { lang, page: 1 }.path());
     let mut s = String::with_capacity(4096 + entries.len() * 1024);
     s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
@@ -52,7 +54,7 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
     let _ = writeln!(
         s,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape_xml(&r.urls.absolute(&format!("{lang}/atom.xml")))
+        escape_xml(&r.urls.absolute(&Route::Feed { lang }.path()))
     );
     let _ = writeln!(
         s,
@@ -63,7 +65,7 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
     let _ = writeln!(
         s,
         "  <author><name>{}</name></author>",
-        escape_xml(r.config().publisher())
+        escape_xml(r.config.publisher())
     );
     let _ = writeln!(
         s,
@@ -106,7 +108,15 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
                     s,
                     "    <category term=\"{}\" scheme=\"{}\" label=\"{}\"/>",
                     escape_xml(t),
-                    escape_xml(&r.urls.absolute(&format!("{lang}/{tax}/"))),
+                    escape_xml(
+                        &r.urls.absolute(
+                            &Route::Terms {
+                                lang,
+                                taxonomy: tax
+                            }
+                            .path()
+                        )
+                    ),
                     escape_xml(&r.term_name(lang, tax, t))
                 );
             }
@@ -118,11 +128,11 @@ pub fn atom(r: &Renderer, site: &Site, lang: &str) -> String {
 }
 
 /// `sitemap.xml`: every HTML page, with hreflang alternates for translations.
-pub fn sitemap(r: &Renderer, site: &Site) -> String {
+pub fn sitemap(r: &OutputEnv, site: &Site) -> String {
     let mut s = String::with_capacity(256 + site.articles.len() * 400);
     s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     s.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let langs = r.config().language_codes();
+    let langs = r.config.language_codes();
     let mut entry = |path: &str, lastmod: Option<String>, alternates: Vec<(String, String)>| {
         s.push_str("  <url>\n");
         let _ = writeln!(s, "    <loc>{}</loc>", escape_xml(&r.urls.absolute(path)));
@@ -152,15 +162,14 @@ pub fn sitemap(r: &Renderer, site: &Site) -> String {
                 entry(&a.path, Some(a.last_modified().ymd()), alts);
             }
             Page::Index { lang, page: 1 } => {
-                let alts = langs.iter().map(|l| (l.clone(), format!("{l}/"))).collect();
-                entry(&format!("{lang}/"), None, alts);
+                let path = |l: &str| Route::Home { lang: l, page: 1 }.path();
+                let alts = langs.iter().map(|l| (l.clone(), path(l))).collect();
+                entry(&path(lang), None, alts);
             }
             Page::Terms { lang, taxonomy } => {
-                let alts = langs
-                    .iter()
-                    .map(|l| (l.clone(), format!("{l}/{taxonomy}/")))
-                    .collect();
-                entry(&format!("{lang}/{taxonomy}/"), None, alts);
+                let path = |l: &str| Route::Terms { lang: l, taxonomy }.path();
+                let alts = langs.iter().map(|l| (l.clone(), path(l))).collect();
+                entry(&path(lang), None, alts);
             }
             Page::Term {
                 lang,
@@ -168,6 +177,15 @@ pub fn sitemap(r: &Renderer, site: &Site) -> String {
                 term,
                 page: 1,
             } => {
+                let path = |l: &str| {
+                    Route::Term {
+                        lang: l,
+                        taxonomy,
+                        term,
+                        page: 1,
+                    }
+                    .path()
+                };
                 let alts = langs
                     .iter()
                     .filter(|l| {
@@ -176,16 +194,14 @@ pub fn sitemap(r: &Renderer, site: &Site) -> String {
                             .and_then(|x| x.get(taxonomy))
                             .is_some_and(|x| x.contains_key(term))
                     })
-                    .map(|l| (l.clone(), format!("{l}/{taxonomy}/{term}/")))
+                    .map(|l| (l.clone(), path(l)))
                     .collect();
-                entry(&format!("{lang}/{taxonomy}/{term}/"), None, alts);
+                entry(&path(lang), None, alts);
             }
             Page::Sources { lang, page: 1 } => {
-                let alts = langs
-                    .iter()
-                    .map(|l| (l.clone(), format!("{l}/sources/")))
-                    .collect();
-                entry(&format!("{lang}/sources/"), None, alts);
+                let path = |l: &str| Route::Sources { lang: l, page: 1 }.path();
+                let alts = langs.iter().map(|l| (l.clone(), path(l))).collect();
+                entry(&path(lang), None, alts);
             }
             Page::Source {
                 lang,
@@ -193,12 +209,20 @@ pub fn sitemap(r: &Renderer, site: &Site) -> String {
                 page: 1,
             } => {
                 let anchor = &site.sources[lang][*source].anchor;
+                let path = |l: &str| {
+                    Route::Source {
+                        lang: l,
+                        anchor,
+                        page: 1,
+                    }
+                    .path()
+                };
                 let alts = langs
                     .iter()
                     .filter(|l| site.has_source_page(l, anchor))
-                    .map(|l| (l.clone(), format!("{l}/sources/{anchor}/")))
+                    .map(|l| (l.clone(), path(l)))
                     .collect();
-                entry(&format!("{lang}/sources/{anchor}/"), None, alts);
+                entry(&path(lang), None, alts);
             }
             _ => {}
         }

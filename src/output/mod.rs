@@ -1,6 +1,8 @@
 //! Stages 5 and 6, render and write: pages, feeds, metadata, the atomic output folder.
 
+pub mod env;
 pub mod feeds;
 pub mod metadata;
 pub mod render;
+pub mod view;
 pub mod write;

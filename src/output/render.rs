@@ -5,7 +5,7 @@
 //! a rebuild can render only the pages it needs. Templates get small contexts
 //! (never the whole site), so no page's cost grows with the site.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -15,12 +15,15 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
+use crate::output::view::View;
+
 use crate::base::diag::{Diagnostic, Diagnostics, Pos};
-use crate::base::urls::{self, Urls};
+use crate::base::route::Route;
+use crate::base::urls::Urls;
 use crate::input::config::Config;
-use crate::input::locale::Locales;
+use crate::input::locale::{term_key, Locales};
 use crate::link::{ArticleId, Site, SOURCES_PER_PAGE, SOURCE_CITERS_SHOWN};
-use crate::parse::disclosure::{Disclosure, NoticePart};
+use crate::output::env::OutputEnv;
 use crate::parse::markdown::resolve_link_tokens;
 
 /// Templates every theme must provide.
@@ -74,20 +77,6 @@ pub enum Page {
     Search {
         lang: String,
     },
-    /// `/<lang>/search/meta.json`.
-    SearchMeta {
-        lang: String,
-    },
-    /// `/<lang>/search/docs-N.json`.
-    SearchDocs {
-        lang: String,
-        chunk: usize,
-    },
-    /// `/<lang>/search/index-N.json`.
-    SearchShard {
-        lang: String,
-        shard: usize,
-    },
     Root,
     NotFound,
     Sitemap,
@@ -97,9 +86,8 @@ pub enum Page {
 
 pub struct Renderer {
     tera: Tera,
-    locales: Arc<Locales>,
-    pub urls: Urls,
-    config: Arc<Config>,
+    /// What the pages read beside the site; feeds and the sitemap take it alone.
+    pub env: OutputEnv,
     theme_dir: PathBuf,
     /// `t(key=…)` keys found in each template, for the locale checks.
     template_keys: Vec<(String, String)>,
@@ -140,15 +128,6 @@ fn tera_error(e: &tera::Error, theme_rel: &Path) -> Diagnostic {
                 .help("fix the template; see https://keats.github.io/tera/ for the syntax")
         }
     }
-}
-
-fn singular(taxonomy: &str) -> &str {
-    taxonomy.strip_suffix('s').unwrap_or(taxonomy)
-}
-
-/// Fluent key of a taxonomy term's display name: `topic-ai-governance`.
-pub fn term_key(taxonomy: &str, term: &str) -> String {
-    format!("{}-{term}", singular(taxonomy))
 }
 
 /// Keys the Rust side asks for, beside those in templates.
@@ -287,9 +266,11 @@ impl Renderer {
             .collect();
         Ok(Renderer {
             tera,
-            locales,
-            urls,
-            config,
+            env: OutputEnv {
+                config,
+                locales,
+                urls,
+            },
             theme_dir,
             template_keys,
         })
@@ -309,7 +290,8 @@ impl Renderer {
                 .map(|k| k.to_string()),
         );
         s.extend(
-            self.config
+            self.env
+                .config
                 .site
                 .taxonomies
                 .iter()
@@ -323,7 +305,7 @@ impl Renderer {
     /// names without a localized name.
     pub fn check_locales(&self, site: &Site) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        let default = self.locales.default_lang();
+        let default = self.env.locales.default_lang();
         let mut seen = BTreeSet::new();
         let uses: Vec<(Option<String>, String)> = self
             .template_keys
@@ -336,7 +318,8 @@ impl Renderer {
                     .map(|k| (None, k.to_string())),
             )
             .chain(
-                self.config
+                self.env
+                    .config
                     .site
                     .taxonomies
                     .iter()
@@ -350,10 +333,11 @@ impl Renderer {
                 continue;
             }
             let in_any = self
+                .env
                 .config
                 .languages
                 .keys()
-                .any(|l| self.locales.has(l, key));
+                .any(|l| self.env.locales.has(l, key));
             if !in_any {
                 let mut d = Diagnostic::error(
                     "missing-message",
@@ -364,7 +348,7 @@ impl Renderer {
                         .message_suffix(&format!(" (used by template {t})"))
                         .in_file(
                             PathBuf::from("themes")
-                                .join(&self.config.site.theme)
+                                .join(&self.env.config.site.theme)
                                 .join("templates")
                                 .join(t),
                         ),
@@ -376,9 +360,9 @@ impl Renderer {
         }
         let mut reported = BTreeSet::new();
         for key in self.used_keys() {
-            for lang in self.config.languages.keys() {
-                if !self.locales.has(lang, &key)
-                    && self.locales.has(default, &key)
+            for lang in self.env.config.languages.keys() {
+                if !self.env.locales.has(lang, &key)
+                    && self.env.locales.has(default, &key)
                     && reported.insert((lang.clone(), key.clone()))
                 {
                     diags.push(
@@ -398,7 +382,7 @@ impl Renderer {
             for (tax, terms) in taxes {
                 for term in terms.keys() {
                     let key = term_key(tax, term);
-                    if !self.locales.has(lang, &key) {
+                    if !self.env.locales.has(lang, &key) {
                         diags.push(
                             Diagnostic::warning("missing-term-name", format!("{tax} term `{term}` has no name in locale `{lang}`; showing the slug"))
                                 .in_file(PathBuf::from("locales").join(lang))
@@ -412,158 +396,78 @@ impl Renderer {
     }
 
     /// Every page of the site, in a stable order.
-    pub fn pages(&self, site: &Site) -> Vec<Page> {
-        let mut pages = vec![
-            Page::Root,
-            Page::NotFound,
-            Page::Sitemap,
-            Page::Robots,
-            Page::SyntaxCss,
-        ];
-        let per = self.config.site.paginate;
-        for (lang, ids) in &site.by_lang {
-            for page in 1..=page_count(ids.len(), per) {
-                pages.push(Page::Index {
-                    lang: lang.clone(),
-                    page,
-                });
-            }
-            pages.push(Page::Feed { lang: lang.clone() });
-            pages.push(Page::Search { lang: lang.clone() });
-            pages.push(Page::SearchMeta { lang: lang.clone() });
-            if let Some(index) = site.search.get(lang) {
-                for chunk in 0..index.doc_chunks.len() {
-                    pages.push(Page::SearchDocs {
-                        lang: lang.clone(),
-                        chunk,
-                    });
-                }
-                for shard in 0..index.shards.len() {
-                    pages.push(Page::SearchShard {
-                        lang: lang.clone(),
-                        shard,
-                    });
-                }
-            }
-            let sources = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
-            for page in 1..=page_count(sources.len(), SOURCES_PER_PAGE) {
-                pages.push(Page::Sources {
-                    lang: lang.clone(),
-                    page,
-                });
-            }
-            for (source, s) in sources.iter().enumerate() {
-                if s.has_page() {
-                    for page in 1..=page_count(s.cited_by.len(), per) {
-                        pages.push(Page::Source {
-                            lang: lang.clone(),
-                            source,
-                            page,
-                        });
-                    }
-                }
-            }
-            if let Some(taxes) = site.taxonomies.get(lang) {
-                for (tax, terms) in taxes {
-                    pages.push(Page::Terms {
-                        lang: lang.clone(),
-                        taxonomy: tax.clone(),
-                    });
-                    for (term, ids) in terms {
-                        for page in 1..=page_count(ids.len(), per) {
-                            pages.push(Page::Term {
-                                lang: lang.clone(),
-                                taxonomy: tax.clone(),
-                                term: term.clone(),
-                                page,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        for id in 0..site.articles.len() {
-            pages.push(Page::Article(id));
-            if !site.articles[id].fm.citations.is_empty() {
-                pages.push(Page::ArticleCsl(id));
-                pages.push(Page::ArticleBib(id));
-            }
-        }
-        pages
-    }
-
     /// Output file (relative to the output folder) of a page.
     pub fn output_path(&self, site: &Site, page: &Page) -> String {
-        urls::output_file(&self.site_path(site, page))
+        page.route(site).file()
     }
 
     fn site_path(&self, site: &Site, page: &Page) -> String {
-        match page {
-            Page::Article(id) => site.articles[*id].path.clone(),
-            Page::ArticleCsl(id) => format!("{}references.json", site.articles[*id].path),
-            Page::ArticleBib(id) => format!("{}references.bib", site.articles[*id].path),
-            Page::Index { lang, page } => urls::paginated_path(&format!("{lang}/"), *page),
-            Page::Terms { lang, taxonomy } => format!("{lang}/{taxonomy}/"),
-            Page::Term {
-                lang,
-                taxonomy,
-                term,
-                page,
-            } => urls::paginated_path(&format!("{lang}/{taxonomy}/{term}/"), *page),
-            Page::Sources { lang, page } => {
-                urls::paginated_path(&format!("{lang}/sources/"), *page)
-            }
-            Page::Source { lang, source, page } => urls::paginated_path(
-                &source_base(lang, &site.sources[lang][*source].anchor),
-                *page,
-            ),
-            Page::Feed { lang } => format!("{lang}/atom.xml"),
-            Page::Search { lang } => format!("{lang}/search/"),
-            Page::SearchMeta { lang } => format!("{lang}/search/meta.json"),
-            Page::SearchDocs { lang, chunk } => format!("{lang}/search/docs-{chunk}.json"),
-            Page::SearchShard { lang, shard } => format!("{lang}/search/index-{shard}.json"),
-            Page::Root => String::new(),
-            Page::NotFound => "404.html".into(),
-            Page::Sitemap => "sitemap.xml".into(),
-            Page::Robots => "robots.txt".into(),
-            Page::SyntaxCss => "static/syntax.css".into(),
-        }
+        page.route(site).path()
     }
 
     /// Renders one page to bytes.
     pub fn render(&self, site: &Site, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let theme_rel = PathBuf::from("themes")
-            .join(&self.config.site.theme)
-            .join("templates");
-        let with_page = |e: tera::Error| {
-            let d = tera_error(&e, &theme_rel);
-            match page {
-                Page::Article(id) => d.message_suffix(&format!(
-                    " (while rendering {})",
-                    site.articles[*id].file.display()
-                )),
-                _ => d.message_suffix(&format!(
-                    " (while rendering /{})",
-                    self.site_path(site, page)
-                )),
+        match self.fill(View::for_render(), site, page) {
+            Filled::Bytes(bytes) => Ok(bytes),
+            Filled::Template(name, view) => self
+                .render_template(name, &view.into_context())
+                .map_err(|e| {
+                    let theme_rel = PathBuf::from("themes")
+                        .join(&self.env.config.site.theme)
+                        .join("templates");
+                    let d = tera_error(&e, &theme_rel);
+                    match page {
+                        Page::Article(id) => d.message_suffix(&format!(
+                            " (while rendering {})",
+                            site.articles[*id].file.display()
+                        )),
+                        _ => d.message_suffix(&format!(
+                            " (while rendering /{})",
+                            self.site_path(site, page)
+                        )),
+                    }
+                }),
+        }
+    }
+
+    /// The inputs digest of a page: the hash of its view model (what its
+    /// template reads), or of its bytes for the files made without a
+    /// template. A page whose digest is unchanged renders to the same bytes.
+    pub fn digest(&self, site: &Site, page: &Page) -> u64 {
+        match self.fill(View::for_digest(), site, page) {
+            Filled::Template(name, view) => view.finish(name),
+            Filled::Bytes(bytes) => {
+                use std::hash::{Hash, Hasher};
+                let mut h = crate::output::view::DigestHasher::new();
+                bytes.hash(&mut h);
+                h.finish()
             }
-        };
-        let out = match page {
+        }
+    }
+
+    /// The digest of every page, in parallel.
+    pub fn page_digests(&self, site: &Site, pages: &[Page]) -> Vec<u64> {
+        pages.par_iter().map(|p| self.digest(site, p)).collect()
+    }
+
+    /// A page's view model and template, or its bytes when no template makes it.
+    fn fill(&self, view: View, site: &Site, page: &Page) -> Filled {
+        match page {
             Page::Article(id) => {
-                let ctx = self.article_context(site, *id);
-                self.render_template("article.html", &ctx)
-                    .map_err(with_page)?
+                Filled::Template("article.html", self.article_context(view, site, *id))
             }
             Page::ArticleCsl(id) => {
-                crate::output::metadata::csl_json(&site.articles[*id]).into_bytes()
+                Filled::Bytes(crate::output::metadata::csl_json(&site.articles[*id]).into_bytes())
             }
             Page::ArticleBib(id) => {
-                crate::output::metadata::bibtex(&site.articles[*id]).into_bytes()
+                Filled::Bytes(crate::output::metadata::bibtex(&site.articles[*id]).into_bytes())
             }
             Page::Index { lang, page: n } => {
                 let ids = &site.by_lang[lang];
-                let ctx = self.list_context(site, lang, ids, &format!("{lang}/"), *n, None);
-                self.render_template("list.html", &ctx).map_err(with_page)?
+                Filled::Template(
+                    "list.html",
+                    self.list_context(view, site, lang, ids, *n, None),
+                )
             }
             Page::Term {
                 lang,
@@ -572,75 +476,70 @@ impl Renderer {
                 page: n,
             } => {
                 let ids = &site.taxonomies[lang][taxonomy][term];
-                let base = format!("{lang}/{taxonomy}/{term}/");
-                let label = self.term_name(lang, taxonomy, term);
-                let ctx =
-                    self.list_context(site, lang, ids, &base, *n, Some((taxonomy, term, label)));
-                self.render_template("list.html", &ctx).map_err(with_page)?
+                let label = self.env.term_name(lang, taxonomy, term);
+                Filled::Template(
+                    "list.html",
+                    self.list_context(view, site, lang, ids, *n, Some((taxonomy, term, label))),
+                )
             }
             Page::Terms { lang, taxonomy } => {
-                let ctx = self.terms_context(site, lang, taxonomy);
-                self.render_template("terms.html", &ctx)
-                    .map_err(with_page)?
+                Filled::Template("terms.html", self.terms_context(view, site, lang, taxonomy))
             }
             Page::Sources { lang, page: n } => {
-                let ctx = self.sources_context(site, lang, *n);
-                self.render_template("sources.html", &ctx)
-                    .map_err(with_page)?
+                Filled::Template("sources.html", self.sources_context(view, site, lang, *n))
             }
             Page::Source {
                 lang,
                 source,
                 page: n,
-            } => {
-                let ctx = self.source_context(site, lang, *source, *n);
-                self.render_template("source.html", &ctx)
-                    .map_err(with_page)?
-            }
+            } => Filled::Template(
+                "source.html",
+                self.source_context(view, site, lang, *source, *n),
+            ),
             Page::Root => {
-                let lang = self.config.site.default_language.clone();
-                let mut ctx = self.common(site, &lang, "", |l| Some(format!("{l}/")));
+                let lang = self.env.config.site.default_language.clone();
+                fn home(lang: &str) -> String {
+                    Route::Home { lang, page: 1 }.path()
+                }
+                let mut ctx = self.common(view, site, &lang, "", |l| Some(home(l)));
                 ctx.insert("languages", &self.language_homes(&lang));
-                ctx.insert("default_url", &self.urls.path(&format!("{lang}/")));
-                self.render_template("root.html", &ctx).map_err(with_page)?
+                ctx.insert("default_url", &self.env.urls.path(&home(&lang)));
+                Filled::Template("root.html", ctx)
             }
             Page::NotFound => {
-                let lang = self.config.site.default_language.clone();
-                let mut ctx = self.common(site, &lang, "404.html", |l| Some(format!("{l}/")));
+                let lang = self.env.config.site.default_language.clone();
+                let mut ctx = self.common(view, site, &lang, &Route::NotFound.path(), |l| {
+                    Some(Route::Home { lang: l, page: 1 }.path())
+                });
                 ctx.insert("languages", &self.language_homes(&lang));
                 // An error page has no translations to point at and should not be indexed.
                 ctx.insert("alternates", &Vec::<Alternate>::new());
                 ctx.insert("noindex", &true);
-                self.render_template("404.html", &ctx).map_err(with_page)?
+                Filled::Template("404.html", ctx)
             }
-            Page::Feed { lang } => crate::output::feeds::atom(self, site, lang).into_bytes(),
+            Page::Feed { lang } => {
+                Filled::Bytes(crate::output::feeds::atom(&self.env, site, lang).into_bytes())
+            }
             Page::Search { lang } => {
-                let path = format!("{lang}/search/");
-                let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/search/")));
-                ctx.insert("search_base", &self.urls.path(&path));
-                self.render_template("search.html", &ctx)
-                    .map_err(with_page)?
+                let path = Route::Search { lang }.path();
+                let mut ctx = self.common(view, site, lang, &path, |l| {
+                    Some(Route::Search { lang: l }.path())
+                });
+                ctx.insert("search_base", &self.env.urls.path(&path));
+                Filled::Template("search.html", ctx)
             }
-            Page::SearchMeta { lang } => site
-                .search
-                .get(lang)
-                .map(|i| i.meta.clone().into_bytes())
-                .unwrap_or_default(),
-            Page::SearchDocs { lang, chunk } => {
-                site.search[lang].doc_chunks[*chunk].clone().into_bytes()
+            Page::Sitemap => {
+                Filled::Bytes(crate::output::feeds::sitemap(&self.env, site).into_bytes())
             }
-            Page::SearchShard { lang, shard } => {
-                site.search[lang].shards[*shard].clone().into_bytes()
-            }
-            Page::Sitemap => crate::output::feeds::sitemap(self, site).into_bytes(),
-            Page::Robots => format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                self.urls.absolute("sitemap.xml")
-            )
-            .into_bytes(),
-            Page::SyntaxCss => crate::parse::highlight::stylesheet().into_bytes(),
-        };
-        Ok(out)
+            Page::Robots => Filled::Bytes(
+                format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                    self.env.urls.absolute(&Route::Sitemap.path())
+                )
+                .into_bytes(),
+            ),
+            Page::SyntaxCss => Filled::Bytes(crate::parse::highlight::stylesheet().into_bytes()),
+        }
     }
 
     /// Renders a template into bytes: no UTF-8 check of the output (templates
@@ -651,105 +550,17 @@ impl Renderer {
         Ok(out)
     }
 
-    /// Search files of every language. Articles are tokenized in parallel, a
-    /// batch at a time, so memory stays flat as the site grows; languages are
-    /// indexed side by side, so that one language's postings are added (on
-    /// one thread) while another's articles are tokenized.
-    pub fn search_indexes(&self, site: &Site) -> BTreeMap<String, crate::index::search::LangIndex> {
-        const BATCH: usize = 256;
-        site.by_lang
-            .par_iter()
-            .map(|(lang, ids)| {
-                let mut builder = crate::index::search::IndexBuilder::default();
-                for batch in ids.chunks(BATCH) {
-                    let docs: Vec<crate::index::search::Doc> = batch
-                        .par_iter()
-                        .map(|&id| self.search_doc(site, id))
-                        .collect();
-                    for d in docs {
-                        builder.add(d);
-                    }
-                }
-                (lang.clone(), builder.finish())
-            })
-            .collect()
-    }
-
-    /// The search document of one article. It depends on nothing but the
-    /// article (and the configuration and locales).
-    pub fn search_doc<'a>(&self, site: &'a Site, id: ArticleId) -> crate::index::search::Doc<'a> {
-        let a = &site.articles[id];
-        let lang = &a.lang;
-        let labels: Vec<String> =
-            a.fm.taxonomies
-                .iter()
-                .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
-                .filter_map(|(tax, t)| self.locales.get(lang, &term_key(tax, t), None))
-                .collect();
-        let excerpt = match &a.fm.summary {
-            Some(s) => s.clone(),
-            None => crate::parse::markdown::plain_excerpt(&a.body.plain_text, 160),
-        };
-        crate::index::search::Doc {
-            title: &a.fm.title,
-            url: self.urls.path(&a.path),
-            date: self.locales.format_date(lang, a.fm.date.date),
-            excerpt,
-            terms: crate::index::search::article_terms(a, &labels),
-        }
-    }
-
     pub fn locales(&self) -> &Locales {
-        &self.locales
+        &self.env.locales
     }
     pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    pub fn site_title(&self, lang: &str) -> String {
-        self.config
-            .languages
-            .get(lang)
-            .and_then(|l| l.title.clone())
-            .or_else(|| self.locales.get(lang, "site-title", None))
-            .unwrap_or_else(|| self.config.site.title.clone())
-    }
-
-    pub fn term_name(&self, lang: &str, taxonomy: &str, term: &str) -> String {
-        self.locales
-            .get(lang, &term_key(taxonomy, term), None)
-            .unwrap_or_else(|| term.to_string())
-    }
-
-    /// The sentences of an article's AI and translation notice, in `lang`.
-    pub fn disclosure_notice(&self, lang: &str, d: &Disclosure) -> Vec<String> {
-        d.notice_parts()
-            .into_iter()
-            .map(|part| match part {
-                NoticePart::Own(text) => text.to_string(),
-                NoticePart::Message { key, review } => {
-                    let mut args = fluent_bundle::FluentArgs::new();
-                    if let Some(r) = review {
-                        args.set("reviewer", r.by.as_str());
-                        if let Some(on) = &r.on {
-                            args.set("date", self.locales.format_date(lang, on.date));
-                        }
-                    }
-                    self.locales.text(lang, key, Some(&args))
-                }
-            })
-            .collect()
-    }
-
-    /// The localized card badge of an article made with AI.
-    fn ai_badge(&self, lang: &str, d: &Disclosure) -> Option<String> {
-        d.badge_key().map(|k| self.locales.text(lang, k, None))
+        &self.env.config
     }
 
     fn date(&self, lang: &str, d: &crate::parse::frontmatter::DateValue) -> DateCtx {
         DateCtx {
             iso: d.ymd(),
-            display: self.locales.format_date(lang, d.date),
+            display: self.env.locales.format_date(lang, d.date),
         }
     }
 
@@ -758,14 +569,23 @@ impl Renderer {
     /// to its home, not back to the page itself (the root page would redirect
     /// to itself forever).
     fn language_homes(&self, current: &str) -> Vec<LangLink> {
-        self.config
+        self.env
+            .config
             .language_codes()
             .into_iter()
             .map(|code| LangLink {
                 current: code == current,
-                url: Some(self.urls.path(&format!("{code}/"))),
-                dir: self.config.language_dir(&code).as_str(),
-                name: self.config.languages[&code].name.clone(),
+                url: Some(
+                    self.env.urls.path(
+                        &Route::Home {
+                            lang: &code,
+                            page: 1,
+                        }
+                        .path(),
+                    ),
+                ),
+                dir: self.env.config.language_dir(&code).as_str(),
+                name: self.env.config.languages[&code].name.clone(),
                 code,
             })
             .collect()
@@ -775,37 +595,38 @@ impl Renderer {
     /// path in another language, or `None` where it does not exist.
     fn common(
         &self,
+        view: View,
         site: &Site,
         lang: &str,
         site_path: &str,
         alt_path: impl Fn(&str) -> Option<String>,
-    ) -> Context {
-        let mut ctx = Context::new();
+    ) -> View {
+        let mut ctx = view;
         let mut languages = Vec::new();
         let mut alternates = Vec::new();
-        for code in self.config.language_codes() {
+        for code in self.env.config.language_codes() {
             let path = if code == lang {
                 Some(site_path.to_string())
             } else {
                 alt_path(&code)
             };
-            let name = self.config.languages[&code].name.clone();
+            let name = self.env.config.languages[&code].name.clone();
             if let Some(p) = &path {
                 alternates.push(Alternate {
                     hreflang: code.clone(),
-                    href: self.urls.absolute(p),
+                    href: self.env.urls.absolute(p),
                 });
             }
             languages.push(LangLink {
                 current: code == lang,
-                url: path.map(|p| self.urls.path(&p)),
-                dir: self.config.language_dir(&code).as_str(),
+                url: path.map(|p| self.env.urls.path(&p)),
+                dir: self.env.config.language_dir(&code).as_str(),
                 code,
                 name,
             });
         }
         if !alternates.is_empty() {
-            let default = &self.config.site.default_language;
+            let default = &self.env.config.site.default_language;
             let x_default = alternates
                 .iter()
                 .find(|a| &a.hreflang == default)
@@ -818,26 +639,42 @@ impl Renderer {
             });
         }
         let taxonomies: Vec<TaxLink> = self
+            .env
             .config
             .site
             .taxonomies
             .iter()
             .map(|t| TaxLink {
                 name: t.clone(),
-                label: self.locales.text(lang, &format!("taxonomy-{t}"), None),
-                url: self.urls.path(&format!("{lang}/{t}/")),
+                label: self.env.locales.text(lang, &format!("taxonomy-{t}"), None),
+                url: self
+                    .env
+                    .urls
+                    .path(&Route::Terms { lang, taxonomy: t }.path()),
             })
             .collect();
         ctx.insert("lang", lang);
-        ctx.insert("dir", self.config.language_dir(lang).as_str());
-        ctx.insert("site_title", &self.site_title(lang));
-        ctx.insert("base_path", self.urls.base_path());
+        ctx.insert("dir", self.env.config.language_dir(lang).as_str());
+        ctx.insert("site_title", &self.env.site_title(lang));
+        ctx.insert("base_path", self.env.urls.base_path());
         ctx.insert("page_path", site_path);
-        ctx.insert("canonical", &self.urls.absolute(site_path));
-        ctx.insert("home_url", &self.urls.path(&format!("{lang}/")));
-        ctx.insert("feed_url", &self.urls.path(&format!("{lang}/atom.xml")));
-        ctx.insert("sources_url", &self.urls.path(&format!("{lang}/sources/")));
-        ctx.insert("search_url", &self.urls.path(&format!("{lang}/search/")));
+        ctx.insert("canonical", &self.env.urls.absolute(site_path));
+        ctx.insert(
+            "home_url",
+            &self.env.urls.path(&Route::Home { lang, page: 1 }.path()),
+        );
+        ctx.insert(
+            "feed_url",
+            &self.env.urls.path(&Route::Feed { lang }.path()),
+        );
+        ctx.insert(
+            "sources_url",
+            &self.env.urls.path(&Route::Sources { lang, page: 1 }.path()),
+        );
+        ctx.insert(
+            "search_url",
+            &self.env.urls.path(&Route::Search { lang }.path()),
+        );
         ctx.insert("taxonomies", &taxonomies);
         ctx.insert("languages", &languages);
         ctx.insert("alternates", &alternates);
@@ -847,10 +684,10 @@ impl Renderer {
         );
         ctx.insert(
             "description",
-            &self.config.site.description.clone().unwrap_or_default(),
+            &self.env.config.site.description.clone().unwrap_or_default(),
         );
         ctx.insert("og_locale", &crate::output::metadata::og_locale(lang));
-        ctx.insert("publisher", self.config.publisher());
+        ctx.insert("publisher", self.env.config.publisher());
         ctx
     }
 
@@ -858,38 +695,42 @@ impl Renderer {
         let a = &site.articles[id];
         ArticleLink {
             title: a.fm.title.clone(),
-            url: self.urls.path(&a.path),
+            url: self.env.urls.path(&a.path),
             date: self.date(&a.lang, &a.fm.date),
             summary: a.fm.summary.clone().unwrap_or_default(),
             ai_generated: a.disclosure.involves_ai(),
-            ai_badge: self.ai_badge(&a.lang, &a.disclosure),
+            ai_badge: self.env.ai_badge(&a.lang, &a.disclosure),
         }
     }
 
-    fn article_context(&self, site: &Site, id: ArticleId) -> Context {
+    fn article_context(&self, view: View, site: &Site, id: ArticleId) -> View {
         let a = &site.articles[id];
         let translations = &site.translations[id];
-        let mut ctx = self.common(site, &a.lang, &a.path, |l| {
+        let mut ctx = self.common(view, site, &a.lang, &a.path, |l| {
             translations.get(l).map(|&t| site.articles[t].path.clone())
         });
         // A translation made from an older version of its source tells the
         // reader so, in their language, with a link to the current source.
         if let Some(rev) = &a.fm.source_revision {
-            let original =
-                crate::output::metadata::original_of(site, id, &self.config.site.default_language);
+            let original = crate::output::metadata::original_of(
+                site,
+                id,
+                &self.env.config.site.default_language,
+            );
             let o = &site.articles[original];
             if original != id && &o.hash != rev {
                 ctx.insert(
                     "stale",
                     &StaleCtx {
                         name: self
+                            .env
                             .config
                             .languages
                             .get(&o.lang)
                             .map(|l| l.name.clone())
                             .unwrap_or_else(|| o.lang.clone()),
                         lang: o.lang.clone(),
-                        url: self.urls.path(&o.path),
+                        url: self.env.urls.path(&o.path),
                     },
                 );
             }
@@ -931,11 +772,12 @@ impl Renderer {
                     also_cited: also,
                     source_url: source
                         .filter(|_| also > 0)
-                        .map(|s| format!("{}#{}", self.urls.path(&s.page_path), s.anchor)),
+                        .map(|s| format!("{}#{}", self.env.urls.path(&s.page_path), s.anchor)),
                 }
             })
             .collect();
         let terms: Vec<TaxCtx> = self
+            .env
             .config
             .site
             .taxonomies
@@ -951,8 +793,16 @@ impl Renderer {
                         .iter()
                         .map(|t| TermCtx {
                             slug: t.clone(),
-                            label: self.term_name(&a.lang, tax, t),
-                            url: self.urls.path(&format!("{}/{tax}/{t}/", a.lang)),
+                            label: self.env.term_name(&a.lang, tax, t),
+                            url: self.env.urls.path(
+                                &Route::Term {
+                                    lang: &a.lang,
+                                    taxonomy: tax,
+                                    term: t,
+                                    page: 1,
+                                }
+                                .path(),
+                            ),
                             count: 0,
                         })
                         .collect(),
@@ -971,7 +821,7 @@ impl Renderer {
             ai_generated: a.disclosure.involves_ai(),
             disclosure: DisclosureCtx {
                 meta: a.disclosure.meta_content(),
-                notice: self.disclosure_notice(&a.lang, &a.disclosure),
+                notice: self.env.disclosure_notice(&a.lang, &a.disclosure),
                 // A translation's notice links its original.
                 original: a
                     .disclosure
@@ -981,12 +831,12 @@ impl Renderer {
                         let o = crate::output::metadata::original_of(
                             site,
                             id,
-                            &self.config.site.default_language,
+                            &self.env.config.site.default_language,
                         );
                         (o != id).then(|| &site.articles[o])
                     })
                     .map(|o| OriginalCtx {
-                        url: self.urls.path(&o.path),
+                        url: self.env.urls.path(&o.path),
                         lang: o.lang.clone(),
                     }),
             },
@@ -1006,8 +856,8 @@ impl Renderer {
             older: older.map(|b| self.article_link(site, b)),
             newer: newer.map(|b| self.article_link(site, b)),
             reading_minutes: minutes,
-            url: self.urls.path(&a.path),
-            permalink: self.urls.absolute(&a.path),
+            url: self.env.urls.path(&a.path),
+            permalink: self.env.urls.absolute(&a.path),
         };
         let keywords: Vec<String> = page
             .terms
@@ -1017,9 +867,9 @@ impl Renderer {
         let ld = crate::output::metadata::jsonld(
             site,
             id,
-            &self.urls,
-            self.config.publisher(),
-            &self.config.site.default_language,
+            &self.env.urls,
+            self.env.config.publisher(),
+            &self.env.config.site.default_language,
             keywords,
         );
         ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
@@ -1034,29 +884,47 @@ impl Renderer {
         if !a.fm.citations.is_empty() {
             ctx.insert(
                 "csl_url",
-                &self.urls.path(&format!("{}references.json", a.path)),
+                &self.env.urls.path(
+                    &Route::ArticleCsl {
+                        lang: &a.lang,
+                        slug: &a.slug,
+                    }
+                    .path(),
+                ),
             );
             ctx.insert(
                 "bib_url",
-                &self.urls.path(&format!("{}references.bib", a.path)),
+                &self.env.urls.path(
+                    &Route::ArticleBib {
+                        lang: &a.lang,
+                        slug: &a.slug,
+                    }
+                    .path(),
+                ),
             );
         }
         ctx.insert("page", &page);
         ctx
     }
 
-    fn paginator(&self, base: &str, n: usize, total: usize) -> Paginator {
+    fn paginator<'r>(
+        &self,
+        route: impl Fn(usize) -> Route<'r>,
+        n: usize,
+        total: usize,
+    ) -> Paginator {
+        let url = |p: usize| self.env.urls.path(&route(p).path());
         Paginator {
             current: n,
             total,
-            prev_url: (n > 1).then(|| self.urls.path(&urls::paginated_path(base, n - 1))),
-            next_url: (n < total).then(|| self.urls.path(&urls::paginated_path(base, n + 1))),
+            prev_url: (n > 1).then(|| url(n - 1)),
+            next_url: (n < total).then(|| url(n + 1)),
             // A window around the current page, so no page grows with the site.
             pages: (1..=total)
                 .filter(|&p| p == 1 || p == total || p.abs_diff(n) <= 2)
                 .map(|p| PageLink {
                     number: p,
-                    url: self.urls.path(&urls::paginated_path(base, p)),
+                    url: url(p),
                     current: p == n,
                 })
                 .collect(),
@@ -1065,28 +933,40 @@ impl Renderer {
 
     fn list_context(
         &self,
+        view: View,
         site: &Site,
         lang: &str,
         ids: &[ArticleId],
-        base: &str,
         n: usize,
         term: Option<(&String, &String, String)>,
-    ) -> Context {
-        let per = self.config.site.paginate;
+    ) -> View {
+        let per = self.env.config.site.paginate;
         let total = page_count(ids.len(), per);
-        let path = urls::paginated_path(base, n);
+        let route = |l: &'_ str, page: usize| -> String {
+            match &term {
+                None => Route::Home { lang: l, page }.path(),
+                Some((tax, t, _)) => Route::Term {
+                    lang: l,
+                    taxonomy: tax,
+                    term: t,
+                    page,
+                }
+                .path(),
+            }
+        };
+        let path = route(lang, n);
         let alt = |l: &str| -> Option<String> {
             match &term {
-                None => Some(urls::paginated_path(&format!("{l}/"), 1)),
+                None => Some(route(l, 1)),
                 Some((tax, t, _)) => site
                     .taxonomies
                     .get(l)
                     .and_then(|x| x.get(*tax))
                     .and_then(|x| x.get(*t))
-                    .map(|_| format!("{l}/{tax}/{t}/")),
+                    .map(|_| route(l, 1)),
             }
         };
-        let mut ctx = self.common(site, lang, &path, alt);
+        let mut ctx = self.common(view, site, lang, &path, alt);
         let items: Vec<ArticleLink> = ids
             .iter()
             .skip((n - 1) * per)
@@ -1094,32 +974,66 @@ impl Renderer {
             .map(|&id| self.article_link(site, id))
             .collect();
         ctx.insert("articles", &items);
-        ctx.insert("paginator", &self.paginator(base, n, total));
-        if let Some((tax, t, label)) = term {
+        ctx.insert(
+            "paginator",
+            &self.paginator(
+                |p| match &term {
+                    None => Route::Home { lang, page: p },
+                    Some((tax, t, _)) => Route::Term {
+                        lang,
+                        taxonomy: tax,
+                        term: t,
+                        page: p,
+                    },
+                },
+                n,
+                total,
+            ),
+        );
+        if let Some((tax, t, label)) = &term {
             ctx.insert(
                 "term",
                 &TermCtx {
-                    slug: t.clone(),
-                    label,
-                    url: self.urls.path(base),
+                    slug: t.to_string(),
+                    label: label.clone(),
+                    url: self.env.urls.path(&route(lang, 1)),
                     count: ids.len(),
                 },
             );
             ctx.insert("taxonomy", tax);
-            ctx.insert("taxonomy_url", &self.urls.path(&format!("{lang}/{tax}/")));
+            ctx.insert(
+                "taxonomy_url",
+                &self.env.urls.path(
+                    &Route::Terms {
+                        lang,
+                        taxonomy: tax,
+                    }
+                    .path(),
+                ),
+            );
         }
         ctx
     }
 
-    fn terms_context(&self, site: &Site, lang: &str, taxonomy: &str) -> Context {
-        let path = format!("{lang}/{taxonomy}/");
-        let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/{taxonomy}/")));
+    fn terms_context(&self, view: View, site: &Site, lang: &str, taxonomy: &str) -> View {
+        let path = Route::Terms { lang, taxonomy }.path();
+        let mut ctx = self.common(view, site, lang, &path, |l| {
+            Some(Route::Terms { lang: l, taxonomy }.path())
+        });
         let mut terms: Vec<TermCtx> = site.taxonomies[lang][taxonomy]
             .iter()
             .map(|(t, ids)| TermCtx {
                 slug: t.clone(),
-                label: self.term_name(lang, taxonomy, t),
-                url: self.urls.path(&format!("{lang}/{taxonomy}/{t}/")),
+                label: self.env.term_name(lang, taxonomy, t),
+                url: self.env.urls.path(
+                    &Route::Term {
+                        lang,
+                        taxonomy,
+                        term: t,
+                        page: 1,
+                    }
+                    .path(),
+                ),
                 count: ids.len(),
             })
             .collect();
@@ -1134,10 +1048,11 @@ impl Renderer {
         ctx
     }
 
-    fn sources_context(&self, site: &Site, lang: &str, n: usize) -> Context {
-        let base = format!("{lang}/sources/");
-        let path = urls::paginated_path(&base, n);
-        let mut ctx = self.common(site, lang, &path, |l| Some(format!("{l}/sources/")));
+    fn sources_context(&self, view: View, site: &Site, lang: &str, n: usize) -> View {
+        let path = Route::Sources { lang, page: n }.path();
+        let mut ctx = self.common(view, site, lang, &path, |l| {
+            Some(Route::Sources { lang: l, page: 1 }.path())
+        });
         let list = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
         let total = page_count(list.len(), SOURCES_PER_PAGE);
         let items: Vec<SourceCtx> = list
@@ -1155,7 +1070,10 @@ impl Renderer {
             })
             .collect();
         ctx.insert("sources", &items);
-        ctx.insert("paginator", &self.paginator(&base, n, total));
+        ctx.insert(
+            "paginator",
+            &self.paginator(|page| Route::Sources { lang, page }, n, total),
+        );
         ctx
     }
 
@@ -1170,22 +1088,35 @@ impl Renderer {
             published: s.citation.published.as_ref().map(|d| self.date(lang, d)),
             count,
             cited_by: Vec::new(),
-            all_url: s
-                .has_page()
-                .then(|| self.urls.path(&source_base(lang, &s.anchor))),
-            list_url: self.urls.path(&format!("{}#{}", s.page_path, s.anchor)),
+            all_url: s.has_page().then(|| {
+                self.env.urls.path(
+                    &Route::Source {
+                        lang,
+                        anchor: &s.anchor,
+                        page: 1,
+                    }
+                    .path(),
+                )
+            }),
+            list_url: self.env.urls.path(&format!("{}#{}", s.page_path, s.anchor)),
         }
     }
 
-    fn source_context(&self, site: &Site, lang: &str, source: usize, n: usize) -> Context {
+    fn source_context(&self, view: View, site: &Site, lang: &str, source: usize, n: usize) -> View {
         let s = &site.sources[lang][source];
-        let base = source_base(lang, &s.anchor);
-        let path = urls::paginated_path(&base, n);
-        let mut ctx = self.common(site, lang, &path, |l| {
-            site.has_source_page(l, &s.anchor)
-                .then(|| source_base(l, &s.anchor))
+        let route = |lang: &str, page| {
+            Route::Source {
+                lang,
+                anchor: &s.anchor,
+                page,
+            }
+            .path()
+        };
+        let path = route(lang, n);
+        let mut ctx = self.common(view, site, lang, &path, |l| {
+            site.has_source_page(l, &s.anchor).then(|| route(l, 1))
         });
-        let per = self.config.site.paginate;
+        let per = self.env.config.site.paginate;
         let total = page_count(s.cited_by.len(), per);
         let items: Vec<ArticleLink> = page_slice(&s.cited_by, n, per)
             .iter()
@@ -1193,235 +1124,26 @@ impl Renderer {
             .collect();
         ctx.insert("source", &self.source_ctx(lang, s));
         ctx.insert("articles", &items);
-        ctx.insert("paginator", &self.paginator(&base, n, total));
+        ctx.insert(
+            "paginator",
+            &self.paginator(
+                |page| Route::Source {
+                    lang,
+                    anchor: &s.anchor,
+                    page,
+                },
+                n,
+                total,
+            ),
+        );
         ctx
     }
 }
 
-/// What a page's output depends on, as a 64-bit digest per page, computed
-/// from the linked [`Site`] without rendering (see [`Renderer::page_digests`]).
-///
-/// The rule: a digest covers every value the page's context (or feed/sitemap
-/// writer) reads from the site, so two sites that give a page the same digest
-/// give it the same bytes, for the same configuration, locales and theme (an
-/// incremental build does a full rebuild when those change). Keep
-/// `page_digest` in step with the `*_context` functions above.
-pub struct Digests {
-    /// Per article: its own inputs (language, path, source hash).
-    own: Vec<u64>,
-    /// Per article: what a link card to it shows (`ArticleLink`).
-    card: Vec<u64>,
-}
-
-type DigestHasher = std::collections::hash_map::DefaultHasher;
-
-fn hasher() -> DigestHasher {
-    // SipHash-1-3 with fixed keys: deterministic within a process.
-    DigestHasher::new()
-}
-
-impl Renderer {
-    /// Per-article digests shared by every page digest.
-    pub fn digest_inputs(&self, site: &Site) -> Digests {
-        use std::hash::{Hash, Hasher};
-        let (own, card): (Vec<u64>, Vec<u64>) = site
-            .articles
-            .par_iter()
-            .map(|a| {
-                let mut h = hasher();
-                (&a.lang, &a.rel_path, &a.hash).hash(&mut h);
-                let own = h.finish();
-                let mut h = hasher();
-                (
-                    &a.fm.title,
-                    &a.path,
-                    &a.lang,
-                    a.fm.date,
-                    &a.fm.summary,
-                    &a.disclosure,
-                )
-                    .hash(&mut h);
-                (own, h.finish())
-            })
-            .unzip();
-        Digests { own, card }
-    }
-
-    /// The inputs digest of every page, in parallel. Search files get 0:
-    /// their bytes are compared instead.
-    pub fn page_digests(&self, site: &Site, pages: &[Page]) -> Vec<u64> {
-        let d = self.digest_inputs(site);
-        pages
-            .par_iter()
-            .map(|p| self.page_digest(site, &d, p))
-            .collect()
-    }
-
-    pub fn page_digest(&self, site: &Site, d: &Digests, page: &Page) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = hasher();
-        page.hash(&mut h);
-        let has_articles = |lang: &str| site.by_lang.get(lang).is_some_and(|v| !v.is_empty());
-        let cards = |h: &mut DigestHasher, ids: &[ArticleId]| {
-            ids.len().hash(h);
-            for &i in ids {
-                d.card[i].hash(h);
-            }
-        };
-        let per = self.config.site.paginate;
-        match page {
-            Page::Article(id) => {
-                let id = *id;
-                let a = &site.articles[id];
-                d.own[id].hash(&mut h);
-                has_articles(&a.lang).hash(&mut h);
-                // Language switcher, hreflang, og:locale alternates and the
-                // JSON-LD translation links (which pick the original by date).
-                for (l, &t) in &site.translations[id] {
-                    let ta = &site.articles[t];
-                    (l, &ta.path, ta.fm.date).hash(&mut h);
-                }
-                // A translation's stale notice depends on its source's content.
-                if a.fm.source_revision.is_some() {
-                    let original = crate::output::metadata::original_of(
-                        site,
-                        id,
-                        &self.config.site.default_language,
-                    );
-                    site.articles[original].hash.hash(&mut h);
-                }
-                site.link_urls[id].hash(&mut h);
-                // References: "also cited" counts and their sources-page links.
-                if let Some(list) = site.sources.get(&a.lang) {
-                    for r in &a.body.references {
-                        if let Some(s) = site.citation_sources[id]
-                            .get(r.citation)
-                            .and_then(|&s| list.get(s))
-                        {
-                            (s.cited_by.len(), &s.page_path, &s.anchor).hash(&mut h);
-                        }
-                    }
-                }
-                cards(&mut h, &site.backlinks[id]);
-                cards(&mut h, &site.related[id]);
-                let (older, newer) = site.prev_next[id];
-                cards(&mut h, older.as_slice());
-                cards(&mut h, newer.as_slice());
-            }
-            Page::ArticleCsl(id) | Page::ArticleBib(id) => d.own[*id].hash(&mut h),
-            Page::Index { lang, page: n } => {
-                let ids = &site.by_lang[lang];
-                has_articles(lang).hash(&mut h);
-                page_count(ids.len(), per).hash(&mut h);
-                cards(&mut h, page_slice(ids, *n, per));
-            }
-            Page::Term {
-                lang,
-                taxonomy,
-                term,
-                page: n,
-            } => {
-                let ids = &site.taxonomies[lang][taxonomy][term];
-                has_articles(lang).hash(&mut h);
-                ids.len().hash(&mut h);
-                cards(&mut h, page_slice(ids, *n, per));
-                // The language switcher links the term where it exists.
-                for (l, taxes) in &site.taxonomies {
-                    taxes
-                        .get(taxonomy)
-                        .is_some_and(|x| x.contains_key(term))
-                        .hash(&mut h);
-                    l.hash(&mut h);
-                }
-            }
-            Page::Terms { lang, taxonomy } => {
-                has_articles(lang).hash(&mut h);
-                for (t, ids) in &site.taxonomies[lang][taxonomy] {
-                    (t, ids.len()).hash(&mut h);
-                }
-            }
-            Page::Sources { lang, page: n } => {
-                has_articles(lang).hash(&mut h);
-                let list = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
-                list.len().hash(&mut h);
-                for s in page_slice(list, *n, SOURCES_PER_PAGE) {
-                    let c = &s.citation;
-                    (&s.anchor, &c.title, &c.publisher, &c.url, c.published).hash(&mut h);
-                    s.cited_by.len().hash(&mut h);
-                    cards(
-                        &mut h,
-                        &s.cited_by[..s.cited_by.len().min(SOURCE_CITERS_SHOWN)],
-                    );
-                }
-            }
-            Page::Source {
-                lang,
-                source,
-                page: n,
-            } => {
-                has_articles(lang).hash(&mut h);
-                let s = &site.sources[lang][*source];
-                let c = &s.citation;
-                (
-                    &s.anchor,
-                    &s.page_path,
-                    &c.title,
-                    &c.publisher,
-                    &c.url,
-                    c.published,
-                )
-                    .hash(&mut h);
-                s.cited_by.len().hash(&mut h);
-                cards(&mut h, page_slice(&s.cited_by, *n, per));
-                // The language switcher links the same source where it has a page.
-                for l in site.sources.keys() {
-                    (l, site.has_source_page(l, &s.anchor)).hash(&mut h);
-                }
-            }
-            Page::Feed { lang } => {
-                let ids = site.by_lang.get(lang).map(Vec::as_slice).unwrap_or(&[]);
-                for &i in ids.iter().take(crate::output::feeds::FEED_ENTRIES) {
-                    d.own[i].hash(&mut h);
-                }
-            }
-            Page::Sitemap => {
-                for (i, a) in site.articles.iter().enumerate() {
-                    (&a.path, a.last_modified()).hash(&mut h);
-                    for (l, &t) in &site.translations[i] {
-                        (l, &site.articles[t].path).hash(&mut h);
-                    }
-                }
-                for (lang, ids) in &site.by_lang {
-                    (lang, ids.len()).hash(&mut h);
-                }
-                for (lang, taxes) in &site.taxonomies {
-                    lang.hash(&mut h);
-                    for (tax, terms) in taxes {
-                        tax.hash(&mut h);
-                        for t in terms.keys() {
-                            t.hash(&mut h);
-                        }
-                    }
-                }
-                for (lang, list) in &site.sources {
-                    lang.hash(&mut h);
-                    // Sources with a page of their own are listed too.
-                    for s in list.iter().filter(|s| s.has_page()) {
-                        s.anchor.hash(&mut h);
-                    }
-                }
-            }
-            Page::Root | Page::NotFound => {
-                has_articles(&self.config.site.default_language).hash(&mut h);
-            }
-            Page::Search { lang } => has_articles(lang).hash(&mut h),
-            Page::Robots | Page::SyntaxCss => {}
-            Page::SearchMeta { .. } | Page::SearchDocs { .. } | Page::SearchShard { .. } => {
-                return 0
-            }
-        }
-        h.finish()
-    }
+/// A page's template and view model, or its bytes.
+enum Filled {
+    Template(&'static str, View),
+    Bytes(Vec<u8>),
 }
 
 /// The items of page `n` (1-based) of a paginated list.
@@ -1432,12 +1154,57 @@ fn page_slice<T>(items: &[T], n: usize, per: usize) -> &[T] {
 }
 
 impl Page {
-    /// Search files are written in a second phase (see `incremental`).
-    pub fn is_search_file(&self) -> bool {
-        matches!(
-            self,
-            Page::SearchMeta { .. } | Page::SearchDocs { .. } | Page::SearchShard { .. }
-        )
+    /// Where the page goes.
+    pub fn route<'s>(&'s self, site: &'s Site) -> Route<'s> {
+        match self {
+            Page::Article(id) => {
+                let a = &site.articles[*id];
+                Route::Article {
+                    lang: &a.lang,
+                    slug: &a.slug,
+                }
+            }
+            Page::ArticleCsl(id) => {
+                let a = &site.articles[*id];
+                Route::ArticleCsl {
+                    lang: &a.lang,
+                    slug: &a.slug,
+                }
+            }
+            Page::ArticleBib(id) => {
+                let a = &site.articles[*id];
+                Route::ArticleBib {
+                    lang: &a.lang,
+                    slug: &a.slug,
+                }
+            }
+            Page::Index { lang, page } => Route::Home { lang, page: *page },
+            Page::Terms { lang, taxonomy } => Route::Terms { lang, taxonomy },
+            Page::Term {
+                lang,
+                taxonomy,
+                term,
+                page,
+            } => Route::Term {
+                lang,
+                taxonomy,
+                term,
+                page: *page,
+            },
+            Page::Sources { lang, page } => Route::Sources { lang, page: *page },
+            Page::Source { lang, source, page } => Route::Source {
+                lang,
+                anchor: &site.sources[lang][*source].anchor,
+                page: *page,
+            },
+            Page::Feed { lang } => Route::Feed { lang },
+            Page::Search { lang } => Route::Search { lang },
+            Page::Root => Route::Root,
+            Page::NotFound => Route::NotFound,
+            Page::Sitemap => Route::Sitemap,
+            Page::Robots => Route::Robots,
+            Page::SyntaxCss => Route::SyntaxCss,
+        }
     }
 }
 
@@ -1636,11 +1403,6 @@ struct SourceCtx {
     all_url: Option<String>,
     /// Its entry on the sources pages.
     list_url: String,
-}
-
-/// Site path of the page of the briefings citing a source.
-fn source_base(lang: &str, anchor: &str) -> String {
-    format!("{lang}/sources/{anchor}/")
 }
 
 #[cfg(test)]

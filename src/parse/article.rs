@@ -151,7 +151,11 @@ pub fn parse(src: &SourceFile, config: &Config, locales: &Locales) -> (Outcome, 
         rel_path: src.rel_path.clone(),
         file: src.file.clone(),
         hash: src.hash.clone(),
-        path: crate::base::urls::article_path(&src.lang, &slug),
+        path: crate::base::route::Route::Article {
+            lang: &src.lang,
+            slug: &slug,
+        }
+        .path(),
         slug,
         translation_key,
         disclosure,

@@ -11,14 +11,15 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Diagnostics};
-use crate::base::urls::Urls;
+use crate::index::SearchIndex;
 use crate::input::config::{self, Config};
 use crate::input::load;
 use crate::input::locale::Locales;
-use crate::link::{self, Site};
+use crate::link::{LinkCache, Site};
 use crate::output::render::{Page, Renderer};
 use crate::output::write::{self, Staging};
-use crate::parse::article::{self, Article, Outcome, Unbuilt};
+use crate::parse::article::{self, Article, Outcome};
+use crate::pipeline::session::Session;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -34,6 +35,7 @@ pub struct Compiled {
     pub config: Arc<Config>,
     pub renderer: Renderer,
     pub site: Site,
+    pub index: SearchIndex,
     pub diagnostics: Diagnostics,
 }
 
@@ -60,60 +62,7 @@ impl From<Diagnostics> for Failure {
     }
 }
 
-pub fn load_config(opts: &BuildOptions) -> Result<Config, Failure> {
-    let mut config = config::load(&opts.root)?;
-    if let Some(b) = &opts.base_url {
-        if let Err(msg) = Urls::new(b) {
-            let mut d = Diagnostics::new();
-            d.push(
-                Diagnostic::error("bad-base-url", msg)
-                    .help("pass an absolute http(s) URL to --base-url"),
-            );
-            return Err(d.into());
-        }
-        config.site.base_url = b.clone();
-    }
-    Ok(config)
-}
-
-/// Every source file, parsed (see [`parse_files`]).
-pub struct ParsedFiles {
-    pub published: Vec<Article>,
-    /// Drafts left out of this build.
-    pub drafts: Vec<Article>,
-    /// Files that cannot be published but whose links `link` checks.
-    pub unbuilt: Vec<Unbuilt>,
-    pub diagnostics: Diagnostics,
-}
-
-/// Parses every source file (in parallel).
-pub fn parse_files(
-    files: &[load::SourceFile],
-    config: &Config,
-    locales: &Locales,
-    drafts: bool,
-) -> ParsedFiles {
-    let results: Vec<_> = files
-        .par_iter()
-        .map(|f| article::parse(f, config, locales))
-        .collect();
-    let mut out = ParsedFiles {
-        published: Vec::with_capacity(results.len()),
-        drafts: Vec::new(),
-        unbuilt: Vec::new(),
-        diagnostics: Diagnostics::new(),
-    };
-    for (outcome, ds) in results {
-        out.diagnostics.extend(ds);
-        match outcome {
-            Outcome::Article(a) if a.fm.draft && !drafts => out.drafts.push(*a),
-            Outcome::Article(a) => out.published.push(*a),
-            Outcome::Unbuilt(u) => out.unbuilt.push(u),
-            Outcome::Failed => {}
-        }
-    }
-    out
-}
+pub use crate::pipeline::session::load_config;
 
 /// Parses every source file (in parallel); returns published articles and
 /// drafts, for commands that need only the articles.
@@ -123,8 +72,22 @@ pub fn parse_all(
     locales: &Locales,
     drafts: bool,
 ) -> (Vec<Article>, Vec<Article>, Diagnostics) {
-    let parsed = parse_files(files, config, locales, drafts);
-    (parsed.published, parsed.drafts, parsed.diagnostics)
+    let mut published = Vec::with_capacity(files.len());
+    let mut left_out = Vec::new();
+    let mut diags = Diagnostics::new();
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|f| article::parse(f, config, locales))
+        .collect();
+    for (outcome, ds) in results {
+        diags.extend(ds);
+        match outcome {
+            Outcome::Article(a) if a.fm.draft && !drafts => left_out.push(*a),
+            Outcome::Article(a) => published.push(*a),
+            Outcome::Unbuilt(_) | Outcome::Failed => {}
+        }
+    }
+    (published, left_out, diags)
 }
 
 /// Runs load, parse and link; the renderer is ready but nothing is rendered.
@@ -183,63 +146,31 @@ impl Default for StageTimer {
 
 pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     let mut timer = StageTimer::new();
-    let config = Arc::new(load_config(opts)?);
-    let urls = Urls::new(&config.site.base_url).expect("validated with the config");
-    let (locales, mut diags) = Locales::load(&opts.root, &config);
-    let locales = Arc::new(locales);
-    let renderer = match Renderer::new(&opts.root, config.clone(), locales.clone(), urls.clone()) {
-        Ok(r) => Some(r),
-        Err(ds) => {
-            diags.extend(ds);
-            None
-        }
-    };
+    let mut session = Session::open(opts)?;
     timer.lap("setup");
-    let (files, ds) = load::load_all(&opts.root, &config);
-    diags.extend(ds);
+    let files = session.load();
     timer.lap("load");
-    let ParsedFiles {
-        published: articles,
-        drafts,
-        unbuilt,
-        diagnostics: ds,
-    } = parse_files(&files, &config, &locales, opts.drafts);
-    let parsed: std::collections::HashSet<&Path> = articles
-        .iter()
-        .chain(&drafts)
-        .map(|a| a.file.as_path())
-        .collect();
-    let unparsed: std::collections::HashSet<PathBuf> = files
-        .iter()
-        .filter(|f| !parsed.contains(f.file.as_path()))
-        .map(|f| f.file.clone())
-        .collect();
-    drop(parsed);
+    let parsed = session.parse(&files);
     // The articles hold what later stages need; the source texts can go.
     drop(files);
-    diags.extend(ds);
     timer.lap("parse");
-    let articles: Vec<Arc<Article>> = articles.into_iter().map(Arc::new).collect();
-    let drafts: Vec<Arc<Article>> = drafts.into_iter().map(Arc::new).collect();
-    let unbuilt: Vec<Arc<Unbuilt>> = unbuilt.into_iter().map(Arc::new).collect();
-    let (mut site, ds) = link::link(articles, &drafts, &unparsed, &unbuilt, &config, &urls);
-    diags.extend(ds);
+    let (site, mut diags) = session.link(parsed.iter(), &mut LinkCache::default());
+    drop(parsed);
     timer.lap("link");
-    let Some(renderer) = renderer else {
+    let Some(renderer) = session.renderer.take() else {
         return Err(diags.into());
     };
-    diags.extend(renderer.check_locales(&site));
-    timer.lap("locales");
-    site.search = renderer.search_indexes(&site);
-    timer.lap("search");
-    diags.normalize();
     if diags.has_errors() {
         return Err(Failure { diagnostics: diags });
     }
+    let index = session.index(&site);
+    timer.lap("search");
+    diags.normalize();
     Ok(Compiled {
-        config,
+        config: session.config,
         renderer,
         site,
+        index,
         diagnostics: diags,
     })
 }
@@ -247,7 +178,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
 /// Renders every page without writing: template runtime errors surface here.
 pub fn check(opts: &BuildOptions) -> Result<Diagnostics, Failure> {
     let compiled = compile(opts)?;
-    let pages = compiled.renderer.pages(&compiled.site);
+    let pages = compiled.renderer.env.pages(&compiled.site);
     let errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|p| compiled.renderer.render(&compiled.site, p).err())
@@ -277,17 +208,26 @@ pub fn render_into(
     pages: &[Page],
     staging: &Staging,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    let results: Vec<Result<String, Diagnostic>> = pages
+    let write = |rel: String, bytes: &[u8]| {
+        staging
+            .write(&rel, bytes)
+            .map_err(|e| Diagnostic::error("write-failed", format!("cannot write {rel}: {e}")))?;
+        Ok(rel)
+    };
+    let mut results: Vec<Result<String, Diagnostic>> = pages
         .par_iter()
         .map(|p| {
             let bytes = compiled.renderer.render(&compiled.site, p)?;
-            let rel = compiled.renderer.output_path(&compiled.site, p);
-            staging.write(&rel, &bytes).map_err(|e| {
-                Diagnostic::error("write-failed", format!("cannot write {rel}: {e}"))
-            })?;
-            Ok(rel)
+            write(compiled.renderer.output_path(&compiled.site, p), &bytes)
         })
         .collect();
+    // The search files, as the index stage made them.
+    let index_files = compiled.index.files();
+    results.par_extend(
+        index_files
+            .par_iter()
+            .map(|(route, text)| write(route.file(), text.as_bytes())),
+    );
     let mut counts = BTreeMap::new();
     let mut errors = Vec::new();
     for r in results {
@@ -369,14 +309,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     let mut timer = StageTimer::new();
     let staging =
         Staging::begin(&output).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
-    let pages = compiled.renderer.pages(&compiled.site);
+    let pages = compiled.renderer.env.pages(&compiled.site);
     let (mut counts, errors) = render_into(&compiled, &pages, &staging);
     timer.lap("render");
     if !errors.is_empty() {
         diags.extend(errors);
         return Err(diags.into());
     }
-    let mut files = pages.len();
+    let mut files = pages.len() + compiled.index.files().len();
     let copied = staging
         .copy_tree(&compiled.renderer.theme_dir().join("static"), "static")
         .map_err(|e| io_fail(e, "cannot copy the theme's static files"))?;

@@ -34,16 +34,15 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::base::diag::{Diagnostic, Diagnostics};
-use crate::base::urls::Urls;
-use crate::index::search::{CachedDoc, IndexBuilder, LangIndex};
-use crate::input::config::Config;
+use crate::index::search::CachedDoc;
+use crate::index::SearchIndex;
 use crate::input::load;
-use crate::input::locale::Locales;
 use crate::link::{self, Site};
-use crate::output::render::{Page, Renderer};
+use crate::output::render::Page;
 use crate::output::write::{self, Staging};
-use crate::parse::article::{self, Article, Outcome, Unbuilt};
+use crate::parse::article::Article;
 use crate::pipeline::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
+use crate::pipeline::session::{ParsedFile, Session};
 
 /// What one build or rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -67,24 +66,15 @@ pub struct RebuildStats {
     pub diagnostics: Diagnostics,
 }
 
-/// One source file's parse result.
-struct Parsed {
-    article: Option<Arc<Article>>,
-    /// Set when the file cannot be published but its links are checked.
-    unbuilt: Option<Arc<Unbuilt>>,
-    diags: Vec<Diagnostic>,
-}
-
 /// The state kept between rebuilds. See the module docs.
 pub struct IncrementalBuild {
     opts: BuildOptions,
-    config: Arc<Config>,
-    renderer: Renderer,
+    /// The driver: setup (with its diagnostics and those of finding the
+    /// files) and the stage functions.
+    session: Session,
     output: PathBuf,
-    /// Diagnostics of setup (locales) and of finding the files.
-    setup_diags: Diagnostics,
     /// Parse results per file (path relative to the root), published or not.
-    sources: BTreeMap<PathBuf, Parsed>,
+    sources: BTreeMap<PathBuf, ParsedFile>,
     /// The site last written.
     site: Site,
     /// Output path → inputs digest of the page written there.
@@ -126,39 +116,28 @@ impl IncrementalBuild {
     /// folder, as `brief build` does), keeping the state for rebuilds.
     pub fn new(opts: &BuildOptions) -> Result<(IncrementalBuild, RebuildStats), Failure> {
         let start = Instant::now();
-        let config = Arc::new(build::load_config(opts)?);
+        let config = build::load_config(opts)?;
         let (output, explicit) = build::output_dir(opts, &config);
         if let Err(d) = write::check_output_dir(&opts.root, &output, explicit) {
             return Err(fail(Diagnostics::new(), d));
         }
         let output = write::absolute(&output);
-        let urls = Urls::new(&config.site.base_url).expect("validated with the config");
-        let (locales, mut setup_diags) = Locales::load(&opts.root, &config);
-        let locales = Arc::new(locales);
-        let renderer = Renderer::new(&opts.root, config.clone(), locales.clone(), urls);
-        let (paths, ds) = load::discover(&opts.root, &config);
-        setup_diags.extend(ds);
-        let parsed: Vec<(PathBuf, Parsed)> = paths
-            .par_iter()
-            .map(|p| parse_file(&opts.root, p, &config, &locales))
-            .collect();
-        let renderer = match renderer {
-            Ok(r) => r,
-            Err(ds) => {
-                let mut all = setup_diags;
-                all.extend(ds);
-                for (_, p) in &parsed {
-                    all.extend(p.diags.iter().cloned());
-                }
-                return Err(all.into());
+        let mut session = Session::open(opts)?;
+        let (paths, ds) = load::discover(&opts.root, &session.config);
+        session.diagnostics.extend(ds);
+        let parsed: Vec<(PathBuf, ParsedFile)> =
+            paths.par_iter().map(|p| session.parse_path(p)).collect();
+        if session.renderer.is_none() {
+            let mut all = session.diagnostics;
+            for (_, p) in &parsed {
+                all.extend(p.diagnostics.iter().cloned());
             }
-        };
+            return Err(all.into());
+        }
         let mut state = IncrementalBuild {
             opts: opts.clone(),
-            config,
-            renderer,
+            session,
             output,
-            setup_diags,
             sources: parsed.into_iter().collect(),
             site: Site::default(),
             digests: HashMap::new(),
@@ -170,37 +149,46 @@ impl IncrementalBuild {
             link_cache: link::LinkCache::default(),
             needs_full: false,
         };
-        let (mut site, diags) = state.link()?;
-        site.search = state.search_indexes(&site);
-        let pages = state.renderer.pages(&site);
-        let digests = state.renderer.page_digests(&site, &pages);
+        let (site, diags) = state.link()?;
+        let index = state.search_index(&site);
+        let renderer = state.session.renderer().expect("checked above");
+        let pages = renderer.env.pages(&site);
+        let digests = renderer.page_digests(&site, &pages);
         let staging = Staging::begin(&state.output).map_err(|e| {
             fail(
                 diags.clone(),
                 io_error("cannot create the staging folder", e),
             )
         })?;
+        let write = |rel: String, bytes: &[u8]| {
+            staging
+                .write(&rel, bytes)
+                .map_err(|e| io_error(&format!("cannot write {rel}"), e))?;
+            Ok((rel, bytes_hash(bytes)))
+        };
         let results: Vec<Result<(String, u64), Diagnostic>> = pages
             .par_iter()
-            .map(|p| {
-                let bytes = state.renderer.render(&site, p)?;
-                let rel = state.renderer.output_path(&site, p);
-                staging
-                    .write(&rel, &bytes)
-                    .map_err(|e| io_error(&format!("cannot write {rel}"), e))?;
-                Ok((rel, bytes_hash(&bytes)))
-            })
+            .map(|p| write(renderer.output_path(&site, p), &renderer.render(&site, p)?))
+            .collect();
+        let index_files = index.files();
+        let index_results: Vec<Result<(String, u64), Diagnostic>> = index_files
+            .par_iter()
+            .map(|(route, text)| write(route.file(), text.as_bytes()))
             .collect();
         let mut errors = Vec::new();
-        for (r, (page, digest)) in results.into_iter().zip(pages.iter().zip(digests)) {
+        for (r, digest) in results.into_iter().zip(digests) {
             match r {
                 Ok((rel, hash)) => {
-                    if page.is_search_file() {
-                        state.search_written.insert(rel, hash);
-                    } else {
-                        state.digests.insert(rel.clone(), digest);
-                        state.written.insert(rel, hash);
-                    }
+                    state.digests.insert(rel.clone(), digest);
+                    state.written.insert(rel, hash);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        for r in index_results {
+            match r {
+                Ok((rel, hash)) => {
+                    state.search_written.insert(rel, hash);
                 }
                 Err(d) => errors.push(d),
             }
@@ -210,7 +198,7 @@ impl IncrementalBuild {
             all.extend(collapse_template_errors(errors));
             return Err(all.into());
         }
-        let theme_static = state.renderer.theme_dir().join("static");
+        let theme_static = renderer.theme_dir().join("static");
         let site_static = opts.root.join("static");
         let copied = staging
             .copy_tree(&theme_static, "static")
@@ -224,12 +212,14 @@ impl IncrementalBuild {
                 io_error("cannot replace the output folder", e),
             )
         })?;
+        let files_written = pages.len() + index_files.len() + copied;
+        drop(index_files);
         state.site = site;
         let stats = RebuildStats {
             full: true,
             parsed: state.sources.len(),
             pages_rendered: pages.len(),
-            files_written: pages.len() + copied,
+            files_written,
             phase1: start.elapsed(),
             diagnostics: diags,
             ..Default::default()
@@ -273,12 +263,12 @@ impl IncrementalBuild {
         let mut timer = build::StageTimer::new();
         // 1. Re-read and re-parse the changed files.
         let root = self.opts.root.clone();
-        let reparsed: Vec<(PathBuf, Option<Parsed>)> = files
+        let reparsed: Vec<(PathBuf, Option<ParsedFile>)> = files
             .par_iter()
             .map(|rel| {
                 let path = root.join(rel);
                 if path.is_file() {
-                    let (k, p) = parse_file(&root, &path, &self.config, self.renderer.locales());
+                    let (k, p) = self.session.parse_path(&path);
                     (k, Some(p))
                 } else {
                     (rel.clone(), None)
@@ -295,20 +285,16 @@ impl IncrementalBuild {
 
         timer.lap("i-parse");
         // 2. Re-link the whole site.
-        let (mut site, diags) = self.link()?;
+        let (site, diags) = self.link()?;
         timer.lap("i-link");
 
         // 3. Select the pages whose inputs changed.
-        let pages: Vec<Page> = self
-            .renderer
-            .pages(&site)
-            .into_iter()
-            .filter(|p| !p.is_search_file())
-            .collect();
-        let digests = self.renderer.page_digests(&site, &pages);
+        let renderer = self.session.renderer()?;
+        let pages: Vec<Page> = renderer.env.pages(&site);
+        let digests = renderer.page_digests(&site, &pages);
         let paths: Vec<String> = pages
             .iter()
-            .map(|p| self.renderer.output_path(&site, p))
+            .map(|p| renderer.output_path(&site, p))
             .collect();
         let todo: Vec<usize> = (0..pages.len())
             .filter(|&i| self.digests.get(&paths[i]) != Some(&digests[i]))
@@ -318,7 +304,7 @@ impl IncrementalBuild {
         // 4. Render them (nothing is written unless every page renders).
         let rendered: Vec<Result<Vec<u8>, Diagnostic>> = todo
             .par_iter()
-            .map(|&i| self.renderer.render(&site, &pages[i]))
+            .map(|&i| renderer.render(&site, &pages[i]))
             .collect();
         let mut errors = Vec::new();
         let mut writes = Vec::new();
@@ -388,7 +374,6 @@ impl IncrementalBuild {
         timer.lap("i-write");
         self.written.extend(new_hashes);
         // The search files stay as they are until phase 2.
-        site.search = std::mem::take(&mut self.site.search);
         self.site = site;
         self.search_pending = true;
         Ok(RebuildStats {
@@ -412,21 +397,13 @@ impl IncrementalBuild {
             return Ok(RebuildStats::default());
         }
         let site = std::mem::take(&mut self.site);
-        let search = self.search_indexes(&site);
+        let index = self.search_index(&site);
         self.site = site;
-        self.site.search = search;
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        for p in self.renderer.pages(&self.site) {
-            if p.is_search_file() {
-                let rel = self.renderer.output_path(&self.site, &p);
-                let bytes = self.renderer.render(&self.site, &p).map_err(|d| {
-                    let mut ds = Diagnostics::new();
-                    ds.push(d);
-                    Failure::from(ds)
-                })?;
-                files.push((rel, bytes));
-            }
-        }
+        let files: Vec<(String, Vec<u8>)> = index
+            .files()
+            .into_iter()
+            .map(|(route, text)| (route.file(), text.as_bytes().to_vec()))
+            .collect();
         let live: HashSet<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
         let gone: Vec<String> = self
             .search_written
@@ -499,7 +476,7 @@ impl IncrementalBuild {
             // content/<lang>/…, with a configured language.
             if names.len() < 3
                 || names[0] != "content"
-                || !self.config.languages.contains_key(&names[1])
+                || !self.session.config.languages.contains_key(&names[1])
             {
                 return None;
             }
@@ -543,49 +520,16 @@ impl IncrementalBuild {
 
     /// Links the cached articles; all diagnostics of the site, or a failure.
     fn link(&mut self) -> Result<(Site, Diagnostics), Failure> {
-        let mut diags = self.setup_diags.clone();
-        let mut published = Vec::new();
-        let mut drafts = Vec::new();
-        let mut unparsed = std::collections::HashSet::new();
-        let mut unbuilt = Vec::new();
-        for (path, p) in &self.sources {
-            diags.extend(p.diags.iter().cloned());
-            if p.article.is_none() {
-                unparsed.insert(path.clone());
-            }
-            if let Some(u) = &p.unbuilt {
-                unbuilt.push(u.clone());
-            }
-            if let Some(a) = &p.article {
-                if a.fm.draft && !self.opts.drafts {
-                    drafts.push(a.clone());
-                } else {
-                    published.push(a.clone());
-                }
-            }
-        }
-        let urls = self.renderer.urls.clone();
-        let (site, ds) = link::link_with(
-            published,
-            &drafts,
-            &unparsed,
-            &unbuilt,
-            &self.config,
-            &urls,
-            &mut self.link_cache,
-        );
-        diags.extend(ds);
-        diags.extend(self.renderer.check_locales(&site));
-        diags.normalize();
+        let (site, diags) = self.session.link(&self.sources, &mut self.link_cache);
         if diags.has_errors() {
             return Err(Failure { diagnostics: diags });
         }
         Ok((site, diags))
     }
 
-    /// The search files of every language, re-tokenizing only articles whose
-    /// source changed since their document was cached.
-    fn search_indexes(&mut self, site: &Site) -> BTreeMap<String, LangIndex> {
+    /// The index stage, re-tokenizing only articles whose source changed
+    /// since their document was cached.
+    fn search_index(&mut self, site: &Site) -> SearchIndex {
         let key = |a: &Article| (a.lang.clone(), a.rel_path.clone());
         let missing: Vec<usize> = (0..site.articles.len())
             .filter(|&i| {
@@ -595,9 +539,10 @@ impl IncrementalBuild {
                     .is_none_or(|(hash, _)| hash != &a.hash)
             })
             .collect();
+        let env = self.session.search_env();
         let fresh: Vec<(usize, CachedDoc)> = missing
             .par_iter()
-            .map(|&i| (i, CachedDoc::new(self.renderer.search_doc(site, i))))
+            .map(|&i| (i, CachedDoc::new(crate::index::document(site, i, env))))
             .collect();
         for (i, doc) in fresh {
             let a = &site.articles[i];
@@ -610,48 +555,7 @@ impl IncrementalBuild {
             self.search_docs.retain(|k, _| live.contains(k));
         }
         let docs = &self.search_docs;
-        site.by_lang
-            .par_iter()
-            .map(|(lang, ids)| {
-                let mut builder = IndexBuilder::default();
-                for &id in ids {
-                    let (_, doc) = &docs[&key(&site.articles[id])];
-                    builder.add_cached(doc);
-                }
-                (lang.clone(), builder.finish())
-            })
-            .collect()
-    }
-}
-
-/// Reads and parses one file: (path relative to the root, result).
-fn parse_file(root: &Path, path: &Path, config: &Config, locales: &Locales) -> (PathBuf, Parsed) {
-    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    match load::read(root, path) {
-        Ok(src) => {
-            let (outcome, diags) = article::parse(&src, config, locales);
-            let (article, unbuilt) = match outcome {
-                Outcome::Article(a) => (Some(Arc::new(*a)), None),
-                Outcome::Unbuilt(u) => (None, Some(Arc::new(u))),
-                Outcome::Failed => (None, None),
-            };
-            (
-                rel,
-                Parsed {
-                    article,
-                    unbuilt,
-                    diags,
-                },
-            )
-        }
-        Err(d) => (
-            rel,
-            Parsed {
-                article: None,
-                unbuilt: None,
-                diags: vec![d],
-            },
-        ),
+        crate::index::build_cached(site, |id| &docs[&key(&site.articles[id])].1)
     }
 }
 
