@@ -44,17 +44,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::base::diag::Diagnostics;
-use crate::base::urls::Urls;
 use crate::input::locale::term_key;
-use crate::input::locale::Locales;
-use crate::output::render::Renderer;
 use crate::parse::article::Article;
-use crate::pipeline::build::{self, BuildOptions, Failure};
+use crate::pipeline::build::{BuildOptions, Failure};
+use crate::pipeline::session::Session;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -372,17 +368,17 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let config = Arc::new(build::load_config(&opts)?);
-    let urls = Urls::new(&config.site.base_url).map_err(|msg| {
-        let mut d = Diagnostics::new();
-        d.push(crate::base::diag::Diagnostic::error("bad-base-url", msg));
-        Failure::from(d)
+    // Drafts count: a started translation is a draft, and status reports it.
+    let mut session = Session::open(&BuildOptions {
+        drafts: true,
+        ..opts
     })?;
-    let (locales, _) = Locales::load(root, &config);
-    let locales = Arc::new(locales);
-    let renderer = Renderer::new(root, config.clone(), locales.clone(), urls)?;
-    let (files, _) = crate::input::load::load_all(root, &config);
-    let (articles, _, _) = build::parse_all(&files, &config, &locales, true);
+    let files = session.load();
+    let renderer = session.renderer()?;
+    let config = session.config.clone();
+    let locales = session.locales.clone();
+    let parsed = session.parse(&files);
+    let articles: Vec<&Article> = parsed.articles().map(|a| a.as_ref()).collect();
 
     let default = config.site.default_language.clone();
     let parsed: BTreeSet<(&str, &str)> = articles
@@ -402,7 +398,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
 
     // Translation matrix.
     let mut groups: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
-    for a in &articles {
+    for &a in &articles {
         groups
             .entry(a.translation_key.as_str())
             .or_default()
