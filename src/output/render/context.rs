@@ -1,0 +1,781 @@
+//! The page contexts: what each template reads, filled into a [`View`]
+//! (rendered, or hashed for the incremental rebuild's digest).
+
+use serde::Serialize;
+
+use crate::base::route::Route;
+use crate::link::{ArticleId, Site, SOURCES_PER_PAGE, SOURCE_CITERS_SHOWN};
+use crate::output::view::View;
+use crate::parse::markdown::resolve_link_tokens;
+
+use super::{page_count, reading_minutes, Renderer};
+
+impl Renderer {
+    fn date(&self, lang: &str, d: &crate::parse::frontmatter::DateValue) -> DateCtx {
+        DateCtx {
+            iso: d.ymd(),
+            display: self.env.locales.format_date(lang, d.date),
+        }
+    }
+
+    /// Every language's home page, for the language-neutral pages (the root
+    /// language picker and 404): there the default language's link must lead
+    /// to its home, not back to the page itself (the root page would redirect
+    /// to itself forever).
+    pub(super) fn language_homes(&self, current: &str) -> Vec<LangLink> {
+        self.env
+            .config
+            .language_codes()
+            .into_iter()
+            .map(|code| LangLink {
+                current: code == current,
+                url: Some(
+                    self.env.urls.path(
+                        &Route::Home {
+                            lang: &code,
+                            page: 1,
+                        }
+                        .path(),
+                    ),
+                ),
+                dir: self.env.config.language_dir(&code).as_str(),
+                name: self.env.config.languages[&code].name.clone(),
+                code,
+            })
+            .collect()
+    }
+
+    /// Context shared by every HTML page. `alt_path` gives the same page's site
+    /// path in another language, or `None` where it does not exist.
+    pub(super) fn common(
+        &self,
+        view: View,
+        site: &Site,
+        lang: &str,
+        site_path: &str,
+        alt_path: impl Fn(&str) -> Option<String>,
+    ) -> View {
+        let mut ctx = view;
+        let mut languages = Vec::new();
+        let mut alternates = Vec::new();
+        for code in self.env.config.language_codes() {
+            let path = if code == lang {
+                Some(site_path.to_string())
+            } else {
+                alt_path(&code)
+            };
+            let name = self.env.config.languages[&code].name.clone();
+            if let Some(p) = &path {
+                alternates.push(Alternate {
+                    hreflang: code.clone(),
+                    href: self.env.urls.absolute(p),
+                });
+            }
+            languages.push(LangLink {
+                current: code == lang,
+                url: path.map(|p| self.env.urls.path(&p)),
+                dir: self.env.config.language_dir(&code).as_str(),
+                code,
+                name,
+            });
+        }
+        if !alternates.is_empty() {
+            let default = &self.env.config.site.default_language;
+            let x_default = alternates
+                .iter()
+                .find(|a| &a.hreflang == default)
+                .or_else(|| alternates.first())
+                .map(|a| a.href.clone())
+                .unwrap_or_default();
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                href: x_default,
+            });
+        }
+        let taxonomies: Vec<TaxLink> = self
+            .env
+            .config
+            .site
+            .taxonomies
+            .iter()
+            .map(|t| TaxLink {
+                name: t.clone(),
+                label: self.env.locales.text(lang, &format!("taxonomy-{t}"), None),
+                url: self
+                    .env
+                    .urls
+                    .path(&Route::Terms { lang, taxonomy: t }.path()),
+            })
+            .collect();
+        ctx.insert("lang", lang);
+        ctx.insert("dir", self.env.config.language_dir(lang).as_str());
+        ctx.insert("site_title", &self.env.site_title(lang));
+        ctx.insert("base_path", self.env.urls.base_path());
+        ctx.insert("page_path", site_path);
+        ctx.insert("canonical", &self.env.urls.absolute(site_path));
+        ctx.insert(
+            "home_url",
+            &self.env.urls.path(&Route::Home { lang, page: 1 }.path()),
+        );
+        ctx.insert(
+            "feed_url",
+            &self.env.urls.path(&Route::Feed { lang }.path()),
+        );
+        ctx.insert(
+            "sources_url",
+            &self.env.urls.path(&Route::Sources { lang, page: 1 }.path()),
+        );
+        ctx.insert(
+            "search_url",
+            &self.env.urls.path(&Route::Search { lang }.path()),
+        );
+        ctx.insert("taxonomies", &taxonomies);
+        ctx.insert("languages", &languages);
+        ctx.insert("alternates", &alternates);
+        ctx.insert(
+            "has_articles",
+            &site.by_lang.get(lang).is_some_and(|v| !v.is_empty()),
+        );
+        ctx.insert(
+            "description",
+            &self.env.config.site.description.clone().unwrap_or_default(),
+        );
+        ctx.insert("og_locale", &crate::output::metadata::og_locale(lang));
+        ctx.insert("publisher", self.env.config.publisher());
+        ctx
+    }
+
+    fn article_link(&self, site: &Site, id: ArticleId) -> ArticleLink {
+        let a = &site.articles[id];
+        ArticleLink {
+            title: a.fm.title.clone(),
+            url: self.env.urls.path(&a.path),
+            date: self.date(&a.lang, &a.fm.date),
+            summary: a.fm.summary.clone().unwrap_or_default(),
+            ai_generated: a.disclosure.involves_ai(),
+            ai_badge: self.env.ai_badge(&a.lang, &a.disclosure),
+        }
+    }
+
+    pub(super) fn article_context(&self, view: View, site: &Site, id: ArticleId) -> View {
+        let a = &site.articles[id];
+        let translations = &site.translations[id];
+        let mut ctx = self.common(view, site, &a.lang, &a.path, |l| {
+            translations.get(l).map(|&t| site.articles[t].path.clone())
+        });
+        // A translation made from an older version of its source tells the
+        // reader so, in their language, with a link to the current source.
+        if let Some(rev) = &a.fm.source_revision {
+            let original = crate::output::metadata::original_of(
+                site,
+                id,
+                &self.env.config.site.default_language,
+            );
+            let o = &site.articles[original];
+            if original != id && &o.hash != rev {
+                ctx.insert(
+                    "stale",
+                    &StaleCtx {
+                        name: self
+                            .env
+                            .config
+                            .languages
+                            .get(&o.lang)
+                            .map(|l| l.name.clone())
+                            .unwrap_or_else(|| o.lang.clone()),
+                        lang: o.lang.clone(),
+                        url: self.env.urls.path(&o.path),
+                    },
+                );
+            }
+        }
+        let sources = site.sources.get(&a.lang);
+        let references: Vec<RefCtx> = a
+            .body
+            .references
+            .iter()
+            .map(|r| {
+                let c = &a.fm.citations[r.citation];
+                let source = site.citation_sources[id]
+                    .get(r.citation)
+                    .and_then(|&s| sources.and_then(|list| list.get(s)));
+                let also = source.map_or(0, |s| s.cited_by.len().saturating_sub(1));
+                RefCtx {
+                    number: r.number,
+                    anchor: r.anchor.clone(),
+                    title: c.title.clone(),
+                    publisher: c.publisher.clone(),
+                    author: c.author.clone(),
+                    url: c.url.as_ref().map(|u| u.0.clone()),
+                    published: c.published.as_ref().map(|d| self.date(&a.lang, d)),
+                    accessed: c.accessed.as_ref().map(|d| self.date(&a.lang, d)),
+                    lang: c.lang.clone(),
+                    backrefs: r
+                        .backrefs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, id)| Backref {
+                            id: id.clone(),
+                            label: if r.backrefs.len() == 1 {
+                                "↩".into()
+                            } else {
+                                backref_letter(i)
+                            },
+                        })
+                        .collect(),
+                    also_cited: also,
+                    source_url: source
+                        .filter(|_| also > 0)
+                        .map(|s| format!("{}#{}", self.env.urls.path(&s.page_path), s.anchor)),
+                }
+            })
+            .collect();
+        let terms: Vec<TaxCtx> = self
+            .env
+            .config
+            .site
+            .taxonomies
+            .iter()
+            .filter_map(|tax| {
+                let list = a.fm.taxonomies.get(tax)?;
+                if list.is_empty() {
+                    return None;
+                }
+                Some(TaxCtx {
+                    name: tax.clone(),
+                    terms: list
+                        .iter()
+                        .map(|t| TermCtx {
+                            slug: t.clone(),
+                            label: self.env.term_name(&a.lang, tax, t),
+                            url: self.env.urls.path(
+                                &Route::Term {
+                                    lang: &a.lang,
+                                    taxonomy: tax,
+                                    term: t,
+                                    page: 1,
+                                }
+                                .path(),
+                            ),
+                            count: 0,
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        let (older, newer) = site.prev_next[id];
+        let minutes = reading_minutes(&a.body.stats);
+        let page = PageCtx {
+            title: a.fm.title.clone(),
+            summary: a.fm.summary.clone().unwrap_or_default(),
+            key_points: a.fm.key_points.clone(),
+            date: self.date(&a.lang, &a.fm.date),
+            updated: a.fm.updated.as_ref().map(|d| self.date(&a.lang, d)),
+            date_rfc3339: a.fm.date.rfc3339(),
+            ai_generated: a.disclosure.involves_ai(),
+            disclosure: DisclosureCtx {
+                meta: a.disclosure.meta_content(),
+                notice: self.env.disclosure_notice(&a.lang, &a.disclosure),
+                // A translation's notice links its original.
+                original: a
+                    .disclosure
+                    .translation
+                    .as_ref()
+                    .and_then(|_| {
+                        let o = crate::output::metadata::original_of(
+                            site,
+                            id,
+                            &self.env.config.site.default_language,
+                        );
+                        (o != id).then(|| &site.articles[o])
+                    })
+                    .map(|o| OriginalCtx {
+                        url: self.env.urls.path(&o.path),
+                        lang: o.lang.clone(),
+                    }),
+            },
+            content: resolve_link_tokens(&a.body.html, &site.link_urls[id]),
+            headings: a.body.headings.clone(),
+            references,
+            footnotes: a.body.footnotes.clone(),
+            terms,
+            backlinks: site.backlinks[id]
+                .iter()
+                .map(|&b| self.article_link(site, b))
+                .collect(),
+            related: site.related[id]
+                .iter()
+                .map(|&b| self.article_link(site, b))
+                .collect(),
+            older: older.map(|b| self.article_link(site, b)),
+            newer: newer.map(|b| self.article_link(site, b)),
+            reading_minutes: minutes,
+            url: self.env.urls.path(&a.path),
+            permalink: self.env.urls.absolute(&a.path),
+        };
+        let keywords: Vec<String> = page
+            .terms
+            .iter()
+            .flat_map(|t| t.terms.iter().map(|x| x.label.clone()))
+            .collect();
+        let ld = crate::output::metadata::jsonld(
+            site,
+            id,
+            &self.env.urls,
+            self.env.config.publisher(),
+            &self.env.config.site.default_language,
+            keywords,
+        );
+        ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
+        ctx.insert(
+            "og_locale_alternates",
+            &translations
+                .keys()
+                .filter(|l| *l != &a.lang)
+                .map(|l| crate::output::metadata::og_locale(l))
+                .collect::<Vec<_>>(),
+        );
+        if !a.fm.citations.is_empty() {
+            ctx.insert(
+                "csl_url",
+                &self.env.urls.path(
+                    &Route::ArticleCsl {
+                        lang: &a.lang,
+                        slug: &a.slug,
+                    }
+                    .path(),
+                ),
+            );
+            ctx.insert(
+                "bib_url",
+                &self.env.urls.path(
+                    &Route::ArticleBib {
+                        lang: &a.lang,
+                        slug: &a.slug,
+                    }
+                    .path(),
+                ),
+            );
+        }
+        ctx.insert("page", &page);
+        ctx
+    }
+
+    fn paginator<'r>(
+        &self,
+        route: impl Fn(usize) -> Route<'r>,
+        n: usize,
+        total: usize,
+    ) -> Paginator {
+        let url = |p: usize| self.env.urls.path(&route(p).path());
+        Paginator {
+            current: n,
+            total,
+            prev_url: (n > 1).then(|| url(n - 1)),
+            next_url: (n < total).then(|| url(n + 1)),
+            // A window around the current page, so no page grows with the site.
+            pages: (1..=total)
+                .filter(|&p| p == 1 || p == total || p.abs_diff(n) <= 2)
+                .map(|p| PageLink {
+                    number: p,
+                    url: url(p),
+                    current: p == n,
+                })
+                .collect(),
+        }
+    }
+
+    pub(super) fn list_context(
+        &self,
+        view: View,
+        site: &Site,
+        lang: &str,
+        ids: &[ArticleId],
+        n: usize,
+        term: Option<(&String, &String, String)>,
+    ) -> View {
+        let per = self.env.config.site.paginate;
+        let total = page_count(ids.len(), per);
+        let route = |l: &'_ str, page: usize| -> String {
+            match &term {
+                None => Route::Home { lang: l, page }.path(),
+                Some((tax, t, _)) => Route::Term {
+                    lang: l,
+                    taxonomy: tax,
+                    term: t,
+                    page,
+                }
+                .path(),
+            }
+        };
+        let path = route(lang, n);
+        let alt = |l: &str| -> Option<String> {
+            match &term {
+                None => Some(route(l, 1)),
+                Some((tax, t, _)) => site
+                    .taxonomies
+                    .get(l)
+                    .and_then(|x| x.get(*tax))
+                    .and_then(|x| x.get(*t))
+                    .map(|_| route(l, 1)),
+            }
+        };
+        let mut ctx = self.common(view, site, lang, &path, alt);
+        let items: Vec<ArticleLink> = ids
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&id| self.article_link(site, id))
+            .collect();
+        ctx.insert("articles", &items);
+        ctx.insert(
+            "paginator",
+            &self.paginator(
+                |p| match &term {
+                    None => Route::Home { lang, page: p },
+                    Some((tax, t, _)) => Route::Term {
+                        lang,
+                        taxonomy: tax,
+                        term: t,
+                        page: p,
+                    },
+                },
+                n,
+                total,
+            ),
+        );
+        if let Some((tax, t, label)) = &term {
+            ctx.insert(
+                "term",
+                &TermCtx {
+                    slug: t.to_string(),
+                    label: label.clone(),
+                    url: self.env.urls.path(&route(lang, 1)),
+                    count: ids.len(),
+                },
+            );
+            ctx.insert("taxonomy", tax);
+            ctx.insert(
+                "taxonomy_url",
+                &self.env.urls.path(
+                    &Route::Terms {
+                        lang,
+                        taxonomy: tax,
+                    }
+                    .path(),
+                ),
+            );
+        }
+        ctx
+    }
+
+    pub(super) fn terms_context(
+        &self,
+        view: View,
+        site: &Site,
+        lang: &str,
+        taxonomy: &str,
+    ) -> View {
+        let path = Route::Terms { lang, taxonomy }.path();
+        let mut ctx = self.common(view, site, lang, &path, |l| {
+            Some(Route::Terms { lang: l, taxonomy }.path())
+        });
+        let mut terms: Vec<TermCtx> = site.taxonomies[lang][taxonomy]
+            .iter()
+            .map(|(t, ids)| TermCtx {
+                slug: t.clone(),
+                label: self.env.term_name(lang, taxonomy, t),
+                url: self.env.urls.path(
+                    &Route::Term {
+                        lang,
+                        taxonomy,
+                        term: t,
+                        page: 1,
+                    }
+                    .path(),
+                ),
+                count: ids.len(),
+            })
+            .collect();
+        terms.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.label.cmp(&b.label))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        ctx.insert("taxonomy", taxonomy);
+        ctx.insert("terms", &terms);
+        ctx
+    }
+
+    pub(super) fn sources_context(&self, view: View, site: &Site, lang: &str, n: usize) -> View {
+        let path = Route::Sources { lang, page: n }.path();
+        let mut ctx = self.common(view, site, lang, &path, |l| {
+            Some(Route::Sources { lang: l, page: 1 }.path())
+        });
+        let list = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
+        let total = page_count(list.len(), SOURCES_PER_PAGE);
+        let items: Vec<SourceCtx> = list
+            .iter()
+            .skip((n - 1) * SOURCES_PER_PAGE)
+            .take(SOURCES_PER_PAGE)
+            .map(|s| SourceCtx {
+                cited_by: s
+                    .cited_by
+                    .iter()
+                    .take(SOURCE_CITERS_SHOWN)
+                    .map(|&id| self.article_link(site, id))
+                    .collect(),
+                ..self.source_ctx(lang, s)
+            })
+            .collect();
+        ctx.insert("sources", &items);
+        ctx.insert(
+            "paginator",
+            &self.paginator(|page| Route::Sources { lang, page }, n, total),
+        );
+        ctx
+    }
+
+    /// A source without its citing briefings.
+    fn source_ctx(&self, lang: &str, s: &crate::link::Source) -> SourceCtx {
+        let count = s.cited_by.len();
+        SourceCtx {
+            anchor: s.anchor.clone(),
+            title: s.citation.title.clone(),
+            publisher: s.citation.publisher.clone(),
+            url: s.citation.url.as_ref().map(|u| u.0.clone()),
+            published: s.citation.published.as_ref().map(|d| self.date(lang, d)),
+            count,
+            cited_by: Vec::new(),
+            all_url: s.has_page().then(|| {
+                self.env.urls.path(
+                    &Route::Source {
+                        lang,
+                        anchor: &s.anchor,
+                        page: 1,
+                    }
+                    .path(),
+                )
+            }),
+            list_url: self.env.urls.path(&format!("{}#{}", s.page_path, s.anchor)),
+        }
+    }
+
+    pub(super) fn source_context(
+        &self,
+        view: View,
+        site: &Site,
+        lang: &str,
+        source: usize,
+        n: usize,
+    ) -> View {
+        let s = &site.sources[lang][source];
+        let route = |lang: &str, page| {
+            Route::Source {
+                lang,
+                anchor: &s.anchor,
+                page,
+            }
+            .path()
+        };
+        let path = route(lang, n);
+        let mut ctx = self.common(view, site, lang, &path, |l| {
+            site.has_source_page(l, &s.anchor).then(|| route(l, 1))
+        });
+        let per = self.env.config.site.paginate;
+        let total = page_count(s.cited_by.len(), per);
+        let items: Vec<ArticleLink> = page_slice(&s.cited_by, n, per)
+            .iter()
+            .map(|&id| self.article_link(site, id))
+            .collect();
+        ctx.insert("source", &self.source_ctx(lang, s));
+        ctx.insert("articles", &items);
+        ctx.insert(
+            "paginator",
+            &self.paginator(
+                |page| Route::Source {
+                    lang,
+                    anchor: &s.anchor,
+                    page,
+                },
+                n,
+                total,
+            ),
+        );
+        ctx
+    }
+}
+
+/// The items of page `n` (1-based) of a paginated list.
+fn page_slice<T>(items: &[T], n: usize, per: usize) -> &[T] {
+    let per = per.max(1);
+    let start = ((n.max(1) - 1) * per).min(items.len());
+    &items[start..(start + per).min(items.len())]
+}
+
+fn backref_letter(i: usize) -> String {
+    let letters = "abcdefghijklmnopqrstuvwxyz";
+    let mut s = String::new();
+    let mut n = i;
+    loop {
+        s.insert(0, letters.as_bytes()[n % 26] as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s
+}
+
+#[derive(Serialize)]
+pub(super) struct LangLink {
+    code: String,
+    name: String,
+    url: Option<String>,
+    current: bool,
+    dir: &'static str,
+}
+#[derive(Serialize)]
+pub(super) struct StaleCtx {
+    name: String,
+    lang: String,
+    url: String,
+}
+#[derive(Serialize)]
+pub(super) struct Alternate {
+    hreflang: String,
+    href: String,
+}
+#[derive(Serialize)]
+pub(super) struct TaxLink {
+    name: String,
+    label: String,
+    url: String,
+}
+#[derive(Serialize, Clone)]
+pub struct DateCtx {
+    pub iso: String,
+    pub display: String,
+}
+#[derive(Serialize)]
+pub(super) struct ArticleLink {
+    title: String,
+    url: String,
+    date: DateCtx,
+    summary: String,
+    /// AI made some of the text (kept for themes written before `ai_badge`).
+    ai_generated: bool,
+    /// The localized badge saying how, when AI made some of the text.
+    ai_badge: Option<String>,
+}
+#[derive(Serialize)]
+pub(super) struct DisclosureCtx {
+    /// `<meta name="ai-disclosure">` content; none when nothing is recorded.
+    meta: Option<&'static str>,
+    /// Sentences of the visible notice; empty when people alone made the text.
+    notice: Vec<String>,
+    /// The original of a translation that records how it was translated.
+    original: Option<OriginalCtx>,
+}
+#[derive(Serialize)]
+pub(super) struct OriginalCtx {
+    url: String,
+    lang: String,
+}
+#[derive(Serialize)]
+pub(super) struct Backref {
+    id: String,
+    label: String,
+}
+#[derive(Serialize)]
+pub(super) struct RefCtx {
+    number: u32,
+    anchor: String,
+    title: String,
+    publisher: Option<String>,
+    author: Option<String>,
+    url: Option<String>,
+    published: Option<DateCtx>,
+    accessed: Option<DateCtx>,
+    lang: Option<String>,
+    backrefs: Vec<Backref>,
+    also_cited: usize,
+    source_url: Option<String>,
+}
+#[derive(Serialize)]
+pub(super) struct TermCtx {
+    slug: String,
+    label: String,
+    url: String,
+    count: usize,
+}
+#[derive(Serialize)]
+pub(super) struct TaxCtx {
+    name: String,
+    terms: Vec<TermCtx>,
+}
+#[derive(Serialize)]
+pub(super) struct PageCtx {
+    title: String,
+    summary: String,
+    key_points: Vec<String>,
+    date: DateCtx,
+    updated: Option<DateCtx>,
+    date_rfc3339: String,
+    ai_generated: bool,
+    disclosure: DisclosureCtx,
+    content: String,
+    headings: Vec<crate::parse::markdown::Heading>,
+    references: Vec<RefCtx>,
+    footnotes: Vec<crate::parse::markdown::Footnote>,
+    terms: Vec<TaxCtx>,
+    backlinks: Vec<ArticleLink>,
+    related: Vec<ArticleLink>,
+    older: Option<ArticleLink>,
+    newer: Option<ArticleLink>,
+    reading_minutes: u32,
+    url: String,
+    permalink: String,
+}
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+#[derive(Serialize)]
+pub(super) struct Paginator {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+#[derive(Serialize)]
+pub(super) struct SourceCtx {
+    anchor: String,
+    title: String,
+    publisher: Option<String>,
+    url: Option<String>,
+    published: Option<DateCtx>,
+    count: usize,
+    /// The newest citing briefings, at most [`SOURCE_CITERS_SHOWN`].
+    cited_by: Vec<ArticleLink>,
+    /// The source's own page, when it has more citing briefings than that.
+    all_url: Option<String>,
+    /// Its entry on the sources pages.
+    list_url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(backref_letter(0), "a");
+        assert_eq!(backref_letter(25), "z");
+        assert_eq!(backref_letter(26), "aa");
+    }
+}
