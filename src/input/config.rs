@@ -189,7 +189,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         std::fs::read(&path)
     };
     let text = match read {
-        Ok(bytes) => match crate::input::load::decode(bytes, &rel) {
+        Ok(bytes) => match crate::input::decode::decode(bytes, &rel) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::base::diag::{Diagnostic, Diagnostics, LineIndex, Pos};
+use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::input::config::Config;
 
 /// Articles larger than this are refused rather than risking memory.
@@ -175,22 +175,6 @@ fn path_has_symlink(base: &Path, path: &Path) -> bool {
     false
 }
 
-/// Checks that a file's bytes are UTF-8 text; the error (`invalid-utf8`)
-/// points at the first bad byte, counted as every stage counts (BOM dropped,
-/// line endings normalized). Used for articles, book.toml, locales and templates.
-pub fn decode(bytes: Vec<u8>, file: &Path) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|e| {
-        let good = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
-        let prefix = crate::base::text::normalize_newlines(crate::base::text::strip_bom(&prefix))
-            .into_owned();
-        let pos = LineIndex::new(&prefix).pos(&prefix, prefix.len());
-        Diagnostic::error("invalid-utf8", "the file is not valid UTF-8 text")
-            .at(file, pos)
-            .help("save the file as UTF-8 in your editor (the position is the first invalid byte)")
-    })
-}
-
 /// Reads one article; the path must be under `root/content/<lang>/`.
 pub fn read(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel_to_root = path.strip_prefix(root).unwrap_or(path).to_path_buf();
@@ -227,7 +211,7 @@ pub fn read(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         .help("split it into several articles"));
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
-    let text = decode(bytes, &rel_to_root)?;
+    let text = crate::input::decode::decode(bytes, &rel_to_root)?;
     let text = match crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)) {
         std::borrow::Cow::Borrowed(b) if b.len() == text.len() => text,
         other => other.into_owned(),

@@ -82,7 +82,7 @@ impl Locales {
                     continue;
                 }
                 let text = match std::fs::read(&path) {
-                    Ok(bytes) => match crate::input::load::decode(bytes, &rel) {
+                    Ok(bytes) => match crate::input::decode::decode(bytes, &rel) {
                         Ok(t) => t,
                         Err(d) => {
                             diags.push(d);

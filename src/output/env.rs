@@ -8,7 +8,7 @@ use crate::base::urls::Urls;
 use crate::input::config::Config;
 use crate::input::locale::{term_key, Locales};
 use crate::link::{Site, SOURCES_PER_PAGE};
-use crate::output::render::{page_count, Page};
+use crate::output::page::{page_count, Page};
 use crate::parse::disclosure::{Disclosure, NoticePart};
 
 pub struct OutputEnv {

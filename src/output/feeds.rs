@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::base::route::Route;
 use crate::link::Site;
 use crate::output::env::OutputEnv;
-use crate::output::render::Page;
+use crate::output::page::Page;
 
 /// Entries per feed: the newest briefings only, so the feed does not grow with the site.
 pub const FEED_ENTRIES: usize = 20;

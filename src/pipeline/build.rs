@@ -21,15 +21,6 @@ use crate::output::write::{self, Staging};
 use crate::parse::article::{self, Article, Outcome};
 use crate::pipeline::session::Session;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    /// `--output`: overrides `[build] output_dir` and may point outside the root.
-    pub output: Option<PathBuf>,
-    pub drafts: bool,
-    pub base_url: Option<String>,
-}
-
 /// The whole site, compiled in memory and ready to render.
 pub struct Compiled {
     pub config: Arc<Config>,
@@ -49,20 +40,7 @@ pub struct BuildReport {
     pub output: PathBuf,
 }
 
-/// A failed stage: the diagnostics explain why.
-#[derive(Debug)]
-pub struct Failure {
-    pub diagnostics: Diagnostics,
-}
-
-impl From<Diagnostics> for Failure {
-    fn from(mut diagnostics: Diagnostics) -> Self {
-        diagnostics.normalize();
-        Failure { diagnostics }
-    }
-}
-
-pub use crate::pipeline::session::load_config;
+pub use crate::pipeline::session::{load_config, BuildOptions, Failure};
 
 /// Parses every source file (in parallel); returns published articles and
 /// drafts, for commands that need only the articles.

@@ -26,7 +26,28 @@ use crate::input::locale::Locales;
 use crate::link::{self, LinkCache, Site};
 use crate::output::render::Renderer;
 use crate::parse::article::{self, Article, Outcome, Unbuilt};
-use crate::pipeline::build::{BuildOptions, Failure};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// `--output`: overrides `[build] output_dir` and may point outside the root.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// A failed stage: the diagnostics explain why.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Diagnostics,
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(mut diagnostics: Diagnostics) -> Self {
+        diagnostics.normalize();
+        Failure { diagnostics }
+    }
+}
 
 /// What every stage shares. Setup problems (locale files, templates) are in
 /// `diagnostics`; a theme whose templates fail leaves `renderer` empty.

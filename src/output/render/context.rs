@@ -8,7 +8,8 @@ use crate::link::{ArticleId, Site, SOURCES_PER_PAGE, SOURCE_CITERS_SHOWN};
 use crate::output::view::View;
 use crate::parse::markdown::resolve_link_tokens;
 
-use super::{page_count, reading_minutes, Renderer};
+use super::{reading_minutes, Renderer};
+use crate::output::page::page_count;
 
 impl Renderer {
     fn date(&self, lang: &str, d: &crate::parse::frontmatter::DateValue) -> DateCtx {

@@ -25,8 +25,9 @@ use crate::base::route::Route;
 use crate::base::urls::Urls;
 use crate::input::config::Config;
 use crate::input::locale::{term_key, Locales};
-use crate::link::{ArticleId, Site};
+use crate::link::Site;
 use crate::output::env::OutputEnv;
+pub use crate::output::page::Page;
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
@@ -37,54 +38,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "source.html",
     "root.html",
     "404.html",
+    "search.html",
 ];
-
-/// One output file to produce.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Page {
-    Article(ArticleId),
-    /// `references.json` (CSL-JSON) of an article.
-    ArticleCsl(ArticleId),
-    /// `references.bib` (BibLaTeX) of an article.
-    ArticleBib(ArticleId),
-    Index {
-        lang: String,
-        page: usize,
-    },
-    Terms {
-        lang: String,
-        taxonomy: String,
-    },
-    Term {
-        lang: String,
-        taxonomy: String,
-        term: String,
-        page: usize,
-    },
-    Sources {
-        lang: String,
-        page: usize,
-    },
-    /// Every briefing citing one source (`site.sources[lang][source]`), for
-    /// the sources cited more often than the sources pages list.
-    Source {
-        lang: String,
-        source: usize,
-        page: usize,
-    },
-    Feed {
-        lang: String,
-    },
-    /// `/<lang>/search/`: the search page.
-    Search {
-        lang: String,
-    },
-    Root,
-    NotFound,
-    Sitemap,
-    Robots,
-    SyntaxCss,
-}
 
 pub struct Renderer {
     tera: Tera,
@@ -175,7 +130,7 @@ impl Renderer {
             }
             let file = theme_rel.join(rel);
             match std::fs::read(entry.path()) {
-                Ok(bytes) => match crate::input::load::decode(bytes, &file) {
+                Ok(bytes) => match crate::input::decode::decode(bytes, &file) {
                     // A BOM would end up before the doctype, in quirks mode.
                     Ok(t) => templates.push((name, crate::base::text::strip_bom(&t).to_string())),
                     Err(d) => diags.push(d),
@@ -566,70 +521,11 @@ enum Filled {
     Bytes(Vec<u8>),
 }
 
-impl Page {
-    /// Where the page goes.
-    pub fn route<'s>(&'s self, site: &'s Site) -> Route<'s> {
-        match self {
-            Page::Article(id) => {
-                let a = &site.articles[*id];
-                Route::Article {
-                    lang: &a.lang,
-                    slug: &a.slug,
-                }
-            }
-            Page::ArticleCsl(id) => {
-                let a = &site.articles[*id];
-                Route::ArticleCsl {
-                    lang: &a.lang,
-                    slug: &a.slug,
-                }
-            }
-            Page::ArticleBib(id) => {
-                let a = &site.articles[*id];
-                Route::ArticleBib {
-                    lang: &a.lang,
-                    slug: &a.slug,
-                }
-            }
-            Page::Index { lang, page } => Route::Home { lang, page: *page },
-            Page::Terms { lang, taxonomy } => Route::Terms { lang, taxonomy },
-            Page::Term {
-                lang,
-                taxonomy,
-                term,
-                page,
-            } => Route::Term {
-                lang,
-                taxonomy,
-                term,
-                page: *page,
-            },
-            Page::Sources { lang, page } => Route::Sources { lang, page: *page },
-            Page::Source { lang, source, page } => Route::Source {
-                lang,
-                anchor: &site.sources[lang][*source].anchor,
-                page: *page,
-            },
-            Page::Feed { lang } => Route::Feed { lang },
-            Page::Search { lang } => Route::Search { lang },
-            Page::Root => Route::Root,
-            Page::NotFound => Route::NotFound,
-            Page::Sitemap => Route::Sitemap,
-            Page::Robots => Route::Robots,
-            Page::SyntaxCss => Route::SyntaxCss,
-        }
-    }
-}
-
 impl Diagnostic {
     fn message_suffix(mut self, suffix: &str) -> Self {
         self.message.push_str(suffix);
         self
     }
-}
-
-pub fn page_count(items: usize, per: usize) -> usize {
-    items.div_ceil(per.max(1)).max(1)
 }
 
 /// Minutes to read: CJK at about 500 characters a minute, other scripts at
