@@ -372,11 +372,63 @@ pub fn link_with(
     urls: &crate::base::urls::Urls,
     cache: &mut LinkCache,
 ) -> (Site, Vec<Diagnostic>) {
-    use std::hash::{Hash, Hasher};
     let mut diags = Vec::new();
     articles.sort_by(|a, b| (&a.lang, &a.rel_path).cmp(&(&b.lang, &b.rel_path)));
+    let articles = unique(articles, config, &mut diags);
+    let memo = memos(&mut cache.memo, &articles);
+    let translations = translations(&articles);
+    let (by_lang, prev_next) = order(&articles, config);
+    let targets = Targets {
+        articles: &articles,
+        by_path: articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((a.lang.as_str(), a.rel_path.as_str()), i))
+            .collect(),
+        drafts: drafts
+            .iter()
+            .map(|a| (a.lang.as_str(), a.rel_path.as_str()))
+            .collect(),
+        unparsed,
+        urls,
+    };
+    let (link_urls, backlinks) = resolve_links(&targets, unbuilt, &mut diags);
+    let taxonomies = taxonomies(&articles, &by_lang, config);
+    let (sources, source_by_anchor, citation_sources) =
+        sources(&articles, &by_lang, &memo, &mut cache.sources);
+    let related = related(
+        &articles,
+        &by_lang,
+        &citation_sources,
+        &memo,
+        config,
+        &cache.sources,
+        &mut cache.related,
+    );
+    drop(targets);
+    let site = Site {
+        articles,
+        by_lang,
+        translations,
+        link_urls,
+        backlinks,
+        prev_next,
+        taxonomies,
+        related,
+        sources,
+        source_by_anchor,
+        citation_sources,
+    };
+    (site, diags)
+}
 
-    // Slugs and translation keys must be unique per language.
+/// Slugs and translation keys must be unique per language: the articles
+/// that keep them, in order; the others are reported.
+fn unique(
+    mut articles: Vec<Arc<Article>>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Article>> {
     let reserved = reserved_slugs(config);
     let mut keep = vec![true; articles.len()];
     let mut slugs: HashMap<(&str, String), usize> = HashMap::new();
@@ -438,32 +490,32 @@ pub fn link_with(
         articles.retain(|_| *it.next().expect("same length"));
     }
 
-    // Per-article facts, computed once per parsed article.
+    articles
+}
+
+/// The facts derived from each article alone, computed once per parsed
+/// article (by identity) and kept in `memo` while it is.
+fn memos<'m>(
+    memo: &'m mut HashMap<usize, ArticleMemo>,
+    articles: &[Arc<Article>],
+) -> Vec<&'m ArticleMemo> {
     let ptr = |a: &Arc<Article>| Arc::as_ptr(a) as usize;
     let fresh: Vec<(usize, ArticleMemo)> = articles
         .par_iter()
-        .filter(|a| !cache.memo.contains_key(&ptr(a)))
+        .filter(|a| !memo.contains_key(&ptr(a)))
         .map(|a| (ptr(a), memo_of(a)))
         .collect();
-    cache.memo.extend(fresh);
-    if cache.memo.len() > articles.len() {
-        let live: std::collections::HashSet<usize> = articles.iter().map(ptr).collect();
-        cache.memo.retain(|k, _| live.contains(k));
+    memo.extend(fresh);
+    if memo.len() > articles.len() {
+        let live: HashSet<usize> = articles.iter().map(ptr).collect();
+        memo.retain(|k, _| live.contains(k));
     }
-    let memo: Vec<&ArticleMemo> = articles.iter().map(|a| &cache.memo[&ptr(a)]).collect();
+    let memo = &*memo;
+    articles.iter().map(|a| &memo[&ptr(a)]).collect()
+}
 
-    let n = articles.len();
-    let mut site = Site {
-        translations: vec![BTreeMap::new(); n],
-        link_urls: vec![Vec::new(); n],
-        backlinks: vec![Vec::new(); n],
-        prev_next: vec![(None, None); n],
-        related: vec![Vec::new(); n],
-        citation_sources: vec![Vec::new(); n],
-        ..Default::default()
-    };
-
-    // Translations.
+/// Per article: language → its translation (itself included).
+fn translations(articles: &[Arc<Article>]) -> Vec<BTreeMap<String, ArticleId>> {
     let mut by_key: HashMap<&str, BTreeMap<String, ArticleId>> = HashMap::new();
     for (i, a) in articles.iter().enumerate() {
         by_key
@@ -471,15 +523,30 @@ pub fn link_with(
             .or_default()
             .insert(a.lang.clone(), i);
     }
+    let mut out = vec![BTreeMap::new(); articles.len()];
     for (i, a) in articles.iter().enumerate() {
-        site.translations[i] = by_key[a.translation_key.as_str()].clone();
+        out[i] = by_key[a.translation_key.as_str()].clone();
     }
 
-    // Per-language order, newest first; prev (older) / next (newer).
+    out
+}
+
+/// Per language, the articles newest first; per article, its older and newer
+/// neighbour.
+#[allow(clippy::type_complexity)]
+fn order(
+    articles: &[Arc<Article>],
+    config: &Config,
+) -> (
+    BTreeMap<String, Vec<ArticleId>>,
+    Vec<(Option<ArticleId>, Option<ArticleId>)>,
+) {
+    let mut by_lang: BTreeMap<String, Vec<ArticleId>> = BTreeMap::new();
+    let mut prev_next = vec![(None, None); articles.len()];
     for (i, a) in articles.iter().enumerate() {
-        site.by_lang.entry(a.lang.clone()).or_default().push(i);
+        by_lang.entry(a.lang.clone()).or_default().push(i);
     }
-    for ids in site.by_lang.values_mut() {
+    for ids in by_lang.values_mut() {
         ids.sort_by(|&x, &y| {
             let (a, b) = (&articles[x], &articles[y]);
             b.fm.date
@@ -490,28 +557,26 @@ pub fn link_with(
         for (pos, &id) in ids.iter().enumerate() {
             let older = ids.get(pos + 1).copied();
             let newer = if pos > 0 { Some(ids[pos - 1]) } else { None };
-            site.prev_next[id] = (older, newer);
+            prev_next[id] = (older, newer);
         }
     }
     for lang in config.languages.keys() {
-        site.by_lang.entry(lang.clone()).or_default();
+        by_lang.entry(lang.clone()).or_default();
     }
 
-    // Internal links.
-    let targets = Targets {
-        articles: &articles,
-        by_path: articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| ((a.lang.as_str(), a.rel_path.as_str()), i))
-            .collect(),
-        drafts: drafts
-            .iter()
-            .map(|a| (a.lang.as_str(), a.rel_path.as_str()))
-            .collect(),
-        unparsed,
-        urls,
-    };
+    (by_lang, prev_next)
+}
+
+/// Every internal link resolved to a URL (or `#`, reported), and the
+/// backlinks they make; the links of unbuilt files are checked too.
+fn resolve_links(
+    targets: &Targets,
+    unbuilt: &[Arc<Unbuilt>],
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Vec<String>>, Vec<Vec<ArticleId>>) {
+    let articles = targets.articles;
+    let n = articles.len();
+    let mut link_urls = vec![Vec::new(); n];
     let mut backlinks: Vec<Vec<ArticleId>> = vec![Vec::new(); n];
     // Candidate comparisons left for "did you mean" hints (see closest_path).
     let mut hint_budget: usize = 200_000;
@@ -523,7 +588,7 @@ pub fn link_with(
         };
         let mut resolved = Vec::with_capacity(a.body.links.len());
         for link in &a.body.links {
-            match targets.resolve(&from, link, &mut hint_budget, &mut diags) {
+            match targets.resolve(&from, link, &mut hint_budget, diags) {
                 Some((t, url)) => {
                     if t != i && articles[t].lang == a.lang && !backlinks[t].contains(&i) {
                         backlinks[t].push(i);
@@ -533,8 +598,8 @@ pub fn link_with(
                 None => resolved.push("#".to_string()),
             }
         }
-        site.link_urls[i] = resolved;
-        check_local_anchors(&a.file, &a.body.anchors, &a.body.local_anchors, &mut diags);
+        link_urls[i] = resolved;
+        check_local_anchors(&a.file, &a.body.anchors, &a.body.local_anchors, diags);
     }
     // Files that are not published (their front-matter failed): their links
     // are checked all the same, so a front-matter error hides nothing.
@@ -545,9 +610,9 @@ pub fn link_with(
             rel_path: &u.rel_path,
         };
         for link in &u.links {
-            targets.resolve(&from, link, &mut hint_budget, &mut diags);
+            targets.resolve(&from, link, &mut hint_budget, diags);
         }
-        check_local_anchors(&u.file, &u.anchors, &u.local_anchors, &mut diags);
+        check_local_anchors(&u.file, &u.anchors, &u.local_anchors, diags);
     }
     for (t, list) in backlinks.iter_mut().enumerate() {
         let _ = t;
@@ -560,10 +625,18 @@ pub fn link_with(
                 .then_with(|| articles[x].rel_path.cmp(&articles[y].rel_path))
         });
     }
-    site.backlinks = backlinks;
 
-    // Taxonomies: terms per language, articles newest first (by_lang order).
-    for (lang, ids) in &site.by_lang {
+    (link_urls, backlinks)
+}
+
+/// language → taxonomy → term → articles newest first (by_lang order).
+fn taxonomies(
+    articles: &[Arc<Article>],
+    by_lang: &BTreeMap<String, Vec<ArticleId>>,
+    config: &Config,
+) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<ArticleId>>>> {
+    let mut out = BTreeMap::new();
+    for (lang, ids) in by_lang {
         let mut taxes: BTreeMap<String, BTreeMap<String, Vec<ArticleId>>> = config
             .site
             .taxonomies
@@ -579,12 +652,30 @@ pub fn link_with(
                 }
             }
         }
-        site.taxonomies.insert(lang.clone(), taxes);
+        out.insert(lang.clone(), taxes);
     }
 
-    // Sources, per language; the languages side by side.
-    let per_lang: Vec<_> = site
-        .by_lang
+    out
+}
+
+/// The sources of every language (the languages side by side), each
+/// language reused from `cache` when none of its inputs changed.
+#[allow(clippy::type_complexity)]
+fn sources(
+    articles: &[Arc<Article>],
+    by_lang: &BTreeMap<String, Vec<ArticleId>>,
+    memo: &[&ArticleMemo],
+    cache: &mut HashMap<String, (u64, CachedSources)>,
+) -> (
+    BTreeMap<String, Vec<Source>>,
+    BTreeMap<String, HashMap<String, usize>>,
+    Vec<Vec<usize>>,
+) {
+    use std::hash::{Hash, Hasher};
+    let mut all = BTreeMap::new();
+    let mut by_anchor = BTreeMap::new();
+    let mut citation_sources = vec![Vec::new(); articles.len()];
+    let per_lang: Vec<_> = by_lang
         .par_iter()
         .map(|(lang, ids)| {
             let mut sorted_ids = ids.clone();
@@ -595,12 +686,12 @@ pub fn link_with(
                 (&a.rel_path, a.fm.date.timestamp(), memo[id].citations).hash(&mut h);
             }
             let fingerprint = h.finish();
-            match cache.sources.get(lang) {
+            match cache.get(lang) {
                 Some((fp, c)) if *fp == fingerprint => {
                     (lang, sorted_ids, fingerprint, c.clone(), None)
                 }
                 _ => {
-                    let c = lang_sources(lang, &articles, &memo, &sorted_ids);
+                    let c = lang_sources(lang, articles, memo, &sorted_ids);
                     let for_cache = c.clone();
                     (lang, sorted_ids, fingerprint, c, Some(for_cache))
                 }
@@ -609,7 +700,7 @@ pub fn link_with(
         .collect();
     for (lang, sorted_ids, fingerprint, cached, fresh) in per_lang {
         if let Some(c) = fresh {
-            cache.sources.insert(lang.clone(), (fingerprint, c));
+            cache.insert(lang.clone(), (fingerprint, c));
         }
         // Ranks back to article ids.
         let mut sources = cached.sources;
@@ -619,9 +710,9 @@ pub fn link_with(
             }
         }
         for (rank, slots) in cached.slots.into_iter().enumerate() {
-            site.citation_sources[sorted_ids[rank]] = slots;
+            citation_sources[sorted_ids[rank]] = slots;
         }
-        site.source_by_anchor.insert(
+        by_anchor.insert(
             lang.clone(),
             sources
                 .iter()
@@ -629,9 +720,24 @@ pub fn link_with(
                 .map(|(i, s)| (s.anchor.clone(), i))
                 .collect(),
         );
-        site.sources.insert(lang.clone(), sources);
+        all.insert(lang.clone(), sources);
     }
 
+    (all, by_anchor, citation_sources)
+}
+
+/// Related briefings, per article.
+fn related(
+    articles: &[Arc<Article>],
+    by_lang: &BTreeMap<String, Vec<ArticleId>>,
+    citation_sources: &[Vec<usize>],
+    memo: &[&ArticleMemo],
+    config: &Config,
+    sources_cache: &HashMap<String, (u64, CachedSources)>,
+    cache: &mut HashMap<String, (u64, Vec<Vec<usize>>)>,
+) -> Vec<Vec<ArticleId>> {
+    use std::hash::{Hash, Hasher};
+    let n = articles.len();
     // Related briefings: an inverted index from features (a shared source, a
     // shared term) to articles. Each article scores only the articles nearest
     // to it in time within each of its features' postings, so the cost per
@@ -645,7 +751,7 @@ pub fn link_with(
     }
     let features = |id: ArticleId| -> Vec<(Feature, u32)> {
         let a = &articles[id];
-        let mut f: Vec<(Feature, u32)> = site.citation_sources[id]
+        let mut f: Vec<(Feature, u32)> = citation_sources[id]
             .iter()
             .map(|&s| (Feature::Source(s), 3))
             .collect();
@@ -660,14 +766,14 @@ pub fn link_with(
         f
     };
     let mut related = vec![Vec::new(); n];
-    for (lang, ids) in &site.by_lang {
+    for (lang, ids) in by_lang {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        cache.sources.get(lang).map(|(fp, _)| *fp).hash(&mut h);
+        sources_cache.get(lang).map(|(fp, _)| *fp).hash(&mut h);
         for &id in ids {
             (&articles[id].rel_path, memo[id].terms).hash(&mut h);
         }
         let fingerprint = h.finish();
-        if let Some((fp, lists)) = cache.related.get(lang) {
+        if let Some((fp, lists)) = cache.get(lang) {
             if *fp == fingerprint {
                 for (rank, list) in lists.iter().enumerate() {
                     related[ids[rank]] = list.iter().map(|&r| ids[r]).collect();
@@ -719,12 +825,10 @@ pub fn link_with(
         for (rank, list) in lists.iter().enumerate() {
             related[ids[rank]] = list.iter().map(|&r| ids[r]).collect();
         }
-        cache.related.insert(lang.clone(), (fingerprint, lists));
+        cache.insert(lang.clone(), (fingerprint, lists));
     }
-    site.related = related;
 
-    site.articles = articles;
-    (site, diags)
+    related
 }
 
 /// The sources of one language; articles are given, and returned, as ranks
