@@ -12,7 +12,9 @@ use brief::{BuildOptions, Diagnostics};
 
 /// A build allocates and frees millions of small strings from two threads at
 /// once; mimalloc's per-thread heaps do that in about half the time of the
-/// system allocator (see ARCHITECTURE.md, "Where the time goes").
+/// system allocator (see ARCHITECTURE.md, "Where the time goes"). Behind the
+/// default feature `mimalloc`, so the library never links it.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -66,12 +68,15 @@ enum Command {
         drafts: bool,
     },
     /// Build, serve on loopback, rebuild and reload on change
+    #[cfg(feature = "server")]
     Serve {
         #[command(flatten)]
         site: SiteArgs,
         /// Address to listen on (loopback by default)
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Port to listen on; 0 lets the system choose a free one (the URL
+        /// printed on standard output names it)
         #[arg(long, default_value_t = 1111)]
         port: u16,
         /// Include articles with draft: true
@@ -260,6 +265,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        #[cfg(feature = "server")]
         Command::Serve {
             site,
             bind,

@@ -329,6 +329,15 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Whether a page (an `index.html`, at any depth) was written into `dir`;
+/// the stamp file alone is there from the start.
+fn holds_a_page(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| e.file_type().is_file() && e.file_name() == "index.html")
+}
+
 #[test]
 fn the_previous_output_survives_failed_builds() {
     let w = World::new();
@@ -398,25 +407,25 @@ fn the_previous_output_survives_a_killed_build() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Kill it once the staging folder holds a page: mid-write, whatever the
+    // machine's speed.
     let start = Instant::now();
     let staging = loop {
         if let Some(s) = leftovers(&root)
             .into_iter()
-            .find(|n| n.starts_with(".brief-staging-"))
+            .find(|n| n.starts_with(".brief-staging-") && holds_a_page(&root.join(n)))
         {
             break s;
         }
         if let Some(status) = child.try_wait().unwrap() {
-            panic!("the build ended ({status}) before a staging folder appeared");
+            panic!("the build ended ({status}) before its staging folder held a page");
         }
         assert!(
             start.elapsed() < Duration::from_secs(300),
-            "no staging folder"
+            "no page in a staging folder"
         );
         std::thread::sleep(Duration::from_millis(2));
     };
-    // Let it write a little, then kill it.
-    std::thread::sleep(Duration::from_millis(100));
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "the build finished before it was killed");

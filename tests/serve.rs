@@ -2,10 +2,12 @@
 //!
 //! Each test serves its own temporary copy of the sample site on its own port.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use brief::commands::serve::{start, ServeOptions, ServerHandle};
@@ -55,14 +57,19 @@ impl Reply {
     }
 }
 
-/// One HTTP/1.1 request, sent verbatim (no normalization of `..`).
-fn request(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<Reply> {
+/// Sends one HTTP/1.1 request, verbatim (no normalization of `..`).
+fn send(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<TcpStream> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(40)))?;
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )?;
+    Ok(stream)
+}
+
+/// Reads the whole reply to a request sent with [`send`].
+fn read_reply(mut stream: TcpStream) -> std::io::Result<Reply> {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let split = raw
@@ -92,6 +99,11 @@ fn request(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<Reply>
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })
+}
+
+/// One request and its reply.
+fn request(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<Reply> {
+    read_reply(send(addr, method, path)?)
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
@@ -134,7 +146,10 @@ fn poll_until(addr: SocketAddr, path: &str, what: &str, ok: impl Fn(&Reply) -> b
 }
 
 fn generation(addr: SocketAddr, query: &str) -> u64 {
-    let r = get(addr, &format!("/briefings/__brief/events{query}"));
+    generation_of(&get(addr, &format!("/briefings/__brief/events{query}")))
+}
+
+fn generation_of(r: &Reply) -> u64 {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/json"));
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
@@ -297,21 +312,31 @@ fn rebuilds_on_change_and_shows_build_errors() {
     let g0 = generation(addr, "");
     assert_eq!(g0, server.generation());
 
-    // A long poll held open across the change answers with the new generation.
-    let poll = std::thread::spawn(move || {
-        let start = Instant::now();
-        (generation(addr, &format!("?since={g0}")), start.elapsed())
-    });
-    std::thread::sleep(Duration::from_millis(100));
+    // A long poll is held while nothing changes...
+    let long_poll = send(
+        addr,
+        "GET",
+        &format!("/briefings/__brief/events?since={g0}"),
+    )
+    .unwrap();
+    // ...: a request sent after it is answered at once,
+    assert_eq!(generation(addr, ""), g0);
+    // while the long poll still has no answer (a non-blocking read finds nothing).
+    long_poll.set_nonblocking(true).unwrap();
+    match (&long_poll).read(&mut [0u8; 1]) {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("the long poll answered while nothing changed: {other:?}"),
+    }
+    long_poll.set_nonblocking(false).unwrap();
 
+    // A change answers it with the new generation.
     let renamed = original.replace(TITLE, "Renamed while serving");
     std::fs::write(&article, &renamed).unwrap();
+    let g1 = generation_of(&read_reply(long_poll).expect("the long poll answers the change"));
+    assert!(g1 > g0, "generation {g1} after {g0}");
     poll_until(addr, ARTICLE_URL, "the new title", |r| {
         r.status == 200 && r.body.contains("Renamed while serving")
     });
-    let (g1, waited) = poll.join().unwrap();
-    assert!(g1 > g0, "generation {g1} after {g0}");
-    assert!(waited < Duration::from_secs(20));
     assert!(generation(addr, "") >= g1);
 
     // Break the article: every page shows the diagnostics until it is fixed.
@@ -354,17 +379,6 @@ fn rebuilds_on_change_and_shows_build_errors() {
     let g3 = generation(addr, "");
     assert!(g3 > g2);
 
-    // Builds do not trigger builds (reading files is not a change), and an
-    // editor's temporary files are ignored.
-    std::fs::write(root.join("content/en/.#draft.md"), "x").unwrap();
-    std::fs::write(root.join("content/en/notes.md~"), "x").unwrap();
-    std::fs::write(root.join("content/en/.notes.md.swp"), "x").unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        generation(addr, ""),
-        g3,
-        "rebuilt without a relevant change"
-    );
     server.shutdown();
 }
 
@@ -388,56 +402,119 @@ fn port_in_use_is_a_clear_error() {
     assert!(err.contains("--port"), "{err}");
 }
 
-/// Kills the child even when an assertion fails.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// A `brief serve --port 0` child process: killed on drop, even when an
+/// assertion fails.
+struct Served {
+    child: std::process::Child,
+    addr: SocketAddr,
+    /// Its standard output, line by line.
+    lines: mpsc::Receiver<String>,
 }
 
-#[test]
-fn the_binary_serves() {
-    let dir = site();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Child(
-        Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["serve", "--root"])
-            .arg(dir.path())
-            .args(["--port", &port.to_string()])
+impl Served {
+    /// Starts `brief serve ARGS --port 0` and reads the port the system chose
+    /// from the URL it prints.
+    fn start(args: &[&OsStr]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .arg("serve")
+            .args(args)
+            .args(["--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let page = poll_until(addr, ARTICLE_URL, "the binary to serve", |r| {
-        r.status == 200
-    });
-    assert!(page.body.contains(TITLE));
-    let url = format!("http://127.0.0.1:{port}/briefings/");
-    let start = Instant::now();
-    loop {
-        let line = rx
-            .recv_timeout(DEADLINE.saturating_sub(start.elapsed()))
-            .expect("the URL is printed");
-        if line.contains(&url) {
-            break;
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut served = Served {
+            child,
+            addr: "127.0.0.1:0".parse().unwrap(),
+            lines,
+        };
+        let line = served.next_line("the URL", |l| l.starts_with("serving at "));
+        let port = line
+            .strip_prefix("serving at http://127.0.0.1:")
+            .and_then(|rest| rest.strip_suffix("/briefings/"))
+            .and_then(|p| p.parse::<u16>().ok())
+            .unwrap_or_else(|| panic!("no loopback URL in {line:?}"));
+        assert_ne!(port, 0);
+        served.addr.set_port(port);
+        served
+    }
+
+    /// The next line of its output that `wanted` accepts.
+    fn next_line(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            match self
+                .lines
+                .recv_timeout(DEADLINE.saturating_sub(start.elapsed()))
+            {
+                Ok(line) if wanted(&line) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no line with {what} on standard output: {e}"),
+            }
         }
     }
+
+    /// The line of the next rebuild.
+    fn next_rebuild(&self) -> String {
+        self.next_line("a rebuild", |l| l.contains(" changed: re"))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `brief serve --port 0` serves on the port it prints; it rebuilds once per
+/// burst of saves, for the changed files alone: an editor's temporary files
+/// are no change, and neither are the files a build reads and writes.
+#[test]
+fn the_binary_serves_and_rebuilds_for_real_changes_only() {
+    let dir = site();
+    let root = dir.path();
+    let served = Served::start(&["--root".as_ref(), root.as_os_str()]);
+    let page = get(served.addr, ARTICLE_URL);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(TITLE));
+
+    let article = root.join(ARTICLE);
+    let original = std::fs::read_to_string(&article).unwrap();
+    // Editor's files first, then a real edit: the first rebuild names the
+    // edit alone. Had a temporary file (or the first build's output) counted,
+    // it would have had a rebuild of its own before, or appear in this one
+    // as "and N more".
+    std::fs::write(root.join("content/en/.#draft.md"), "x").unwrap();
+    std::fs::write(root.join("content/en/notes.md~"), "x").unwrap();
+    std::fs::write(root.join("content/en/.notes.md.swp"), "x").unwrap();
+    std::fs::write(&article, original.replace(TITLE, "First edit")).unwrap();
+    let expected = format!("{ARTICLE} changed: rebuilt ");
+    let line = served.next_rebuild();
+    assert!(line.starts_with(&expected), "{line}");
+    // A second edit after that rebuild finished: again the edit alone, so the
+    // rebuild triggered nothing by itself.
+    std::fs::write(&article, original.replace(TITLE, "Second edit")).unwrap();
+    let line = served.next_rebuild();
+    assert!(line.starts_with(&expected), "{line}");
+    assert!(get(served.addr, ARTICLE_URL).body.contains("Second edit"));
+    // A burst of saves (two articles at once) is one rebuild.
+    let other = root.join("content/en/notes.md");
+    std::fs::write(
+        &other,
+        "---\ntitle: \"Notes\"\ndate: 2025-07-30\n---\nNotes.\n",
+    )
+    .unwrap();
+    std::fs::write(&article, &original).unwrap();
+    let line = served.next_rebuild();
+    assert!(line.contains(" and 1 more changed: rebuilt "), "{line}");
 }
 
 #[test]
@@ -484,22 +561,8 @@ fn serve_leaves_the_deploy_folder_alone() {
     assert!(before.contains_key("sitemap.xml"));
     assert!(!before.contains_key("en/unfinished-note/index.html"));
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Child(
-        Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["serve", "--drafts", "--root"])
-            .arg(root)
-            .args(["--port", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let served = Served::start(&["--drafts".as_ref(), "--root".as_ref(), root.as_os_str()]);
+    let addr = served.addr;
     let draft = poll_until(
         addr,
         "/briefings/en/unfinished-note/",
@@ -514,10 +577,9 @@ fn serve_leaves_the_deploy_folder_alone() {
     poll_until(addr, ARTICLE_URL, "the edit to be served", |r| {
         r.status == 200 && r.body.contains("Edited during the preview")
     });
-    let preview = brief::commands::serve::preview_dir(root, port);
+    let preview = brief::commands::serve::preview_dir(root, addr.port());
     assert!(preview.join("en/unfinished-note/index.html").is_file());
-    let _ = child.0.kill();
-    let _ = child.0.wait();
+    drop(served);
 
     common::assert_same_files(&before, &common::snapshot(&public));
 }

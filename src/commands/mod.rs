@@ -2,5 +2,8 @@
 
 pub mod import;
 pub mod scaffold;
+/// Behind the default feature `server`: the HTTP server and the file watcher
+/// are not part of the build pipeline.
+#[cfg(feature = "server")]
 pub mod serve;
 pub mod status;

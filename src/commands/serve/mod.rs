@@ -1,0 +1,670 @@
+//! `brief serve`: build, serve the output on loopback, rebuild on change.
+//!
+//! The output is a preview folder of its own ([`preview_dir`]) unless
+//! `--output` names one: never the deploy folder of `brief build`, since a
+//! preview is built for the local server (and maybe with drafts).
+//!
+//! Three kinds of threads cooperate through [`Shared`]:
+//!
+//! * the *accept* thread takes requests from `tiny_http` and hands each to a
+//!   short-lived handler thread (bounded by [`MAX_IN_FLIGHT`]);
+//! * the *watch* thread ([`watch`]) receives debounced file-system events,
+//!   filters them and runs the [`Rebuilder`], then bumps the build generation;
+//! * handler threads (routing here) resolve files at request time (the output
+//!   folder is replaced atomically by every build), inject the live-reload
+//!   script into HTML responses, and answer the long-poll endpoint
+//!   `<base>__brief/events` ([`reload`]).
+//!
+//! The site is served under the base path of its `base_url`
+//! (`https://example.org/briefings` → `http://127.0.0.1:1111/briefings/`), and
+//! built with `base_url` pointing at the local server, so every link behaves as
+//! it does in production.
+
+use std::io::{Cursor, Read};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Response, ResponseBox, Server, StatusCode};
+
+use crate::output::write;
+use crate::pipeline::build::BuildOptions;
+
+mod reload;
+mod watch;
+
+pub use reload::{EVENTS_PATH, POLL_TIMEOUT, SCRIPT_PATH};
+use watch::{Builder, WatchMsg};
+pub use watch::{FullRebuild, IncrementalRebuild, Rebuilder, DEBOUNCE, WATCHED_DIRS};
+
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    pub port: u16,
+}
+
+/// Requests handled at once (long polls included); more get a 503.
+const MAX_IN_FLIGHT: usize = 64;
+
+/// What request handlers need to know about the latest build.
+struct State {
+    /// Bumped after every build, successful or not.
+    generation: u64,
+    /// `/briefings/` or `/`.
+    base_path: String,
+    /// Absolute path of the output folder.
+    output: PathBuf,
+    /// The diagnostics page while the latest build failed.
+    error_page: Option<String>,
+    shutdown: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+    in_flight: AtomicUsize,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running server; dropping it (or calling [`ServerHandle::shutdown`]) stops it.
+pub struct ServerHandle {
+    shared: Arc<Shared>,
+    server: Option<Arc<Server>>,
+    addr: SocketAddr,
+    origin: String,
+    watch_tx: mpsc::Sender<WatchMsg>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The address actually bound (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:1111/briefings/`: the URL to open.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.origin, self.shared.lock().base_path)
+    }
+
+    /// The folder the site is built into: `--output`, or [`preview_dir`].
+    pub fn output(&self) -> PathBuf {
+        self.shared.lock().output.clone()
+    }
+
+    /// The current build generation (starts at 1 after the first build).
+    pub fn generation(&self) -> u64 {
+        self.shared.lock().generation
+    }
+
+    /// Blocks until the server stops (that is, forever unless another thread
+    /// shuts it down).
+    pub fn wait(mut self) {
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+
+    /// Stops watching and serving, and frees the port.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        {
+            let mut st = self.shared.lock();
+            st.shutdown = true;
+        }
+        self.shared.changed.notify_all();
+        let _ = self.watch_tx.send(WatchMsg::Stop);
+        if let Some(server) = &self.server {
+            server.unblock();
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        // The last reference: tiny_http closes the listening socket.
+        self.server = None;
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if self.server.is_some() {
+            self.stop();
+        }
+    }
+}
+
+/// `brief serve`: start, print the URL, serve until killed.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
+    let loopback = opts.bind.is_loopback();
+    let bind = opts.bind;
+    let handle = start(opts)?;
+    println!("serving at {}", handle.url());
+    println!("preview files in {}", handle.output().display());
+    if !loopback {
+        println!("note: listening on {bind}, so other machines can reach this server");
+    }
+    println!("watching content/, themes/, locales/, static/ and book.toml; press Ctrl-C to stop");
+    handle.wait();
+    Ok(())
+}
+
+/// Where `brief serve` writes without `--output`: `<root>/.brief/serve/<port>/`.
+///
+/// In the site root rather than the system temp folder: on the same file
+/// system as the site, so the staging folder's rename stays atomic; private
+/// to whoever owns the site (no guessable names in a shared `/tmp`); one per
+/// site root, so serves of two sites never share it, and one per port, so two
+/// serves of the same site (with and without `--drafts`) do not either. Easy
+/// to find and to delete; `brief build` refuses it as `[build] output_dir`.
+pub fn preview_dir(root: &Path, port: u16) -> PathBuf {
+    root.join(write::PRIVATE_DIR)
+        .join("serve")
+        .join(port.to_string())
+}
+
+/// Binds, builds once, then serves and watches on background threads.
+pub fn start(opts: ServeOptions) -> Result<ServerHandle, String> {
+    start_with(opts, Box::<IncrementalRebuild>::default())
+}
+
+/// [`start`] with another rebuild step.
+pub fn start_with(
+    opts: ServeOptions,
+    rebuilder: Box<dyn Rebuilder>,
+) -> Result<ServerHandle, String> {
+    let requested = SocketAddr::new(opts.bind, opts.port);
+    let listener = TcpListener::bind(requested).map_err(|e| bind_error(requested, &e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {requested}: {e}"))?;
+    let origin = origin_of(addr);
+
+    let root = write::absolute(&opts.build.root);
+    if !root.join(crate::input::config::CONFIG_FILE).is_file() {
+        return Err(format!(
+            "no {} in {}: not a brief site (pass its folder with --root)",
+            crate::input::config::CONFIG_FILE,
+            opts.build.root.display()
+        ));
+    }
+    // Watch before the first build, so that no edit made during it is missed.
+    let (watch_tx, watch_rx) = mpsc::channel();
+    let watcher = watch::watch_site(&root, watch_tx.clone())?;
+
+    // Without --output, the preview has its own folder: never the deploy
+    // folder, which holds only what `brief build` wrote.
+    let preview = opts.build.output.is_none();
+    let output = match &opts.build.output {
+        Some(o) => o.clone(),
+        None => preview_dir(&root, addr.port()),
+    };
+    let mut builder = Builder {
+        opts: BuildOptions {
+            root: root.clone(),
+            output: Some(output.clone()),
+            ..opts.build.clone()
+        },
+        display_root: opts.build.root.clone(),
+        origin: origin.clone(),
+        base_path: "/".into(),
+        output: write::absolute(&output),
+        deploy: preview.then(PathBuf::new),
+        rebuilder,
+    };
+    builder.refresh_paths();
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            generation: 0,
+            base_path: builder.base_path.clone(),
+            output: builder.output.clone(),
+            error_page: None,
+            shutdown: false,
+        }),
+        changed: Condvar::new(),
+        in_flight: AtomicUsize::new(0),
+    });
+
+    let server = Arc::new(
+        Server::from_listener(listener, None)
+            .map_err(|e| format!("cannot serve on {addr}: {e}"))?,
+    );
+    let line = builder.build(&shared, &[]);
+    println!("{line}");
+
+    let watch_thread = watch::spawn_rebuild_loop(watcher, watch_rx, builder, shared.clone())?;
+
+    let accept_shared = shared.clone();
+    let accept_server = server.clone();
+    let accept_thread = std::thread::Builder::new()
+        .name("brief-serve-accept".into())
+        .spawn(move || accept_loop(&accept_server, &accept_shared))
+        .map_err(|e| format!("cannot start the server thread: {e}"))?;
+
+    Ok(ServerHandle {
+        shared,
+        server: Some(server),
+        addr,
+        origin,
+        watch_tx,
+        threads: vec![accept_thread, watch_thread],
+    })
+}
+
+fn bind_error(addr: SocketAddr, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::AddrInUse => format!(
+            "cannot listen on {addr}: port {} is already in use (is another `brief serve` running?); choose another port with --port",
+            addr.port()
+        ),
+        ErrorKind::AddrNotAvailable => format!(
+            "cannot listen on {addr}: {} is not an address of this machine; choose another with --bind",
+            addr.ip()
+        ),
+        ErrorKind::PermissionDenied => format!(
+            "cannot listen on {addr}: permission denied (ports below 1024 need privileges); choose another port with --port"
+        ),
+        _ => format!("cannot listen on {addr}: {e}"),
+    }
+}
+
+/// `http://127.0.0.1:1111`: the origin the site is built for.
+fn origin_of(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}", addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}", addr.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}", addr.port()),
+    }
+}
+
+fn accept_loop(server: &Server, shared: &Arc<Shared>) {
+    loop {
+        let rq = match server.recv() {
+            Ok(rq) => rq,
+            Err(_) => {
+                if shared.lock().shutdown {
+                    return;
+                }
+                continue;
+            }
+        };
+        if shared.lock().shutdown {
+            return;
+        }
+        if shared.in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
+            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+            let _ = rq.respond(text_response(
+                503,
+                "503 Service Unavailable: too many requests",
+            ));
+            continue;
+        }
+        let worker_shared = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("brief-serve-request".into())
+            .spawn(move || {
+                let response = route(&worker_shared, rq.method(), rq.url());
+                let _ = rq.respond(response);
+                worker_shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+pub(super) fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+pub(super) fn respond_bytes(status: u16, content_type: &str, body: Vec<u8>) -> ResponseBox {
+    let len = body.len();
+    Response::new(
+        StatusCode(status),
+        vec![
+            header("Content-Type", content_type),
+            header("Cache-Control", "no-cache"),
+            header("X-Content-Type-Options", "nosniff"),
+        ],
+        Box::new(Cursor::new(body)) as Box<dyn Read + Send>,
+        Some(len),
+        None,
+    )
+    .with_chunked_threshold(usize::MAX)
+}
+
+fn text_response(status: u16, text: &str) -> ResponseBox {
+    respond_bytes(
+        status,
+        "text/plain; charset=utf-8",
+        format!("{text}\n").into_bytes(),
+    )
+}
+
+fn redirect(status: u16, location: &str) -> ResponseBox {
+    text_response(status, &format!("see {location}")).with_header(header("Location", location))
+}
+
+/// The `Content-Type` of a served file: mime_guess's type for its extension,
+/// with `charset=utf-8` on text (what brief writes is UTF-8), and our own
+/// choice for the few extensions where its table lags the registrations.
+pub fn content_type(path: &Path) -> String {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let essence = match ext.as_str() {
+        // RFC 9239: modules are JavaScript too.
+        "mjs" => "text/javascript",
+        // RFC 7303 prefers application/xml (feeds, the sitemap) to text/xml.
+        "xml" => "application/xml",
+        // RFC 8081.
+        "woff" => "font/woff",
+        // The BibTeX of a briefing's citations: shown as text, not downloaded.
+        "bib" => "text/plain",
+        _ => mime_guess::from_ext(&ext)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    if essence.starts_with("text/") || essence == "application/xml" {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
+    }
+}
+
+/// Why a request path was refused.
+#[derive(Debug, PartialEq, Eq)]
+enum Refused {
+    /// Traversal attempts: `..`, `.`, encoded separators.
+    Forbidden,
+    /// Malformed escapes, non-UTF-8 names, hidden files.
+    NotFound,
+}
+
+/// Splits the path below the base path into decoded file names.
+fn decode_segments(rest: &str) -> Result<Vec<String>, Refused> {
+    let mut out = Vec::new();
+    for raw in rest.split('/') {
+        if raw.is_empty() {
+            continue;
+        }
+        // percent-encoding keeps a malformed escape as it is; a request
+        // with one is refused rather than guessed at.
+        let well_formed = raw.split('%').skip(1).all(|after| {
+            after.len() >= 2 && after.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit)
+        });
+        if !well_formed {
+            return Err(Refused::NotFound);
+        }
+        let name = percent_encoding::percent_decode_str(raw)
+            .decode_utf8()
+            .map_err(|_| Refused::NotFound)?
+            .into_owned();
+        if name == "." || name == ".." || name.contains(['/', '\\', '\0']) {
+            return Err(Refused::Forbidden);
+        }
+        if name.starts_with('.') {
+            return Err(Refused::NotFound);
+        }
+        out.push(name);
+    }
+    Ok(out)
+}
+
+enum Resolved {
+    File(PathBuf),
+    /// A folder asked for without its trailing slash.
+    Folder,
+    NotFound,
+    Forbidden,
+}
+
+/// Finds the file for `segments` inside `output`, refusing anything whose
+/// real path (after symlinks) is outside it.
+fn resolve(output: &Path, segments: &[String], trailing_slash: bool) -> Resolved {
+    let Ok(out) = output.canonicalize() else {
+        return Resolved::NotFound;
+    };
+    let mut path = out.clone();
+    path.extend(segments);
+    let Ok(real) = path.canonicalize() else {
+        return Resolved::NotFound;
+    };
+    if !real.starts_with(&out) {
+        return Resolved::Forbidden;
+    }
+    if real.is_dir() {
+        if !trailing_slash && !segments.is_empty() {
+            return Resolved::Folder;
+        }
+        let Ok(index) = real.join("index.html").canonicalize() else {
+            return Resolved::NotFound;
+        };
+        if !index.starts_with(&out) {
+            return Resolved::Forbidden;
+        }
+        return if index.is_file() {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
+    }
+    if real.is_file() && !trailing_slash {
+        Resolved::File(real)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+/// A snapshot of the state, taken once per request.
+struct View {
+    generation: u64,
+    base_path: String,
+    output: PathBuf,
+    error_page: Option<String>,
+}
+
+impl View {
+    fn html(&self, status: u16, html: &[u8]) -> ResponseBox {
+        let body = reload::inject(
+            html,
+            &reload::reload_snippet(&self.base_path, self.generation),
+        );
+        respond_bytes(status, "text/html; charset=utf-8", body)
+    }
+
+    fn error_response(&self) -> Option<ResponseBox> {
+        let page = self.error_page.as_ref()?;
+        Some(
+            self.html(500, page.as_bytes())
+                .with_header(header("Cache-Control", "no-store")),
+        )
+    }
+
+    /// The site's 404 page (the language's own when there is one).
+    fn not_found(&self, segments: &[String]) -> ResponseBox {
+        if let Some(r) = self.error_response() {
+            return r;
+        }
+        let mut candidates = Vec::new();
+        if let Some(first) = segments.first() {
+            if segments.len() > 1 {
+                candidates.push(vec![first.clone(), "404.html".to_string()]);
+            }
+        }
+        candidates.push(vec!["404.html".to_string()]);
+        for c in candidates {
+            if let Resolved::File(path) = resolve(&self.output, &c, false) {
+                if let Ok(bytes) = std::fs::read(path) {
+                    return self.html(404, &bytes);
+                }
+            }
+        }
+        text_response(404, "404 Not Found")
+    }
+
+    fn file(&self, path: &Path) -> Option<ResponseBox> {
+        let ct = content_type(path);
+        if ct.starts_with("text/html") {
+            if let Some(r) = self.error_response() {
+                return Some(r);
+            }
+            let bytes = std::fs::read(path).ok()?;
+            return Some(self.html(200, &bytes));
+        }
+        let file = std::fs::File::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        Some(
+            Response::new(
+                StatusCode(200),
+                vec![
+                    header("Content-Type", &ct),
+                    header("Cache-Control", "no-cache"),
+                    header("X-Content-Type-Options", "nosniff"),
+                ],
+                Box::new(file) as Box<dyn Read + Send>,
+                usize::try_from(len).ok(),
+                None,
+            )
+            .with_chunked_threshold(usize::MAX),
+        )
+    }
+}
+
+fn route(shared: &Shared, method: &Method, url: &str) -> ResponseBox {
+    if !matches!(method, Method::Get | Method::Head) {
+        return text_response(405, "405 Method Not Allowed")
+            .with_header(header("Allow", "GET, HEAD"));
+    }
+    let (path, query) = match url.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (url, None),
+    };
+    let path = path.split('#').next().unwrap_or_default();
+    if !path.starts_with('/') {
+        return text_response(400, "400 Bad Request");
+    }
+    let view = {
+        let st = shared.lock();
+        View {
+            generation: st.generation,
+            base_path: st.base_path.clone(),
+            output: st.output.clone(),
+            error_page: st.error_page.clone(),
+        }
+    };
+    let base = view.base_path.as_str();
+    let with_query = |p: &str| match query {
+        Some(q) => format!("{p}?{q}"),
+        None => p.to_string(),
+    };
+    let Some(rest) = path.strip_prefix(base) else {
+        if path == "/" || format!("{path}/") == base {
+            return redirect(302, &with_query(base));
+        }
+        return view.not_found(&[]);
+    };
+    if rest == EVENTS_PATH {
+        return reload::events(shared, query);
+    }
+    if rest == SCRIPT_PATH {
+        return reload::script();
+    }
+    let segments = match decode_segments(rest) {
+        Ok(s) => s,
+        Err(Refused::Forbidden) => return text_response(403, "403 Forbidden"),
+        Err(Refused::NotFound) => return view.not_found(&[]),
+    };
+    let trailing_slash = path.ends_with('/');
+    // The output folder is swapped by rename during a build: when it is
+    // momentarily missing, look again shortly.
+    for attempt in 0..5 {
+        match resolve(&view.output, &segments, trailing_slash) {
+            Resolved::File(file) => {
+                if let Some(r) = view.file(&file) {
+                    return r;
+                }
+            }
+            Resolved::Folder => return redirect(301, &with_query(&format!("{path}/"))),
+            Resolved::Forbidden => return text_response(403, "403 Forbidden"),
+            Resolved::NotFound => {}
+        }
+        if attempt == 4 || view.error_page.is_some() || view.output.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    view.not_found(&segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments() {
+        assert_eq!(
+            decode_segments("ja/x%20y/").unwrap(),
+            vec!["ja".to_string(), "x y".to_string()]
+        );
+        assert_eq!(decode_segments("../a"), Err(Refused::Forbidden));
+        assert_eq!(decode_segments("%2e%2E/a"), Err(Refused::Forbidden));
+        assert_eq!(decode_segments("a%2fb"), Err(Refused::Forbidden));
+        assert_eq!(decode_segments("a%5cb"), Err(Refused::Forbidden));
+        assert_eq!(decode_segments(".brief-output"), Err(Refused::NotFound));
+        assert_eq!(decode_segments("a%zz"), Err(Refused::NotFound));
+        assert_eq!(decode_segments("%ff"), Err(Refused::NotFound));
+        assert_eq!(decode_segments("a%2"), Err(Refused::NotFound));
+        assert_eq!(decode_segments("%e6%97%a5"), Ok(vec!["日".to_string()]));
+        // One pass: an escaped `%` never becomes an escape of its own.
+        assert_eq!(
+            decode_segments("%252e%252e"),
+            Ok(vec!["%2e%2e".to_string()])
+        );
+    }
+
+    /// The values served before mime_guess took over, for every extension
+    /// the hand-written table knew.
+    #[test]
+    fn content_types() {
+        for (file, expected) in [
+            ("a.html", "text/html; charset=utf-8"),
+            ("a.HTM", "text/html; charset=utf-8"),
+            ("a.css", "text/css; charset=utf-8"),
+            ("a.js", "text/javascript; charset=utf-8"),
+            ("a.mjs", "text/javascript; charset=utf-8"),
+            ("a.xml", "application/xml; charset=utf-8"),
+            ("a.json", "application/json"),
+            ("a.txt", "text/plain; charset=utf-8"),
+            ("a.bib", "text/plain; charset=utf-8"),
+            ("a.svg", "image/svg+xml"),
+            ("a.png", "image/png"),
+            ("a.jpg", "image/jpeg"),
+            ("a.jpeg", "image/jpeg"),
+            ("a.gif", "image/gif"),
+            ("a.webp", "image/webp"),
+            ("a.avif", "image/avif"),
+            ("a.ico", "image/x-icon"),
+            ("a.woff2", "font/woff2"),
+            ("a.woff", "font/woff"),
+            ("a.pdf", "application/pdf"),
+            ("a.unknown-ext", "application/octet-stream"),
+            ("no-extension", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(Path::new(file)), expected, "{file}");
+        }
+    }
+}
