@@ -1,6 +1,36 @@
 //! The AI notice: a line saying the text was produced with generative AI,
 //! as opposed to a sentence about AI.
 
+use super::recognize::Lines;
+
+/// The lines of an AI notice: a line naming the article itself anywhere, or
+/// a line in the authors' voice at the end or just before the references
+/// heading (`refs_at`).
+pub(super) fn notice_lines(input: &Lines, refs_at: Option<usize>) -> Vec<usize> {
+    let (lines, nonblank) = (&input.lines, &input.nonblank);
+    let tail: Vec<usize> = nonblank.iter().rev().take(2).copied().collect();
+    let before_refs: Vec<usize> = match refs_at {
+        Some(h) => nonblank
+            .iter()
+            .filter(|&&i| i < h)
+            .rev()
+            .take(2)
+            .copied()
+            .collect(),
+        None => Vec::new(),
+    };
+    nonblank
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let near_end = tail.contains(&i) || before_refs.contains(&i);
+            is_ai_notice(lines[i])
+                && (mentions_itself(lines[i])
+                    || (near_end && authoring_phrase(lines[i]) && lines[i].chars().count() <= 150))
+        })
+        .collect()
+}
+
 /// A closing line saying the text was produced with generative AI.
 pub fn is_ai_notice(line: &str) -> bool {
     let l = line.to_lowercase();
@@ -43,7 +73,7 @@ pub fn is_ai_notice(line: &str) -> bool {
 
 /// Wording of a note about how the text was written (not a sentence about
 /// AI in general): "作成しました", "generated with", "with the help of" …
-pub(super) fn authoring_phrase(line: &str) -> bool {
+fn authoring_phrase(line: &str) -> bool {
     let l = line.to_lowercase();
     [
         "作成",
@@ -75,7 +105,7 @@ pub(super) fn authoring_phrase(line: &str) -> bool {
     .any(|s| l.contains(s))
 }
 
-pub(super) fn mentions_itself(line: &str) -> bool {
+fn mentions_itself(line: &str) -> bool {
     let l = line.to_lowercase();
     [
         "この記事",

@@ -10,8 +10,8 @@ use super::lines::{
     clean_title, date_line, explicit_heading, is_fence, is_key_points_label, lead_line,
     strip_bullet,
 };
-use super::notice::{authoring_phrase, is_ai_notice, mentions_itself};
-use super::references::{is_references_heading, parse_references, split_ref_start};
+use super::notice::notice_lines;
+use super::references::{is_references_heading, parse_references, references_block};
 use crate::base::diag::{Diagnostic, Pos};
 use crate::parse::frontmatter::Citation;
 
@@ -38,77 +38,79 @@ pub struct Recognized {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Recognizes the parts of a plain-text briefing. `file` is for diagnostics.
-pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>> {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let mut doc = Recognized::default();
-    let nonblank: Vec<usize> = (0..lines.len())
-        .filter(|&i| !lines[i].trim().is_empty())
-        .collect();
+/// The input's lines, and which of them a step has taken out of the body
+/// (notice, date and lead lines).
+pub(super) struct Lines<'t> {
+    pub lines: Vec<&'t str>,
+    /// Indexes of the lines with text.
+    pub nonblank: Vec<usize>,
+    pub removed: Vec<bool>,
+    pub file: &'t Path,
+}
 
-    // The references heading: the last one.
-    let refs_at = (0..lines.len())
-        .rev()
-        .find(|&i| is_references_heading(lines[i]));
-
-    // AI notices: a line naming the article itself anywhere, or a line in
-    // the authors' voice at the end or just before the references.
-    let mut removed = vec![false; lines.len()];
-    let tail: Vec<usize> = nonblank.iter().rev().take(2).copied().collect();
-    let before_refs: Vec<usize> = match refs_at {
-        Some(h) => nonblank
-            .iter()
-            .filter(|&&i| i < h)
-            .rev()
-            .take(2)
-            .copied()
-            .collect(),
-        None => Vec::new(),
-    };
-    for &i in &nonblank {
-        let near_end = tail.contains(&i) || before_refs.contains(&i);
-        if is_ai_notice(lines[i])
-            && (mentions_itself(lines[i])
-                || (near_end && authoring_phrase(lines[i]) && lines[i].chars().count() <= 150))
-        {
-            removed[i] = true;
-            doc.ai_notice = true;
-            doc.notice_lines.push((i + 1, lines[i].trim().to_string()));
+impl<'t> Lines<'t> {
+    fn new(text: &'t str, file: &'t Path) -> Self {
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        let nonblank = (0..lines.len())
+            .filter(|&i| !lines[i].trim().is_empty())
+            .collect();
+        let removed = vec![false; lines.len()];
+        Lines {
+            lines,
+            nonblank,
+            removed,
+            file,
         }
     }
 
-    // Where the body ends and the references start.
-    let (body_end, ref_lines): (usize, Vec<usize>) = match refs_at {
-        Some(h) => (h, ((h + 1)..lines.len()).filter(|&i| !removed[i]).collect()),
-        None => {
-            // A closing block of `[n] …` lines without a heading.
-            let kept: Vec<usize> = nonblank.iter().copied().filter(|&i| !removed[i]).collect();
-            let mut start = kept.len();
-            while start > 0 {
-                let i = kept[start - 1];
-                let l = lines[i];
-                let bracketed = l.trim_start().starts_with('[')
-                    || strip_bullet(l).is_some_and(|r| r.starts_with('['));
-                if bracketed && split_ref_start(l).is_some_and(|(id, _)| id.is_some()) {
-                    start -= 1;
-                } else {
-                    break;
-                }
-            }
-            // It must be a block of its own, after some body text.
-            let ok = start < kept.len()
-                && start > 0
-                && kept[start] > 0
-                && lines[kept[start] - 1].trim().is_empty();
-            if ok {
-                (kept[start], kept[start..].to_vec())
-            } else {
-                (lines.len(), Vec::new())
-            }
-        }
-    };
+    /// Indexes of the lines before `end` that no step took.
+    fn kept_before(&self, end: usize) -> Vec<usize> {
+        (0..end).filter(|&i| !self.removed[i]).collect()
+    }
+
+    fn is_blank(&self, i: usize) -> bool {
+        self.lines[i].trim().is_empty()
+    }
+}
+
+/// Recognizes the parts of a plain-text briefing. `file` is for diagnostics.
+///
+/// The steps, in order: the AI notice, the references (from the end), the
+/// date and lead lines near the title, the head (key points and title), the
+/// body; then the warnings about the whole.
+pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>> {
+    let mut input = Lines::new(text, file);
+    let mut doc = Recognized::default();
+    // The references heading: the last one.
+    let refs_at = (0..input.lines.len())
+        .rev()
+        .find(|&i| is_references_heading(input.lines[i]));
+    take_notice(&mut input, refs_at, &mut doc);
+    let body_end = take_references(&input, refs_at, &mut doc);
+    take_date_and_lead(&mut input, body_end, &mut doc);
+    let body_idx = input.kept_before(body_end);
+    let (title_line, body_start) = read_head(&input, &body_idx, &mut doc)?;
+    let (used, first_heading) = read_body(&input, &body_idx[body_start..], &mut doc);
+    warn_about_the_whole(&input, title_line, first_heading, &used, &mut doc);
+    Ok(doc)
+}
+
+/// Takes the AI-notice lines out (see [`notice_lines`]).
+fn take_notice(input: &mut Lines, refs_at: Option<usize>, doc: &mut Recognized) {
+    for i in notice_lines(input, refs_at) {
+        input.removed[i] = true;
+        doc.ai_notice = true;
+        doc.notice_lines
+            .push((i + 1, input.lines[i].trim().to_string()));
+    }
+}
+
+/// Reads the references list; returns where the body ends.
+fn take_references(input: &Lines, refs_at: Option<usize>, doc: &mut Recognized) -> usize {
+    let file = input.file;
+    let (body_end, ref_lines) = references_block(input, refs_at);
     doc.references_found = refs_at.is_some() || !ref_lines.is_empty();
-    let (citations, ref_warnings) = parse_references(&lines, &ref_lines, file);
+    let (citations, ref_warnings) = parse_references(&input.lines, &ref_lines, file);
     doc.citations = citations;
     doc.warnings.extend(ref_warnings);
     if refs_at.is_some() && doc.citations.is_empty() {
@@ -127,17 +129,21 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
                 .help("end the text with a heading such as References or 参考文献 and lines like [1] Title, https://…"),
         );
     }
+    body_end
+}
 
-    // A date line and a lead line near the title: among the first lines
-    // that are not key points (the title and the two lines after it, or a
-    // line before the title).
+/// A date line and a lead line near the title: among the first lines that
+/// are not key points (the title and the two lines after it, or a line
+/// before the title). Both are taken out of the body.
+fn take_date_and_lead(input: &mut Lines, body_end: usize, doc: &mut Recognized) {
+    let lines = &input.lines;
     let mut seen = 0;
     let mut text_seen = 0;
-    for i in 0..body_end {
-        if removed[i] || lines[i].trim().is_empty() {
+    for (i, &line) in lines.iter().enumerate().take(body_end) {
+        if input.removed[i] || line.trim().is_empty() {
             continue;
         }
-        if strip_bullet(lines[i]).is_some() || is_key_points_label(lines[i]) {
+        if strip_bullet(line).is_some() || is_key_points_label(line) {
             continue;
         }
         seen += 1;
@@ -145,48 +151,65 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
             break;
         }
         if doc.date.is_none() {
-            if let Some(d) = date_line(lines[i]) {
+            if let Some(d) = date_line(line) {
                 doc.date = Some((i + 1, d.ymd()));
-                removed[i] = true;
+                input.removed[i] = true;
                 continue;
             }
         }
         // Not the first text line: that is the title.
         text_seen += 1;
         if doc.summary.is_none() && text_seen > 1 {
-            if let Some(lead) = lead_line(lines[i]) {
+            if let Some(lead) = lead_line(line) {
                 doc.summary = Some(strip_markers(&lead));
-                removed[i] = true;
+                input.removed[i] = true;
             }
         }
     }
+}
 
-    // Head: key points, title, key points after the title.
-    let body_idx: Vec<usize> = (0..body_end).filter(|&i| !removed[i]).collect();
-    let mut pos = 0;
-    let skip_blank = |pos: &mut usize| {
-        while *pos < body_idx.len() && lines[body_idx[*pos]].trim().is_empty() {
-            *pos += 1;
+/// Bullets from `*pos` on (blank lines between them skipped), stripped of
+/// markers; `*pos` is left after the last.
+fn read_bullets(input: &Lines, idx: &[usize], pos: &mut usize) -> Vec<String> {
+    let mut points = Vec::new();
+    loop {
+        skip_blank(input, idx, pos);
+        match idx.get(*pos).and_then(|&i| strip_bullet(input.lines[i])) {
+            Some(b) => {
+                points.push(strip_markers(b));
+                *pos += 1;
+            }
+            None => return points,
         }
-    };
-    skip_blank(&mut pos);
+    }
+}
+
+fn skip_blank(input: &Lines, idx: &[usize], pos: &mut usize) {
+    while *pos < idx.len() && input.is_blank(idx[*pos]) {
+        *pos += 1;
+    }
+}
+
+/// The head: key points (optionally under a label), the title, and key
+/// points after the title when there were none before. Returns the title's
+/// index in the input and the position in `body_idx` where the body starts.
+fn read_head(
+    input: &Lines,
+    body_idx: &[usize],
+    doc: &mut Recognized,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let (lines, file) = (&input.lines, input.file);
+    let mut pos = 0;
+    skip_blank(input, body_idx, &mut pos);
     if pos < body_idx.len() && is_key_points_label(lines[body_idx[pos]]) {
         let mut p = pos + 1;
-        skip_blank(&mut p);
+        skip_blank(input, body_idx, &mut p);
         if p < body_idx.len() && strip_bullet(lines[body_idx[p]]).is_some() {
             pos = p;
         }
     }
-    loop {
-        skip_blank(&mut pos);
-        match body_idx.get(pos).and_then(|&i| strip_bullet(lines[i])) {
-            Some(b) => {
-                doc.key_points.push(strip_markers(b));
-                pos += 1;
-            }
-            None => break,
-        }
-    }
+    doc.key_points = read_bullets(input, body_idx, &mut pos);
+    skip_blank(input, body_idx, &mut pos);
     let Some(&title_line) = body_idx.get(pos) else {
         return Err(vec![Diagnostic::error(
             "no-title",
@@ -220,29 +243,27 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
     pos += 1;
     if doc.key_points.is_empty() {
         let mut p = pos;
-        skip_blank(&mut p);
+        skip_blank(input, body_idx, &mut p);
         if p < body_idx.len() && is_key_points_label(lines[body_idx[p]]) {
             p += 1;
-            skip_blank(&mut p);
         }
-        let mut points = Vec::new();
-        loop {
-            skip_blank(&mut p);
-            match body_idx.get(p).and_then(|&i| strip_bullet(lines[i])) {
-                Some(b) => {
-                    points.push(strip_markers(b));
-                    p += 1;
-                }
-                None => break,
-            }
-        }
+        let points = read_bullets(input, body_idx, &mut p);
         if !points.is_empty() {
             doc.key_points = points;
             pos = p;
         }
     }
+    Ok((title_line, pos))
+}
 
-    // Body: markers first (line by line, for positions), then blocks.
+/// The body: markers first (line by line, for positions; code blocks left
+/// alone), then blocks. Returns the citation ids cited and the first heading.
+fn read_body(
+    input: &Lines,
+    body_idx: &[usize],
+    doc: &mut Recognized,
+) -> (BTreeSet<String>, Option<(usize, String)>) {
+    let lines = &input.lines;
     let ids: BTreeMap<String, String> = doc
         .citations
         .iter()
@@ -251,7 +272,7 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut body_lines: Vec<(usize, String)> = Vec::new();
     let mut in_fence = false;
-    for &i in &body_idx[pos..] {
+    for &i in body_idx {
         let fence = is_fence(lines[i]);
         if fence {
             in_fence = !in_fence;
@@ -259,7 +280,14 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
         let line = if fence || in_fence {
             lines[i].to_string()
         } else {
-            process_markers(lines[i], i + 1, &ids, &mut used, file, &mut doc.warnings)
+            process_markers(
+                lines[i],
+                i + 1,
+                &ids,
+                &mut used,
+                input.file,
+                &mut doc.warnings,
+            )
         };
         body_lines.push((i, line));
     }
@@ -267,6 +295,19 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
     let (body, sections, first_heading) = assemble_body(&body_lines, line_mode);
     doc.body = body;
     doc.sections = sections;
+    (used, first_heading)
+}
+
+/// Warnings about the result: no summary, a title that looks like a section
+/// heading, references never cited.
+fn warn_about_the_whole(
+    input: &Lines,
+    title_line: usize,
+    first_heading: Option<(usize, String)>,
+    used: &BTreeSet<String>,
+    doc: &mut Recognized,
+) {
+    let file = input.file;
     if doc.summary.is_none() {
         doc.warnings.push(
             Diagnostic::warning("no-summary", "no summary was found; the article has none")
@@ -274,7 +315,7 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
                 .help("put a lead line after the title, e.g. `Summary: …` or `要約：…`, or add `summary:` to the article's front-matter"),
         );
     }
-    let title_level = explicit_heading(lines[title_line])
+    let title_level = explicit_heading(input.lines[title_line])
         .map(|(level, _)| level)
         .filter(|&l| l > 0);
     let same_as_heading = first_heading.as_ref().is_some_and(|(level, text)| {
@@ -309,7 +350,6 @@ pub fn recognize(text: &str, file: &Path) -> Result<Recognized, Vec<Diagnostic>>
             );
         }
     }
-    Ok(doc)
 }
 
 #[cfg(test)]

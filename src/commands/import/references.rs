@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::lines::{label_text, strip_bullet};
+use super::recognize::Lines;
 use crate::base::diag::{Diagnostic, Pos};
 use crate::parse::frontmatter::{Citation, CitationId, DateValue, HttpUrl};
 
@@ -36,6 +37,44 @@ pub(super) fn is_references_heading(line: &str) -> bool {
 
 /// The id and the rest of a reference line: `[1] …`, `- [1] …`, `1. …`,
 /// `[^1]: …`; `(None, rest)` for a bullet without an id.
+/// Where the body ends and which lines are references: the lines after the
+/// references heading (`refs_at`), or else a closing block of `[n] …` lines
+/// after a blank line. Lines already taken (the notice) are left out.
+pub(super) fn references_block(input: &Lines, refs_at: Option<usize>) -> (usize, Vec<usize>) {
+    let (lines, removed) = (&input.lines, &input.removed);
+    if let Some(h) = refs_at {
+        return (h, ((h + 1)..lines.len()).filter(|&i| !removed[i]).collect());
+    }
+    // A closing block of `[n] …` lines without a heading.
+    let kept: Vec<usize> = input
+        .nonblank
+        .iter()
+        .copied()
+        .filter(|&i| !removed[i])
+        .collect();
+    let mut start = kept.len();
+    while start > 0 {
+        let l = lines[kept[start - 1]];
+        let bracketed =
+            l.trim_start().starts_with('[') || strip_bullet(l).is_some_and(|r| r.starts_with('['));
+        if bracketed && split_ref_start(l).is_some_and(|(id, _)| id.is_some()) {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    // It must be a block of its own, after some body text.
+    let ok = start < kept.len()
+        && start > 0
+        && kept[start] > 0
+        && lines[kept[start] - 1].trim().is_empty();
+    if ok {
+        (kept[start], kept[start..].to_vec())
+    } else {
+        (lines.len(), Vec::new())
+    }
+}
+
 pub(super) fn split_ref_start(line: &str) -> Option<(Option<String>, &str)> {
     let t = line.trim();
     let (bulleted, t) = match strip_bullet(t) {
