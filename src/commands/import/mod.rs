@@ -232,7 +232,7 @@ fn describe(p: &Planned, config: &Config) -> String {
             let _ = writeln!(
                 s,
                 "              moved line {line}: {}",
-                crate::commands::status::truncate(text, 50)
+                crate::base::text::truncate(text, 50)
             );
         }
     } else {
