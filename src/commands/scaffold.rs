@@ -23,6 +23,7 @@ use crate::input::load::{self, SourceFile};
 use crate::input::locale::Locales;
 use crate::parse::article::{self, Article};
 use crate::parse::frontmatter::Citation;
+use crate::parse::markdown::resolve_internal_link;
 use crate::pipeline::build::{self, BuildOptions};
 
 /// The marker `translate` puts at the top of a body. A link reference
@@ -590,47 +591,10 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
     s
 }
 
-/// Resolves a link destination written in `content/<lang>/<rel_path>` to the
-/// language, path and anchor of the article it names, as the Markdown stage
-/// does. `None` for external links, anchors and other files.
+/// Where a link of the body points, as the Markdown stage resolves it;
+/// `None` for links that are not to an article, or that resolve to nothing.
 fn resolve(dest: &str, lang: &str, rel_path: &str) -> Option<(String, String, Option<String>)> {
-    if dest.is_empty()
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-        || dest.starts_with('?')
-        || dest
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'))
-    {
-        return None;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    if !path.ends_with(".md") {
-        return None;
-    }
-    let path = crate::base::text::percent_decode(path);
-    let mut segs: Vec<String> = vec![lang.to_string()];
-    if let Some((dir, _)) = rel_path.rsplit_once('/') {
-        segs.extend(dir.split('/').map(str::to_string));
-    }
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                segs.pop()?;
-            }
-            p => segs.push(p.to_string()),
-        }
-    }
-    if segs.len() < 2 {
-        return None;
-    }
-    let lang = segs.remove(0);
-    Some((lang, segs.join("/"), anchor))
+    resolve_internal_link(dest, lang, rel_path)?.ok()
 }
 
 /// Links of the source body to articles of its own language point, in the

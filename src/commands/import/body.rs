@@ -225,23 +225,17 @@ pub(super) fn assemble_body(
     (out.join("\n\n"), sections, first_heading)
 }
 
-/// Ids inside a marker's brackets: `1`, `1,2`, `1、2`, `1-3`, `@a; @b`, or a
-/// reference id written without `@`.
+/// Ids inside a marker's brackets: the markers the build reads
+/// ([`crate::parse::markdown::marker_ids`]: `1`, `@a; @b`), and the forms
+/// people and AI tools write that import turns into those: `1,2`, `1、2`,
+/// `1-3`, or a reference id written without `@`.
 fn marker_ids(inner: &str, ids: &BTreeMap<String, String>) -> Option<Vec<String>> {
-    let t = inner.trim();
-    if t.is_empty() {
-        return None;
+    if let Some(found) = crate::parse::markdown::marker_ids(inner) {
+        return Some(found.into_iter().map(|(_, id)| id).collect());
     }
-    if t.starts_with('@') {
-        let mut out = Vec::new();
-        for part in t.split(';') {
-            let id = part.trim().strip_prefix('@')?.trim();
-            if id.is_empty() {
-                return None;
-            }
-            out.push(id.to_string());
-        }
-        return Some(out);
+    let t = inner.trim();
+    if t.is_empty() || t.starts_with('@') {
+        return None;
     }
     if t.chars()
         .all(|c| c.is_ascii_digit() || ",、， -–〜~".contains(c))
