@@ -352,7 +352,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
     let mut unparsed: Vec<String> = files
         .iter()
         .filter(|f| !parsed.contains(&(f.lang.as_str(), f.rel_path.as_str())))
-        .map(|f| crate::commands::scaffold::display_rel(&f.file))
+        .map(|f| crate::commands::common::display_rel(&f.file))
         .collect();
     unparsed.sort();
     let texts: BTreeMap<(&str, &str), &str> = files
@@ -384,7 +384,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         for lang in config.languages.keys() {
             let entry = match versions.iter().find(|a| &a.lang == lang) {
                 Some(a) => FileEntry {
-                    path: Some(crate::commands::scaffold::display_rel(&a.file)),
+                    path: Some(crate::commands::common::display_rel(&a.file)),
                     source_revision: a.fm.source_revision.clone(),
                     status: if std::ptr::eq(*a, source) {
                         FileStatus::Ok

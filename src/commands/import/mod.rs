@@ -63,8 +63,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::base::diag::{Diagnostic, Diagnostics, Pos};
-use crate::commands::scaffold::{self, yaml_quote};
+use crate::commands::common::{self, Loaded};
+use crate::commands::frontmatter_writer::{self, Comments, Fields};
 use crate::input::config::Config;
+use crate::parse::disclosure::{AiField, AiLevel};
 use crate::parse::frontmatter::DateValue;
 use crate::pipeline::build::Failure;
 
@@ -88,12 +90,6 @@ pub struct ImportReport {
     pub diagnostics: Diagnostics,
 }
 
-fn fail(d: Diagnostic) -> Failure {
-    let mut ds = Diagnostics::new();
-    ds.push(d);
-    Failure::from(ds)
-}
-
 struct Planned {
     input: PathBuf,
     rel: PathBuf,
@@ -107,39 +103,42 @@ struct Planned {
 }
 
 pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
-    let loaded = scaffold::load_site(&opts.root).map_err(fail)?;
+    let loaded = common::load_site(&opts.root)?;
     let config = &loaded.config;
     if opts.slug.is_some() && opts.files.len() > 1 {
-        return Err(fail(
-            Diagnostic::error("usage", "--slug names one article, but several files were given")
-                .help("import the files one by one, or leave out --slug to derive each slug from its title"),
-        ));
+        return Err(Diagnostic::error(
+            "usage",
+            "--slug names one article, but several files were given",
+        )
+        .help("import the files one by one, or leave out --slug to derive each slug from its title")
+        .into());
     }
     if let Some(lang) = &opts.lang {
-        scaffold::check_language(config, lang, "language").map_err(fail)?;
+        common::check_language(config, lang, "language")?;
     }
     let date = match &opts.date {
         Some(d) => match DateValue::parse(d) {
             Some(v) => Some(v.to_string()),
             None => {
-                return Err(fail(
+                return Err(
                     Diagnostic::error("usage", format!("--date `{d}` is not a date"))
-                        .help("write YYYY-MM-DD, e.g. 2025-07-28"),
-                ))
+                        .help("write YYYY-MM-DD, e.g. 2025-07-28")
+                        .into(),
+                )
             }
         },
         None => None,
     };
     if let Some(slug) = &opts.slug {
-        if !crate::base::text::is_safe_slug(slug) || crate::base::text::slugify(slug) != *slug {
-            return Err(fail(
-                Diagnostic::error("bad-slug", format!("`{slug}` is not a safe slug")).help(
-                    format!(
+        if !common::is_given_slug_ok(slug) {
+            return Err(
+                Diagnostic::error("bad-slug", format!("`{slug}` is not a safe slug"))
+                    .help(format!(
                         "use lowercase letters, digits and hyphens, e.g. `{}`",
                         crate::base::text::slugify(slug)
-                    ),
-                ),
-            ));
+                    ))
+                    .into(),
+            );
         }
     }
 
@@ -163,7 +162,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
                                 "{} and {} would both become {}",
                                 other.display(),
                                 input.display(),
-                                scaffold::display_rel(&p.rel)
+                                common::display_rel(&p.rel)
                             ),
                         )
                         .help("import them one by one with --slug"),
@@ -184,7 +183,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
 
     let mut summary = String::new();
     for p in &planned {
-        scaffold::write_new(&opts.root.join(&p.rel), &p.rel, &p.text, opts.force).map_err(fail)?;
+        common::write_new(&opts.root.join(&p.rel), &p.rel, &p.text, opts.force)?;
         summary.push_str(&describe(p, config));
     }
     Ok(ImportReport {
@@ -200,7 +199,7 @@ fn describe(p: &Planned, config: &Config) -> String {
         s,
         "imported {} → {}",
         p.input.display(),
-        scaffold::display_rel(&p.rel)
+        common::display_rel(&p.rel)
     );
     let _ = writeln!(
         s,
@@ -257,7 +256,7 @@ fn input_display(root: &Path, input: &Path) -> PathBuf {
 
 fn plan_one(
     opts: &ImportOptions,
-    loaded: &scaffold::Loaded,
+    loaded: &Loaded,
     input: &Path,
     date: Option<&str>,
 ) -> Result<Planned, Vec<Diagnostic>> {
@@ -295,7 +294,7 @@ fn plan_one(
         (Some(d), _) => (d.to_string(), "--date"),
         (None, Some((_, d))) => (d.clone(), "from the text"),
         (None, None) => {
-            let today = scaffold::today();
+            let today = common::today();
             doc.warnings.push(
                 Diagnostic::warning(
                     "no-date",
@@ -358,35 +357,19 @@ fn plan_one(
     if !opts.force && opts.root.join(&rel).exists() {
         return Err(vec![Diagnostic::error(
             "file-exists",
-            format!("{} already exists", scaffold::display_rel(&rel)),
+            format!("{} already exists", common::display_rel(&rel)),
         )
         .in_file(&rel)
         .help(
             "pass --force to overwrite it, or --slug to import under another name",
         )]);
     }
-    if crate::link::reserved_slugs(config).contains(&slug) {
-        return Err(vec![Diagnostic::error(
-            "reserved-slug",
-            format!("slug `{slug}` is reserved for a site page"),
-        )
-        .help("pass --slug with another slug")]);
-    }
-    if let Some(other) = loaded.articles.iter().find(|a| {
-        a.lang == lang && a.rel_path != rel_path && a.slug.to_lowercase() == slug.to_lowercase()
-    }) {
-        return Err(vec![Diagnostic::error(
-            "duplicate-slug",
-            format!(
-                "{} already uses the slug `{slug}`",
-                scaffold::display_rel(&other.file)
-            ),
-        )
-        .help("pass --slug with another slug")]);
-    }
+    // As for `new`, but the way out is --slug.
+    common::check_slug_free(loaded, &lang, &slug, &rel_path)
+        .map_err(|d| vec![d.help("pass --slug with another slug")])?;
 
     let text = article_text(&doc, &date);
-    if let Err(e) = scaffold::validate(&text, &lang, &rel_path, config, &loaded.locales) {
+    if let Err(e) = common::validate(&text, &lang, &rel_path, config, &loaded.locales) {
         return Err(vec![Diagnostic::error(
             "import-invalid",
             format!(
@@ -415,32 +398,28 @@ fn plan_one(
 
 /// The article file.
 pub fn article_text(doc: &Recognized, date: &str) -> String {
-    let mut s = String::from("---\n");
-    let _ = writeln!(s, "title: {}", yaml_quote(&doc.title));
-    let _ = writeln!(s, "date: {date}");
-    if let Some(summary) = &doc.summary {
-        let _ = writeln!(s, "summary: {}", yaml_quote(summary));
-    }
-    if !doc.key_points.is_empty() {
-        s.push_str("key_points:\n");
-        for p in &doc.key_points {
-            let _ = writeln!(s, "  - {}", yaml_quote(p));
-        }
-    }
-    if doc.ai_notice {
-        // The source's own wording survives as the page's notice; no review
-        // is recorded, because the input says nothing of one.
+    // The source's own wording survives as the page's notice; no review is
+    // recorded, because the input says nothing of one.
+    let ai = doc.ai_notice.then(|| {
         let notice: Vec<&str> = doc.notice_lines.iter().map(|(_, t)| t.as_str()).collect();
-        s.push_str("ai:\n  level: generated\n");
-        let _ = writeln!(s, "  notice: {}", yaml_quote(&notice.join(" ")));
-    }
-    if !doc.citations.is_empty() {
-        s.push_str("citations:\n");
-        for c in &doc.citations {
-            scaffold::write_citation(&mut s, c);
+        AiField {
+            level: AiLevel::Generated,
+            reviewed_by: None,
+            reviewed_on: None,
+            notice: Some(notice.join(" ")),
         }
-    }
-    s.push_str("---\n\n");
+    });
+    let fields = Fields {
+        title: doc.title.clone(),
+        date: date.to_string(),
+        summary: doc.summary.clone(),
+        key_points: Some(doc.key_points.clone()).filter(|k| !k.is_empty()),
+        ai,
+        citations: Some(doc.citations.clone()).filter(|c| !c.is_empty()),
+        ..Default::default()
+    };
+    let mut s = frontmatter_writer::write(&fields, &Comments::default());
+    s.push('\n');
     s.push_str(doc.body.trim_end());
     s.push('\n');
     s
