@@ -44,12 +44,12 @@
 //! warning, so the file always builds. Every generated file is parsed again as
 //! the build would before anything is written; if one input fails, nothing is
 //! written.
-
 //!
-//! The parts: [`recognize`] finds the structure (with [`lines`] telling what
-//! one line is, [`body`] turning the body lines into Markdown, [`references`]
-//! reading the references list and [`notice`] the AI notice); [`language`]
-//! guesses the language; this module plans, checks and writes the files.
+//! The parts: `recognize` finds the structure (with `lines` telling what
+//! one line is, `body` turning the body lines into Markdown, `references`
+//! reading the references list and `notice` finding the AI notice);
+//! `language` guesses the language; this module plans, checks and writes
+//! the files (front-matter by [`crate::commands::frontmatter_writer`]).
 
 mod body;
 mod language;
