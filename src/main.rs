@@ -332,15 +332,7 @@ fn main() -> ExitCode {
                     print_diags(&report.diagnostics, &site.root, Format::Text);
                     ExitCode::SUCCESS
                 }
-                Err(f) => {
-                    print_diags(&f.diagnostics, &site.root, Format::Text);
-                    // Wrong arguments (e.g. --slug with several files) are usage errors.
-                    if f.diagnostics.iter().any(|d| d.code == "usage") {
-                        ExitCode::from(2)
-                    } else {
-                        ExitCode::from(1)
-                    }
-                }
+                Err(f) => failed(&f, &site.root),
             }
         }
         Command::Status { site, format } => match brief::commands::status::status(&site.root) {
@@ -359,18 +351,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints the path written by `new`/`translate`, or the problem.
-fn finish(result: Result<PathBuf, brief::Diagnostic>, root: &std::path::Path) -> ExitCode {
+/// Prints the path written by `new`/`translate`, or the problems.
+fn finish(result: Result<PathBuf, brief::Failure>, root: &std::path::Path) -> ExitCode {
     match result {
         Ok(path) => {
             println!("created {}", path.display());
             ExitCode::SUCCESS
         }
-        Err(d) => {
-            let mut ds = Diagnostics::new();
-            ds.push(d);
-            print_diags(&ds, root, Format::Text);
-            ExitCode::from(1)
-        }
+        Err(f) => failed(&f, root),
+    }
+}
+
+/// Prints why `new`, `translate` or `import` failed. Wrong arguments (e.g.
+/// --slug with several files) are usage errors.
+fn failed(f: &brief::Failure, root: &std::path::Path) -> ExitCode {
+    print_diags(&f.diagnostics, root, Format::Text);
+    if f.diagnostics.iter().any(|d| d.code == "usage") {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
     }
 }

@@ -363,7 +363,7 @@ fn translate_copies_fields_and_status_tracks_the_source() {
     assert!(r.stdout.contains(&format!("content/en/{slug}.md")));
     for line in r.stdout.lines() {
         assert!(
-            brief::commands::status::display_width(line) <= 80,
+            brief::base::text::display_width(line) <= 80,
             "too wide for 80 columns: {line}"
         );
     }

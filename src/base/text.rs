@@ -1,5 +1,5 @@
 //! Small text utilities shared by every stage: BOM and newline handling,
-//! slugs and ids, HTML escaping.
+//! slugs and ids, HTML escaping, terminal widths.
 
 use std::borrow::Cow;
 
@@ -157,6 +157,46 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
+/// Columns a string takes in a terminal: East Asian wide characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
+    if c.is_control() {
+        0
+    } else if wide {
+        2
+    } else {
+        1
+    }
+}
+
+/// Cuts `s` to at most `max` columns, ending in `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if display_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = char_width(c);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +243,15 @@ mod tests {
         assert_eq!(safe_id("xinhua-waic"), "xinhua-waic");
         assert_ne!(safe_id("a.b"), safe_id("a_b"));
         assert_eq!(safe_id("a b"), "a.20b");
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("上海"), 4);
+        assert_eq!(truncate("上海市の補助", 7), "上海市…");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
     }
 
     #[test]

@@ -1,5 +1,11 @@
 //! Commands beside build and check: `serve`, `new`/`translate` (scaffold), `import`, `status`.
+//!
+//! `new`, `translate` and `import` share [`common`] (loading the site,
+//! checking languages and slugs, validating and writing a file) and
+//! [`frontmatter_writer`]; no command reaches into another.
 
+pub mod common;
+pub mod frontmatter_writer;
 pub mod import;
 pub mod scaffold;
 /// Behind the default feature `server`: the HTTP server and the file watcher

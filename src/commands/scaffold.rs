@@ -6,24 +6,27 @@
 //! `source_revision` records the source's content hash, so that
 //! `brief status` can tell when the source changes later.
 //!
-//! Files are written by YAML text templates rather than by serializing, so
-//! that comments (`# TODO(translate)`, the commented citation example) survive;
-//! strings are written double-quoted (see [`yaml_quote`]) and every generated
-//! article is parsed again with [`crate::parse::article::parse`] before it is written.
+//! The front-matter is written by [`crate::commands::frontmatter_writer`],
+//! with the comments each command wants, and parsed again as the build would
+//! before the file is written.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
-use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::diag::Diagnostic;
+use crate::commands::common::{
+    check_language, check_slug_free, display_rel, exists_error, is_given_slug_ok, load_site, today,
+    validate, write_new, Loaded,
+};
+use crate::commands::frontmatter_writer::{self, Comments, Fields};
 use crate::input::config::Config;
-use crate::input::load::{self, SourceFile};
-use crate::input::locale::Locales;
+use crate::input::load::SourceFile;
 use crate::parse::article::{self, Article};
-use crate::parse::frontmatter::Citation;
-use crate::pipeline::build::{self, BuildOptions};
+use crate::parse::disclosure::{AiField, AiLevel};
+use crate::parse::markdown::resolve_internal_link;
+use crate::pipeline::build::Failure;
 
 /// The marker `translate` puts at the top of a body. A link reference
 /// definition renders to nothing, unlike an HTML comment (which `brief` shows
@@ -32,239 +35,12 @@ pub fn translate_marker(from: &str) -> String {
     format!("[//]: # (TODO translate from {from})")
 }
 
-/// A YAML double-quoted scalar. JSON string syntax is a subset of YAML's
-/// double-quoted style, and serde_json escapes everything YAML requires.
-pub fn yaml_quote(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialize")
-}
-
-/// A taxonomy term or other slug: plain when YAML reads it back as the same
-/// string, quoted otherwise (`true`, `null`, `2025` …).
-fn yaml_slug(s: &str) -> String {
-    const SPECIAL: &[&str] = &[
-        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
-    ];
-    let plain = s.chars().next().is_some_and(char::is_alphabetic)
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        && !SPECIAL.contains(&s.to_ascii_lowercase().as_str());
-    if plain {
-        s.to_string()
-    } else {
-        yaml_quote(s)
-    }
-}
-
-/// `topics: [a, b]`
-pub(crate) fn write_terms(out: &mut String, taxonomy: &str, terms: &[String]) {
-    let list: Vec<String> = terms.iter().map(|t| yaml_slug(t)).collect();
-    let _ = writeln!(out, "{taxonomy}: [{}]", list.join(", "));
-}
-
-/// One `citations:` entry, block style, only the fields that are set.
-pub(crate) fn write_citation(out: &mut String, c: &Citation) {
-    let _ = writeln!(out, "  - id: {}", yaml_quote(&c.id.0));
-    let _ = writeln!(out, "    title: {}", yaml_quote(&c.title));
-    if let Some(p) = &c.publisher {
-        let _ = writeln!(out, "    publisher: {}", yaml_quote(p));
-    }
-    if let Some(a) = &c.author {
-        let _ = writeln!(out, "    author: {}", yaml_quote(a));
-    }
-    if let Some(u) = &c.url {
-        let _ = writeln!(out, "    url: {}", yaml_quote(&u.0));
-    }
-    if let Some(d) = &c.published {
-        let _ = writeln!(out, "    published: {d}");
-    }
-    if let Some(d) = &c.accessed {
-        let _ = writeln!(out, "    accessed: {d}");
-    }
-    if let Some(l) = &c.lang {
-        let _ = writeln!(out, "    lang: {}", yaml_slug(l));
-    }
-}
-
-/// Today's date (UTC), `YYYY-MM-DD`.
-pub fn today() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-/// Loads book.toml; its first error stands for all (`brief check` lists them).
-pub(crate) fn load_config(root: &Path) -> Result<Config, Diagnostic> {
-    build::load_config(&BuildOptions {
-        root: root.to_path_buf(),
-        ..Default::default()
-    })
-    .map_err(|f| first_error(f.diagnostics))
-}
-
-pub(crate) fn first_error(diags: Diagnostics) -> Diagnostic {
-    let mut all = diags.into_vec();
-    let i = all.iter().position(Diagnostic::is_error).unwrap_or(0);
-    if all.is_empty() {
-        Diagnostic::error("internal", "unknown error")
-    } else {
-        all.swap_remove(i)
-    }
-}
-
-/// The language must have a `[languages.X]` table.
-pub(crate) fn check_language(config: &Config, lang: &str, what: &str) -> Result<(), Diagnostic> {
-    if config.languages.contains_key(lang) {
-        return Ok(());
-    }
-    let langs: Vec<&str> = config.languages.keys().map(String::as_str).collect();
-    let d = Diagnostic::error(
-        "unknown-language",
-        format!("{what} `{lang}` is not a configured language"),
-    )
-    .in_file(build::config_path(Path::new("")))
-    .help(format!(
-        "configured languages: {}; add [languages.{lang}] with a name to book.toml to add one",
-        langs.join(", ")
-    ));
-    Err(d)
-}
-
-/// Path of a file for messages: relative to the root, `/`-separated.
-pub(crate) fn display_rel(rel: &Path) -> String {
-    rel.to_string_lossy().replace('\\', "/")
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder; without
-/// `force` an existing file is never replaced, even one created meanwhile.
-pub(crate) fn write_new(
-    path: &Path,
-    rel: &Path,
-    text: &str,
-    force: bool,
-) -> Result<(), Diagnostic> {
-    let shown = display_rel(rel);
-    if !force && path.exists() {
-        return Err(exists_error(&shown));
-    }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let io = |e: std::io::Error| {
-        Diagnostic::error("write-failed", format!("cannot write {shown}: {e}"))
-            .help("check the folder's permissions and free space")
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".brief-new-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(io)?;
-    if force {
-        tmp.persist(path).map_err(|e| io(e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                exists_error(&shown)
-            } else {
-                io(e.error)
-            }
-        })?;
-    }
-    Ok(())
-}
-
-fn exists_error(shown: &str) -> Diagnostic {
-    Diagnostic::error("file-exists", format!("{shown} already exists"))
-        .in_file(shown)
-        .help("pass --force to overwrite it")
-}
-
-/// Parses generated text as the build would; the first error is returned
-/// (it means a bug here, since generated files must build).
-pub(crate) fn validate(
-    text: &str,
-    lang: &str,
-    rel_path: &str,
-    config: &Config,
-    locales: &Locales,
-) -> Result<Article, Diagnostic> {
-    let src = SourceFile {
-        lang: lang.to_string(),
-        rel_path: rel_path.to_string(),
-        file: PathBuf::from("content").join(lang).join(rel_path),
-        text: text.to_string(),
-        hash: load::content_hash(text),
-    };
-    let (outcome, diags) = article::parse(&src, config, locales);
-    if let Some(e) = diags.into_iter().find(Diagnostic::is_error) {
-        return Err(e);
-    }
-    outcome.into_article().ok_or_else(|| {
-        Diagnostic::error("internal", "the generated article could not be parsed")
-            .in_file(&src.file)
-    })
-}
-
-/// Everything parsed, drafts included, plus the source files.
-pub(crate) struct Loaded {
-    pub config: Config,
-    pub locales: Locales,
-    pub files: Vec<SourceFile>,
-    pub articles: Vec<Article>,
-}
-
-pub(crate) fn load_site(root: &Path) -> Result<Loaded, Diagnostic> {
-    let config = load_config(root)?;
-    let (locales, _) = Locales::load(root, &config);
-    let (files, _) = load::load_all(root, &config);
-    let (articles, _, _) = build::parse_all(&files, &config, &locales, true);
-    Ok(Loaded {
-        config,
-        locales,
-        files,
-        articles,
-    })
-}
-
-/// Whether `slug` may be used for a new article in `lang` at `rel_path`.
-fn check_slug_free(
-    loaded: &Loaded,
-    lang: &str,
-    slug: &str,
-    rel_path: &str,
-) -> Result<(), Diagnostic> {
-    if crate::link::reserved_slugs(&loaded.config).contains(&slug.to_string()) {
-        return Err(Diagnostic::error(
-            "reserved-slug",
-            format!("slug `{slug}` is reserved for a site page"),
-        )
-        .help("choose another slug"));
-    }
-    if let Some(other) = loaded.articles.iter().find(|a| {
-        a.lang == lang && a.rel_path != rel_path && a.slug.to_lowercase() == slug.to_lowercase()
-    }) {
-        return Err(Diagnostic::error(
-            "duplicate-slug",
-            format!(
-                "{} already uses the slug `{slug}`",
-                display_rel(&other.file)
-            ),
-        )
-        .in_file(&other.file)
-        .help("choose another slug"));
-    }
-    Ok(())
-}
-
 /// `brief new LANG SLUG`: writes `content/LANG/SLUG.md`.
-pub fn new_article(
-    root: &Path,
-    lang: &str,
-    slug: &str,
-    force: bool,
-) -> Result<PathBuf, Diagnostic> {
+pub fn new_article(root: &Path, lang: &str, slug: &str, force: bool) -> Result<PathBuf, Failure> {
     let loaded = load_site(root)?;
     let config = &loaded.config;
     check_language(config, lang, "language")?;
-    if !crate::base::text::is_safe_slug(slug) || crate::base::text::slugify(slug) != *slug {
+    if !is_given_slug_ok(slug) {
         let suggestion = crate::base::text::slugify(slug);
         let help = if suggestion.is_empty() || !crate::base::text::is_safe_slug(&suggestion) {
             "use lowercase letters, digits and hyphens, e.g. waic-2025".to_string()
@@ -275,13 +51,14 @@ pub fn new_article(
             "bad-slug",
             format!("`{slug}` is not a safe slug for a file name and URL"),
         )
-        .help(help));
+        .help(help)
+        .into());
     }
     let rel_path = format!("{slug}.md");
     let rel = PathBuf::from("content").join(lang).join(&rel_path);
     let path = root.join(&rel);
     if path.exists() && !force {
-        return Err(exists_error(&display_rel(&rel)));
+        return Err(exists_error(&display_rel(&rel)).into());
     }
     check_slug_free(&loaded, lang, slug, &rel_path)?;
 
@@ -291,80 +68,88 @@ pub fn new_article(
     Ok(rel)
 }
 
-/// The text of a new article.
+/// The text of a new article: placeholders and commented examples.
 pub fn skeleton(config: &Config, slug: &str) -> String {
     let mut title = slug.replace(['-', '_'], " ");
     if let Some(first) = title.chars().next() {
         let upper: String = first.to_uppercase().collect();
         title.replace_range(..first.len_utf8(), &upper);
     }
-    let mut s = String::from("---\n");
-    let _ = writeln!(s, "title: {} # TODO: the title", yaml_quote(&title));
-    let _ = writeln!(s, "date: {}", today());
-    s.push_str("summary: \"\" # TODO: one or two sentences for lists, feeds and search\n");
-    s.push_str("key_points: [] # TODO: a few short sentences, one per line:\n");
-    s.push_str("#  - \"The first point.\"\n");
-    for (i, tax) in config.site.taxonomies.iter().enumerate() {
-        if i == 0 {
-            let _ = writeln!(
-                s,
-                "{tax}: [] # slugs such as ai-governance; names come from locales/<lang>/terms.ftl"
-            );
-        } else {
-            let _ = writeln!(s, "{tax}: []");
-        }
+    let level = if config.site.ai_generated {
+        AiLevel::Generated
+    } else {
+        AiLevel::None
+    };
+    let fields = Fields {
+        title,
+        date: today(),
+        summary: Some(String::new()),
+        key_points: Some(Vec::new()),
+        taxonomies: config
+            .site
+            .taxonomies
+            .iter()
+            .map(|t| (t.clone(), Vec::new()))
+            .collect(),
+        ai: Some(AiField {
+            level,
+            reviewed_by: None,
+            reviewed_on: None,
+            notice: None,
+        }),
+        draft: true,
+        citations: Some(Vec::new()),
+        ..Default::default()
+    };
+    let mut comments = Comments::default();
+    comments
+        .comment("title", "TODO: the title")
+        .comment(
+            "summary",
+            "TODO: one or two sentences for lists, feeds and search",
+        )
+        .comment("key_points", "TODO: a few short sentences, one per line:")
+        .lines_after("key_points", &["#  - \"The first point.\""])
+        .comment(
+            "ai",
+            "how generative AI was used; see README, \"AI disclosure\"",
+        )
+        .comment("ai.level", "none, assisted or generated")
+        .lines_after(
+            "ai",
+            &[
+                "#  reviewed_by: \"Name\" # only when a person reviewed the text",
+                "#  reviewed_on: 2025-07-30",
+                "#  notice: \"Your own wording of the AI notice\"",
+            ],
+        )
+        .comment("draft", "remove when the article is ready to publish")
+        .lines_after(
+            "citations",
+            &[
+                "# citations:",
+                "#   - id: \"1\"",
+                "#     title: \"Title of the source\"",
+                "#     publisher: \"Publisher\"",
+                "#     url: \"https://example.org/report\"",
+                "#     published: 2025-07-28",
+                "#     accessed: 2025-07-30",
+                "#     lang: en",
+            ],
+        );
+    if let Some(first) = config.site.taxonomies.first() {
+        comments.comment(
+            first,
+            "slugs such as ai-governance; names come from locales/<lang>/terms.ftl",
+        );
     }
-    write_ai_template(
-        &mut s,
-        if config.site.ai_generated {
-            "generated"
-        } else {
-            "none"
-        },
-    );
-    s.push_str("draft: true # remove when the article is ready to publish\n");
-    s.push_str("citations: []\n");
-    s.push_str("# citations:\n");
-    s.push_str("#   - id: \"1\"\n");
-    s.push_str("#     title: \"Title of the source\"\n");
-    s.push_str("#     publisher: \"Publisher\"\n");
-    s.push_str("#     url: \"https://example.org/report\"\n");
-    s.push_str("#     published: 2025-07-28\n");
-    s.push_str("#     accessed: 2025-07-30\n");
-    s.push_str("#     lang: en\n");
-    s.push_str("---\n\n");
+    let mut s = frontmatter_writer::write(&fields, &comments);
+    s.push('\n');
     s.push_str("[//]: # (Write the briefing below in Markdown, with ## headings for sections.)\n");
     s.push_str(
         "[//]: # (Cite a source listed under citations by its id in square brackets after the sentence.)\n",
     );
     s
-}
-
-/// The `ai:` block of a new article, with the review fields as comments.
-fn write_ai_template(s: &mut String, level: &str) {
-    let _ = writeln!(
-        s,
-        "ai: # how generative AI was used; see README, \"AI disclosure\""
-    );
-    let _ = writeln!(s, "  level: {level} # none, assisted or generated");
-    s.push_str("#  reviewed_by: \"Name\" # only when a person reviewed the text\n");
-    s.push_str("#  reviewed_on: 2025-07-30\n");
-    s.push_str("#  notice: \"Your own wording of the AI notice\"\n");
-}
-
-/// An `ai:` block as recorded.
-pub(crate) fn write_ai(s: &mut String, ai: &crate::parse::disclosure::AiField) {
-    s.push_str("ai:\n");
-    let _ = writeln!(s, "  level: {}", ai.level.as_str());
-    if let Some(by) = &ai.reviewed_by {
-        let _ = writeln!(s, "  reviewed_by: {}", yaml_quote(by));
-    }
-    if let Some(on) = &ai.reviewed_on {
-        let _ = writeln!(s, "  reviewed_on: {on}");
-    }
-    if let Some(notice) = &ai.notice {
-        let _ = writeln!(s, "  notice: {}", yaml_quote(notice));
-    }
 }
 
 /// `brief translate SLUG --to LANG`: starts a translation of an article.
@@ -374,7 +159,7 @@ pub fn translate(
     to: &str,
     from: Option<&str>,
     force: bool,
-) -> Result<PathBuf, Diagnostic> {
+) -> Result<PathBuf, Failure> {
     let loaded = load_site(root)?;
     let config = &loaded.config;
     let from = from.unwrap_or(&config.site.default_language).to_string();
@@ -385,7 +170,8 @@ pub fn translate(
             "same-language",
             format!("the article would be translated from `{from}` into `{to}`"),
         )
-        .help("pass --to with another language, or --from with the source's language"));
+        .help("pass --to with another language, or --from with the source's language")
+        .into());
     }
     let src = find_source(&loaded, slug, &from)?;
     let Some(source) = loaded
@@ -401,14 +187,15 @@ pub fn translate(
             ),
         )
         .in_file(&src.file)
-        .help("run brief check and fix them first"));
+        .help("run brief check and fix them first")
+        .into());
     };
 
     let rel_path = source.rel_path.clone();
     let rel = PathBuf::from("content").join(to).join(&rel_path);
     let path = root.join(&rel);
     if path.exists() && !force {
-        return Err(exists_error(&display_rel(&rel)));
+        return Err(exists_error(&display_rel(&rel)).into());
     }
     if let Some(other) = loaded.articles.iter().find(|a| {
         a.lang == to && a.rel_path != rel_path && a.translation_key == source.translation_key
@@ -423,7 +210,8 @@ pub fn translate(
             ),
         )
         .in_file(&other.file)
-        .help("edit that file instead, or delete it first"));
+        .help("edit that file instead, or delete it first")
+        .into());
     }
     let target_slug = source
         .fm
@@ -519,57 +307,47 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
         .map(|l| l.name.as_str())
         .unwrap_or(from);
     let fm = &source.fm;
-    let mut s = String::from("---\n");
-    let _ = writeln!(
-        s,
-        "# TODO(translate): the title, summary, key points and body are still in {from_name} ({from}); translate them, remove the TODO markers, record how you translated under translation:, then remove draft: true."
-    );
-    let _ = writeln!(s, "title: {} # TODO(translate)", yaml_quote(&fm.title));
-    let _ = writeln!(s, "date: {}", fm.date);
-    if let Some(u) = &fm.updated {
-        let _ = writeln!(s, "updated: {u}");
-    }
-    if let Some(summary) = &fm.summary {
-        let _ = writeln!(s, "summary: {} # TODO(translate)", yaml_quote(summary));
-    }
-    if !fm.key_points.is_empty() {
-        s.push_str("key_points: # TODO(translate)\n");
-        for p in &fm.key_points {
-            let _ = writeln!(s, "  - {}", yaml_quote(p));
-        }
-    }
-    for tax in &config.site.taxonomies {
-        if let Some(terms) = fm.taxonomies.get(tax) {
-            write_terms(&mut s, tax, terms);
-        }
-    }
     // How the original was written carries over; how this version is
     // translated is the translator's to record.
-    if let Some(ai) = fm.ai_generated {
-        let _ = writeln!(s, "ai_generated: {ai}");
-    }
-    if let Some(ai) = &fm.ai {
-        write_ai(&mut s, ai);
-    }
-    s.push_str("# translation: # how this version was translated: human, machine or ai-assisted\n");
-    s.push_str("#   method: human\n");
-    s.push_str("#   reviewed_by: \"Name\" # only when a person checked the translation\n");
-    s.push_str("#   reviewed_on: 2025-07-30\n");
-    if let Some(slug) = &fm.slug {
-        let _ = writeln!(s, "slug: {}", yaml_quote(slug));
-    }
-    if let Some(key) = &fm.translation_key {
-        let _ = writeln!(s, "translation_key: {}", yaml_quote(key));
-    }
-    s.push_str("draft: true # remove when the translation is done\n");
-    let _ = writeln!(s, "source_revision: {}", yaml_quote(&src.hash));
-    if !fm.citations.is_empty() {
-        s.push_str("citations:\n");
-        for c in &fm.citations {
-            write_citation(&mut s, c);
-        }
-    }
-    s.push_str("---\n");
+    let fields = Fields {
+        preamble: Some(format!(
+            "TODO(translate): the title, summary, key points and body are still in {from_name} ({from}); translate them, remove the TODO markers, record how you translated under translation:, then remove draft: true."
+        )),
+        title: fm.title.clone(),
+        date: fm.date.to_string(),
+        updated: fm.updated.as_ref().map(ToString::to_string),
+        summary: fm.summary.clone(),
+        key_points: Some(fm.key_points.clone()).filter(|k| !k.is_empty()),
+        taxonomies: config
+            .site
+            .taxonomies
+            .iter()
+            .filter_map(|t| Some((t.clone(), fm.taxonomies.get(t)?.clone())))
+            .collect(),
+        ai_generated: fm.ai_generated,
+        ai: fm.ai.clone(),
+        slug: fm.slug.clone(),
+        translation_key: fm.translation_key.clone(),
+        draft: true,
+        source_revision: Some(src.hash.clone()),
+        citations: Some(fm.citations.clone()).filter(|c| !c.is_empty()),
+    };
+    let mut comments = Comments::default();
+    comments
+        .comment("title", "TODO(translate)")
+        .comment("summary", "TODO(translate)")
+        .comment("key_points", "TODO(translate)")
+        .lines_after(
+            "translation",
+            &[
+                "# translation: # how this version was translated: human, machine or ai-assisted",
+                "#   method: human",
+                "#   reviewed_by: \"Name\" # only when a person checked the translation",
+                "#   reviewed_on: 2025-07-30",
+            ],
+        )
+        .comment("draft", "remove when the translation is done");
+    let mut s = frontmatter_writer::write(&fields, &comments);
     let body = crate::parse::frontmatter::split(&src.text, &src.file)
         .map(|sp| sp.body)
         .unwrap_or("");
@@ -579,7 +357,8 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
         .filter(|l| !l.starts_with("[//]: # (TODO translate from "))
         .collect();
     let body = retarget_links(&body, loaded, source, to);
-    let _ = writeln!(s, "{}", translate_marker(from));
+    s.push_str(&translate_marker(from));
+    s.push('\n');
     if !body.starts_with('\n') {
         s.push('\n');
     }
@@ -590,47 +369,10 @@ fn translation_text(loaded: &Loaded, source: &Article, src: &SourceFile, to: &st
     s
 }
 
-/// Resolves a link destination written in `content/<lang>/<rel_path>` to the
-/// language, path and anchor of the article it names, as the Markdown stage
-/// does. `None` for external links, anchors and other files.
+/// Where a link of the body points, as the Markdown stage resolves it;
+/// `None` for links that are not to an article, or that resolve to nothing.
 fn resolve(dest: &str, lang: &str, rel_path: &str) -> Option<(String, String, Option<String>)> {
-    if dest.is_empty()
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-        || dest.starts_with('?')
-        || dest
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'))
-    {
-        return None;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    if !path.ends_with(".md") {
-        return None;
-    }
-    let path = crate::base::text::percent_decode(path);
-    let mut segs: Vec<String> = vec![lang.to_string()];
-    if let Some((dir, _)) = rel_path.rsplit_once('/') {
-        segs.extend(dir.split('/').map(str::to_string));
-    }
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                segs.pop()?;
-            }
-            p => segs.push(p.to_string()),
-        }
-    }
-    if segs.len() < 2 {
-        return None;
-    }
-    let lang = segs.remove(0);
-    Some((lang, segs.join("/"), anchor))
+    resolve_internal_link(dest, lang, rel_path)?.ok()
 }
 
 /// Links of the source body to articles of its own language point, in the
@@ -733,28 +475,6 @@ fn check_links(loaded: &Loaded, article: &Article, source: &Article) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_round_trips() {
-        for s in [
-            "plain",
-            "a: b",
-            "\"quoted\"",
-            "line\nbreak",
-            "上海「x」",
-            "#x",
-            "'",
-        ] {
-            let y = format!("k: {}\n", yaml_quote(s));
-            let v: crate::base::yaml::Value = crate::base::yaml::from_str(&y).unwrap();
-            assert_eq!(v["k"].as_str(), Some(s));
-        }
-        for s in ["true", "null", "2025", "ai-governance", "上海"] {
-            let y = format!("k: [{}]\n", yaml_slug(s));
-            let v: crate::base::yaml::Value = crate::base::yaml::from_str(&y).unwrap();
-            assert_eq!(v["k"][0].as_str(), Some(s));
-        }
-    }
 
     #[test]
     fn resolves_like_markdown() {

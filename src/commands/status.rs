@@ -47,6 +47,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::base::text::{display_width, truncate};
 use crate::input::locale::term_key;
 use crate::parse::article::Article;
 use crate::pipeline::build::{BuildOptions, Failure};
@@ -297,46 +298,6 @@ fn wrap_list(s: &mut String, label: &str, items: &[String]) {
     let _ = writeln!(s, "{}", line.trim_end());
 }
 
-/// Columns a string takes in a terminal: East Asian wide characters take two.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-fn char_width(c: char) -> usize {
-    let u = c as u32;
-    let wide = matches!(u,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
-    if c.is_control() {
-        0
-    } else if wide {
-        2
-    } else {
-        1
-    }
-}
-
-/// Cuts `s` to at most `max` columns, ending in `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if display_width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = char_width(c);
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
-}
-
 fn pad(s: &str, width: usize) -> String {
     let w = display_width(s);
     let mut out = s.to_string();
@@ -388,7 +349,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
     let mut unparsed: Vec<String> = files
         .iter()
         .filter(|f| !parsed.contains(&(f.lang.as_str(), f.rel_path.as_str())))
-        .map(|f| crate::commands::scaffold::display_rel(&f.file))
+        .map(|f| crate::commands::common::display_rel(&f.file))
         .collect();
     unparsed.sort();
     let texts: BTreeMap<(&str, &str), &str> = files
@@ -420,7 +381,7 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         for lang in config.languages.keys() {
             let entry = match versions.iter().find(|a| &a.lang == lang) {
                 Some(a) => FileEntry {
-                    path: Some(crate::commands::scaffold::display_rel(&a.file)),
+                    path: Some(crate::commands::common::display_rel(&a.file)),
                     source_revision: a.fm.source_revision.clone(),
                     status: if std::ptr::eq(*a, source) {
                         FileStatus::Ok
@@ -502,18 +463,4 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         unparsed,
         display_order: config.language_codes(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn widths() {
-        assert_eq!(display_width("abc"), 3);
-        assert_eq!(display_width("上海"), 4);
-        assert_eq!(truncate("上海市の補助", 7), "上海市…");
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 4), "abc");
-    }
 }

@@ -150,6 +150,12 @@ pub fn reserved_slugs(config: &Config) -> Vec<String> {
     crate::base::route::reserved_segments(&config.site.taxonomies)
 }
 
+/// What two slugs of one language must not share: slugs are compared
+/// case-folded, since case-insensitive hosts (macOS, Windows) would merge them.
+pub fn slug_key(slug: &str) -> String {
+    slug.to_lowercase()
+}
+
 /// Builds the site graph. `drafts` are the articles left out of this build,
 /// so links to them get a precise error; `unparsed` the files that failed to
 /// parse, so links to them are not reported again; `unbuilt` those of them
@@ -446,8 +452,7 @@ fn unique(
             keep[i] = false;
             continue;
         }
-        // Case-folded, since case-insensitive hosts (macOS, Windows) would merge them.
-        if let Some(&j) = slugs.get(&(a.lang.as_str(), a.slug.to_lowercase())) {
+        if let Some(&j) = slugs.get(&(a.lang.as_str(), slug_key(&a.slug))) {
             diags.push(
                 Diagnostic::error(
                     "duplicate-slug",
@@ -465,7 +470,7 @@ fn unique(
             keep[i] = false;
             continue;
         }
-        slugs.insert((a.lang.as_str(), a.slug.to_lowercase()), i);
+        slugs.insert((a.lang.as_str(), slug_key(&a.slug)), i);
         if let Some(&j) = keys.get(&(a.lang.as_str(), a.translation_key.as_str())) {
             diags.push(
                 Diagnostic::error(

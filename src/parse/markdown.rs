@@ -136,8 +136,10 @@ fn is_cite_reference(reference: &str) -> bool {
     (!r.is_empty() && r.bytes().all(|b| b.is_ascii_digit())) || r.starts_with('@')
 }
 
-/// Splits a group's text into cited ids, or `None` when it is not a marker.
-fn marker_ids(group: &str) -> Option<Vec<(usize, String)>> {
+/// Splits a group's text into cited ids (each with its offset in the group),
+/// or `None` when it is not a marker: `1`, or `@a; @b`. `brief import`
+/// reads more forms and writes these.
+pub(crate) fn marker_ids(group: &str) -> Option<Vec<(usize, String)>> {
     let g = group.trim();
     if !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()) {
         let lead = group.len() - group.trim_start().len();
@@ -196,7 +198,7 @@ impl TextStats {
 }
 
 /// Where an internal link points: language, path under `content/<lang>/`, anchor.
-type LinkTarget = (String, String, Option<String>);
+pub type LinkTarget = (String, String, Option<String>);
 
 enum LinkKind {
     Normal,
@@ -368,47 +370,58 @@ impl<'a, 'i> State<'a, 'i> {
 
     /// Resolves `../en/other.md#x` against the current file to a language and path.
     fn internal_target(&self, dest: &str) -> Option<Result<LinkTarget, String>> {
-        if dest.is_empty()
-            || dest.starts_with('/')
-            || dest.starts_with('#')
-            || dest.starts_with('?')
-            || has_scheme(dest)
-        {
-            return None;
-        }
-        let (path, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(a.to_string())),
-            None => (dest, None),
-        };
-        let path = path.split('?').next().unwrap_or(path);
-        if !path.ends_with(".md") {
-            return None;
-        }
-        let path = crate::base::text::percent_decode(path);
-        let mut segs: Vec<String> = vec![self.input.lang.to_string()];
-        let rel = self.input.rel_path;
-        if let Some((dir, _)) = rel.rsplit_once('/') {
-            segs.extend(dir.split('/').map(str::to_string));
-        }
-        for part in path.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    if segs.pop().is_none() {
-                        return Some(Err(format!("link `{dest}` leads outside content/")));
-                    }
-                }
-                p => segs.push(p.to_string()),
-            }
-        }
-        if segs.len() < 2 {
-            return Some(Err(format!(
-                "link `{dest}` does not point at an article under content/<lang>/"
-            )));
-        }
-        let lang = segs.remove(0);
-        Some(Ok((lang, segs.join("/"), anchor.filter(|a| !a.is_empty()))))
+        resolve_internal_link(dest, self.input.lang, self.input.rel_path)
     }
+}
+
+/// Resolves a link destination written in `content/<lang>/<rel_path>` to the
+/// language, path under `content/<lang>/` and anchor of the article it names.
+/// `None` for links that are not to an article (external, `/…`, `#…`, other
+/// files); an error when the path leaves `content/` or names no language.
+pub fn resolve_internal_link(
+    dest: &str,
+    lang: &str,
+    rel_path: &str,
+) -> Option<Result<LinkTarget, String>> {
+    if dest.is_empty()
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+        || dest.starts_with('?')
+        || has_scheme(dest)
+    {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if !path.ends_with(".md") {
+        return None;
+    }
+    let path = crate::base::text::percent_decode(path);
+    let mut segs: Vec<String> = vec![lang.to_string()];
+    if let Some((dir, _)) = rel_path.rsplit_once('/') {
+        segs.extend(dir.split('/').map(str::to_string));
+    }
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if segs.pop().is_none() {
+                    return Some(Err(format!("link `{dest}` leads outside content/")));
+                }
+            }
+            p => segs.push(p.to_string()),
+        }
+    }
+    if segs.len() < 2 {
+        return Some(Err(format!(
+            "link `{dest}` does not point at an article under content/<lang>/"
+        )));
+    }
+    let lang = segs.remove(0);
+    Some(Ok((lang, segs.join("/"), anchor.filter(|a| !a.is_empty()))))
 }
 
 fn has_scheme(s: &str) -> bool {

@@ -42,6 +42,14 @@ pub struct Failure {
     pub diagnostics: Diagnostics,
 }
 
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        let mut ds = Diagnostics::new();
+        ds.push(d);
+        Failure::from(ds)
+    }
+}
+
 impl From<Diagnostics> for Failure {
     fn from(mut diagnostics: Diagnostics) -> Self {
         diagnostics.normalize();
