@@ -19,6 +19,7 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::parse::article::Article;
+use crate::parse::script::is_cjk;
 
 /// Field weights: matches in titles count most, body text least.
 pub const WEIGHT_TITLE: u32 = 8;
@@ -35,12 +36,6 @@ const POSTINGS_PER_SHARD: usize = 24_000;
 const MAX_SHARDS: usize = 1024;
 /// Format version of the files, checked by search.js.
 pub const FORMAT_VERSION: u32 = 1;
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
-}
 
 /// Light English stemming; search.js has the same rules.
 pub fn stem(word: &str) -> String {
@@ -754,6 +749,16 @@ mod tests {
                 assert_eq!(canonical_combining_class(x), 0, "{c:?}");
                 assert!(!seconds.contains(&x), "{c:?}");
             }
+        }
+    }
+
+    /// `is_cjk` also holds half-width katakana, which search.js's list
+    /// leaves out: the tokenizers read NFKC text, where none is left.
+    #[test]
+    fn nfkc_leaves_no_half_width_katakana() {
+        for c in ('\u{FF66}'..='\u{FF9F}').filter(|&c| is_cjk(c)) {
+            let n: String = c.nfkc().collect();
+            assert!(!n.chars().any(|d| ('\u{FF66}'..='\u{FF9F}').contains(&d)), "{c:?}");
         }
     }
 
