@@ -758,7 +758,10 @@ mod tests {
     fn nfkc_leaves_no_half_width_katakana() {
         for c in ('\u{FF66}'..='\u{FF9F}').filter(|&c| is_cjk(c)) {
             let n: String = c.nfkc().collect();
-            assert!(!n.chars().any(|d| ('\u{FF66}'..='\u{FF9F}').contains(&d)), "{c:?}");
+            assert!(
+                !n.chars().any(|d| ('\u{FF66}'..='\u{FF9F}').contains(&d)),
+                "{c:?}"
+            );
         }
     }
 

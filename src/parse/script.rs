@@ -269,7 +269,10 @@ mod tests {
         assert_eq!(Letters::of("").most(), None);
         assert_eq!(Letters::of("123 !?").most(), None);
         assert_eq!(Letters::of("上海市は補助").most(), Some(Writing::Japanese));
-        assert_eq!(Letters::of("AI 上海市推出算力补贴").most(), Some(Writing::Chinese));
+        assert_eq!(
+            Letters::of("AI 上海市推出算力补贴").most(),
+            Some(Writing::Chinese)
+        );
         assert_eq!(Letters::of("ab αβγ").most(), Some(Writing::Greek));
         assert_eq!(Letters::of("ab αβ").most(), Some(Writing::Latin));
         assert_eq!(Writing::Japanese.likely_language(), "ja");
