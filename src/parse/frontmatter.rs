@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::base::dates;
 use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
 use crate::input::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
@@ -26,8 +27,7 @@ pub struct DateValue {
 impl DateValue {
     pub fn parse(s: &str) -> Option<DateValue> {
         let s = s.trim();
-        let ymd = time::macros::format_description!("[year]-[month]-[day]");
-        if let Ok(date) = time::Date::parse(s, &ymd) {
+        if let Ok(date) = time::Date::parse(s, dates::YMD) {
             return Some(DateValue {
                 date,
                 datetime: None,
@@ -50,12 +50,7 @@ impl DateValue {
         }
     }
     pub fn ymd(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}",
-            self.date.year(),
-            u8::from(self.date.month()),
-            self.date.day()
-        )
+        dates::ymd(self.date)
     }
     /// Sort key: instants where known, midnight UTC otherwise.
     pub fn timestamp(&self) -> i64 {
