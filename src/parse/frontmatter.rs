@@ -108,26 +108,43 @@ impl<'de> Deserialize<'de> for DateValue {
     }
 }
 
-/// An `http(s)` URL without spaces or control characters.
+/// An `http(s)` URL without spaces or control characters, kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct HttpUrl(pub String);
 
 impl HttpUrl {
+    /// Accepts an absolute `http://` or `https://` URL, with a host and
+    /// nothing that must be percent-encoded first; the url crate checks the
+    /// host (domain, IP address, port) the way browsers parse it. The prefix
+    /// and characters are checked on the text as written because the parser
+    /// forgives what a citation should not need (`https:example.org`,
+    /// `https:///x`, spaces, tabs and leading blanks).
     pub fn check(s: &str) -> Result<HttpUrl, String> {
-        let lower = s.to_ascii_lowercase();
-        let rest = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"));
-        match rest {
-            None => Err(format!(
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+        let Some(scheme) = scheme else {
+            return Err(format!(
                 "citation url `{s}` must start with http:// or https:// (other schemes such as javascript: or data: are refused)"
-            )),
-            Some(r) if r.is_empty() || r.starts_with('/') => Err(format!("citation url `{s}` has no host")),
-            Some(_) if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') => {
-                Err(format!("citation url `{s}` contains spaces or characters that must be percent-encoded"))
-            }
-            Some(_) => Ok(HttpUrl(s.to_string())),
+            ));
+        };
+        let no_host = || format!("citation url `{s}` has no host");
+        let rest = &s[scheme.len()..];
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(no_host());
+        }
+        if s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+        {
+            return Err(format!(
+                "citation url `{s}` contains spaces or characters that must be percent-encoded"
+            ));
+        }
+        match url::Url::parse(s) {
+            Ok(_) => Ok(HttpUrl(s.to_string())),
+            Err(url::ParseError::EmptyHost) => Err(no_host()),
+            Err(e) => Err(format!("citation url `{s}` is not a valid URL: {e}")),
         }
     }
 }
@@ -840,4 +857,80 @@ fn find_in_item(
         }
     }
     item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citation_urls_kept_as_written() {
+        for s in [
+            "https://example.org/a/b?q=1#f",
+            "HTTP://Example.org",
+            "https://例え.jp/パス",
+            "https://xn--r8jz45g.jp/",
+            "https://example.org:8080/a",
+            "https://user:secret@example.org/",
+            "https://192.0.2.1/x",
+            "https://[2001:db8::1]:8443/x",
+        ] {
+            assert_eq!(HttpUrl::check(s), Ok(HttpUrl(s.to_string())), "{s}");
+        }
+    }
+
+    #[test]
+    fn citation_urls_refused() {
+        let err = |s: &str| HttpUrl::check(s).unwrap_err();
+        for s in [
+            "javascript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "ftp://example.org/",
+            "//example.org/x",
+            "https:example.org",
+            " https://example.org/",
+            "example.org",
+        ] {
+            assert_eq!(
+                err(s),
+                format!("citation url `{s}` must start with http:// or https:// (other schemes such as javascript: or data: are refused)")
+            );
+        }
+        for s in [
+            "https://",
+            "https:///x",
+            "http://?q",
+            "https://user@/x",
+            "https://:80/",
+        ] {
+            assert_eq!(err(s), format!("citation url `{s}` has no host"), "{s}");
+        }
+        for s in [
+            "https://example.org/a b",
+            "https://exa mple.org/",
+            "https://example.org/\t",
+            "https://example.org/\"x\"",
+            "https://example.org/<x>",
+            "https://example.org/\u{3000}",
+        ] {
+            assert_eq!(
+                err(s),
+                format!(
+                    "citation url `{s}` contains spaces or characters that must be percent-encoded"
+                ),
+                "{s}"
+            );
+        }
+        for s in [
+            "https://example.org:99999/",
+            "https://example.org:x/",
+            "https://[::1/",
+            "https://exa%mple.org/",
+        ] {
+            assert!(
+                err(s).starts_with(&format!("citation url `{s}` is not a valid URL: ")),
+                "{s}"
+            );
+        }
+    }
 }
