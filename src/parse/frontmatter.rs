@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::dates;
 use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
-use crate::input::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
+use crate::input::config::{nearest, Config};
 use crate::parse::disclosure::{AiField, AiLevel, TranslationField};
 
 /// A publication date: a calendar date, optionally with a time and offset.
@@ -324,17 +325,20 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     .help("add a line with only --- after the last front-matter field"))
 }
 
-const KNOWN_KEYS: &[&str] = RESERVED_FRONT_MATTER_KEYS;
-const CITATION_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "publisher",
-    "author",
-    "url",
-    "published",
-    "accessed",
-    "lang",
-];
+/// The front-matter fields brief reads (a taxonomy may not take their
+/// names), as serde reads them into [`TypedFrontMatter`].
+pub fn field_names() -> &'static [&'static str] {
+    static NAMES: LazyLock<&[&str]> =
+        LazyLock::new(serde_aux::serde_introspection::serde_introspect::<TypedFrontMatter>);
+    &NAMES
+}
+
+/// The fields of a citation, as serde reads them into [`Citation`].
+fn citation_fields() -> &'static [&'static str] {
+    static NAMES: LazyLock<&[&str]> =
+        LazyLock::new(serde_aux::serde_introspection::serde_introspect::<Citation>);
+    &NAMES
+}
 
 /// Position (in the file) of a top-level key of the YAML block.
 fn key_pos(split: &Split, key: &str) -> Pos {
@@ -465,7 +469,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     };
 
     // Unknown keys and taxonomy terms.
-    let mut candidates: Vec<&str> = KNOWN_KEYS.to_vec();
+    let mut candidates: Vec<&str> = field_names().to_vec();
     candidates.extend(config.site.taxonomies.iter().map(String::as_str));
     let mut taxonomies = BTreeMap::new();
     let top_keys = top_key_positions(split);
@@ -529,7 +533,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                 }
             }
             taxonomies.insert(key.to_string(), clean);
-        } else if !KNOWN_KEYS.contains(&key) {
+        } else if !field_names().contains(&key) {
             let pos = top_keys
                 .get(key)
                 .copied()
@@ -553,7 +557,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             if let yaml::Value::Mapping(m) = item {
                 for k in m.keys() {
                     let key = k.as_str().unwrap_or("");
-                    if !CITATION_KEYS.contains(&key) {
+                    if !citation_fields().contains(&key) {
                         let pos = find_in_item(
                             split,
                             &yaml_lines,
@@ -566,11 +570,11 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                             format!("unknown citation field `{key}`"),
                         )
                         .at(file, pos);
-                        diags.push(match nearest(key, CITATION_KEYS) {
+                        diags.push(match nearest(key, citation_fields()) {
                             Some(n) => d.help(format!("did you mean `{n}`?")),
                             None => d.help(format!(
                                 "valid citation fields: {}",
-                                CITATION_KEYS.join(", ")
+                                citation_fields().join(", ")
                             )),
                         });
                     }
