@@ -41,7 +41,12 @@ fn no_stage_names_a_later_one() {
     let mut wrong = Vec::new();
     for file in &files {
         let rel = file.strip_prefix(src()).unwrap();
-        let top = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let Some(rank) = STAGES.iter().position(|s| *s == top) else {
             continue; // lib.rs, main.rs
         };

@@ -847,7 +847,7 @@ const HOSTILE_YAML: &str = "Evil </script><script>alert(1)</script> <!-- \\\"dq\
 
 fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| !brief::base::text::is_forbidden_control(*c))
+        .filter(|c| !common::forbidden_in_output(*c))
         .collect()
 }
 
@@ -890,7 +890,7 @@ fn assert_no_raw_breakout(file: &str, raw: &str) {
     }
     for c in raw.chars() {
         assert!(
-            !brief::base::text::is_forbidden_control(c),
+            !common::forbidden_in_output(c),
             "{file} contains control character {c:?}"
         );
     }
@@ -928,7 +928,7 @@ fn control_characters_in_bodies_reach_no_output() {
             .display()
             .to_string();
         for c in raw.chars() {
-            assert!(!brief::base::text::is_forbidden_control(c), "{rel}: {c:?}");
+            assert!(!common::forbidden_in_output(c), "{rel}: {c:?}");
         }
         if rel.ends_with(".json") {
             let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
@@ -973,7 +973,7 @@ fn hostile_titles_are_escaped_in_every_output() {
             }
             _ => {
                 for c in raw.chars() {
-                    assert!(!brief::base::text::is_forbidden_control(c), "{rel}: {c:?}");
+                    assert!(!common::forbidden_in_output(c), "{rel}: {c:?}");
                 }
             }
         }

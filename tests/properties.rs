@@ -53,7 +53,7 @@ fn yaml_quote(s: &str) -> String {
 /// A title as brief keeps it: control characters stripped.
 fn cleaned(s: &str) -> String {
     s.chars()
-        .filter(|c| !brief::base::text::is_forbidden_control(*c))
+        .filter(|c| !common::forbidden_in_output(*c))
         .collect()
 }
 
@@ -570,7 +570,7 @@ fn standalone_invariants(text: &str) -> Result<(), String> {
                 return Err(format!("{bad} in {html}"));
             }
         }
-        if html.chars().any(brief::base::text::is_forbidden_control) {
+        if html.chars().any(common::forbidden_in_output) {
             return Err(format!("a control character in {html:?}"));
         }
     }

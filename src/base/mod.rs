@@ -1,5 +1,6 @@
 //! Shared by every stage: diagnostics, text utilities, URLs, the YAML wrapper.
 
+pub mod dates;
 pub mod diag;
 pub mod route;
 pub mod text;

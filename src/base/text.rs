@@ -157,25 +157,15 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// Columns a string takes in a terminal: East Asian wide characters take two.
+/// Columns a string takes in a terminal (Unicode's East Asian Width, by
+/// unicode-width): wide characters take two, combining marks none.
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
+/// Columns of one character; control characters take none.
 fn char_width(c: char) -> usize {
-    let u = c as u32;
-    let wide = matches!(u,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
-    if c.is_control() {
-        0
-    } else if wide {
-        2
-    } else {
-        1
-    }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 /// Cuts `s` to at most `max` columns, ending in `…` when cut.

@@ -12,22 +12,36 @@ pub struct Urls {
 }
 
 impl Urls {
+    /// The origin and folder of `base_url` (`http(s)://host[:port]/path`),
+    /// kept as written. The url crate checks the host (domain, IP address,
+    /// port); the text itself must start with the scheme and hold no query,
+    /// fragment or character that must be percent-encoded, and its host is
+    /// taken to the first `/` as written (the parser would forgive
+    /// `https:///x` and tabs).
     pub fn new(base_url: &str) -> Result<Urls, String> {
         let trimmed = base_url.trim();
-        let rest = trimmed
-            .strip_prefix("https://")
-            .map(|r| ("https://", r))
-            .or_else(|| trimmed.strip_prefix("http://").map(|r| ("http://", r)));
-        let Some((scheme, rest)) = rest else {
+        let Some(scheme) = ["https://", "http://"]
+            .into_iter()
+            .find(|p| trimmed.starts_with(p))
+        else {
             return Err(format!(
                 "base_url `{base_url}` must start with http:// or https://"
             ));
         };
+        let rest = &trimmed[scheme.len()..];
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '?' || c == '#') {
+        let origin = format!("{scheme}{host}");
+        let host_ok = !host.contains(char::is_whitespace)
+            && url::Url::parse(&origin).is_ok_and(|u| {
+                u.host().is_some()
+                    && u.path() == "/"
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+            });
+        if host.is_empty() || !host_ok {
             return Err(format!("base_url `{base_url}` has no valid host"));
         }
         if path.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
@@ -37,10 +51,7 @@ impl Urls {
         }
         let mut base_path = path.trim_end_matches('/').to_string();
         base_path.push('/');
-        Ok(Urls {
-            origin: format!("{scheme}{host}"),
-            base_path,
-        })
+        Ok(Urls { origin, base_path })
     }
 
     /// Replaces the origin and path, as `--base-url` does.
@@ -101,6 +112,59 @@ mod tests {
         assert_eq!(u.path("en/"), "/en/");
         assert!(Urls::new("ftp://x").is_err());
         assert!(Urls::new("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn base_url_kept_as_written() {
+        let u = Urls::new(" https://Example.org:8080/Briefings/ ").unwrap();
+        assert_eq!(u.absolute("ja/"), "https://Example.org:8080/Briefings/ja/");
+        let u = Urls::new("http://user@例え.jp/ブリーフ").unwrap();
+        assert_eq!(u.absolute(""), "http://user@例え.jp/ブリーフ/");
+        let u = Urls::new("https://[::1]:443").unwrap();
+        assert_eq!(u.absolute("x"), "https://[::1]:443/x");
+    }
+
+    #[test]
+    fn base_url_refused() {
+        let err = |s: &str| Urls::new(s).unwrap_err();
+        for s in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "HTTPS://x",
+            "https:x",
+            "//x/y",
+        ] {
+            assert_eq!(
+                err(s),
+                format!("base_url `{s}` must start with http:// or https://")
+            );
+        }
+        for s in [
+            "https://",
+            "https:///x",
+            "https://exa mple.org",
+            "https://exa\tmple.org/",
+            "https://x?y",
+            "https://x#y",
+            "https://x:99999/",
+            "https://x:port/",
+            "https://[::1/",
+            "https://exa%mple.org",
+            "https://user@/x",
+        ] {
+            assert_eq!(err(s), format!("base_url `{s}` has no valid host"), "{s}");
+        }
+        for s in [
+            "https://x/a?b",
+            "https://x/a#b",
+            "https://x/a b",
+            "https://x/a\\b",
+        ] {
+            assert_eq!(
+                err(s),
+                format!("base_url `{s}` has a path that is not a plain folder")
+            );
+        }
     }
 
     #[test]

@@ -12,12 +12,14 @@
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
+use rustc_hash::FxBuildHasher;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::parse::article::Article;
+use crate::parse::script::is_cjk;
 
 /// Field weights: matches in titles count most, body text least.
 pub const WEIGHT_TITLE: u32 = 8;
@@ -34,12 +36,6 @@ const POSTINGS_PER_SHARD: usize = 24_000;
 const MAX_SHARDS: usize = 1024;
 /// Format version of the files, checked by search.js.
 pub const FORMAT_VERSION: u32 = 1;
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
-}
 
 /// Light English stemming; search.js has the same rules.
 pub fn stem(word: &str) -> String {
@@ -276,57 +272,10 @@ impl<F: Sink> Run<'_, F> {
     }
 }
 
-/// FxHash (as in rustc): the maps below are keyed by the site's own tokens,
-/// so a fast hash is safe, and SipHash was a visible share of the build.
-/// Iteration order never reaches the output: postings are sorted by token.
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0xf135_7aea_2e62_a9c5;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = self.hash.wrapping_add(word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // The multiply leaves the high bits best mixed; hash tables use the
-        // low ones for the bucket.
-        self.hash.rotate_left(26)
-    }
-}
-
-type FxBuildHasher = BuildHasherDefault<FxHasher>;
+// The maps below use FxHash (rustc-hash): they are keyed by the site's own
+// tokens, so a fast hash is safe, and SipHash was a visible share of the
+// build. Iteration order never reaches the output: postings are sorted by
+// token.
 
 /// A token as a hash-map key: short tokens (nearly all; a CJK bigram is six
 /// bytes) are stored inline rather than in an allocation of their own.
@@ -392,8 +341,8 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
     // of Japanese or English prose), so that they rarely grow while filling.
     let capacity = (a.body.plain_text.len() / 6).min(1 << 16);
     let mut sink = WeightSink {
-        words: HashMap::with_capacity_and_hasher(capacity / 4, FxBuildHasher::default()),
-        pairs: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher::default()),
+        words: HashMap::with_capacity_and_hasher(capacity / 4, FxBuildHasher),
+        pairs: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
         field: 0,
         weight: 0,
     };
@@ -800,6 +749,19 @@ mod tests {
                 assert_eq!(canonical_combining_class(x), 0, "{c:?}");
                 assert!(!seconds.contains(&x), "{c:?}");
             }
+        }
+    }
+
+    /// `is_cjk` also holds half-width katakana, which search.js's list
+    /// leaves out: the tokenizers read NFKC text, where none is left.
+    #[test]
+    fn nfkc_leaves_no_half_width_katakana() {
+        for c in ('\u{FF66}'..='\u{FF9F}').filter(|&c| is_cjk(c)) {
+            let n: String = c.nfkc().collect();
+            assert!(
+                !n.chars().any(|d| ('\u{FF66}'..='\u{FF9F}').contains(&d)),
+                "{c:?}"
+            );
         }
     }
 

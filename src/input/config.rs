@@ -107,38 +107,11 @@ fn default_paginate() -> usize {
     20
 }
 
-/// Keys allowed in each table; the source of the "did you mean" hints.
-const TOP_KEYS: &[&str] = &["site", "build", "languages"];
-const SITE_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "default_language",
-    "theme",
-    "ai_generated",
-    "description",
-    "publisher",
-    "taxonomies",
-    "paginate",
-];
-const BUILD_KEYS: &[&str] = &["output_dir"];
-const LANGUAGE_KEYS: &[&str] = &["name", "dir", "title"];
-
-/// Front-matter keys that a taxonomy may not take, since they have another meaning.
-pub const RESERVED_FRONT_MATTER_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "summary",
-    "key_points",
-    "ai_generated",
-    "ai",
-    "translation",
-    "draft",
-    "slug",
-    "translation_key",
-    "source_revision",
-    "citations",
-];
+/// The keys a table of book.toml may hold: the names serde reads into `T`,
+/// so the "did you mean" hints follow the structs above.
+fn keys_of<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    serde_aux::serde_introspection::serde_introspect::<T>()
+}
 
 impl Config {
     /// The smallest valid configuration: one language, `en`. For parsing an
@@ -243,19 +216,23 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
                 }
             };
             let root_table = table.get_ref();
-            check(root_table, TOP_KEYS, "book.toml");
+            check(root_table, keys_of::<Config>(), "book.toml");
             for (key, value) in root_table.iter() {
                 let inner = match value.get_ref() {
                     toml::de::DeValue::Table(t) => t,
                     _ => continue,
                 };
                 match key.get_ref().as_ref() {
-                    "site" => check(inner, SITE_KEYS, "[site]"),
-                    "build" => check(inner, BUILD_KEYS, "[build]"),
+                    "site" => check(inner, keys_of::<SiteConfig>(), "[site]"),
+                    "build" => check(inner, keys_of::<BuildConfig>(), "[build]"),
                     "languages" => {
                         for (code, lang) in inner.iter() {
                             if let toml::de::DeValue::Table(t) = lang.get_ref() {
-                                check(t, LANGUAGE_KEYS, &format!("[languages.{}]", code.get_ref()));
+                                check(
+                                    t,
+                                    keys_of::<LanguageConfig>(),
+                                    &format!("[languages.{}]", code.get_ref()),
+                                );
                             }
                         }
                     }
@@ -342,7 +319,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     }
     for tax in &config.site.taxonomies {
         if !crate::base::text::is_safe_slug(tax)
-            || RESERVED_FRONT_MATTER_KEYS.contains(&tax.as_str())
+            || crate::parse::frontmatter::field_names().contains(&tax.as_str())
         {
             diags.push(
                 Diagnostic::error("bad-taxonomy", format!("`{tax}` cannot be a taxonomy name"))
@@ -360,4 +337,18 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_come_from_the_structs() {
+        assert_eq!(keys_of::<Config>(), ["site", "build", "languages"]);
+        assert_eq!(keys_of::<BuildConfig>(), ["output_dir"]);
+        assert_eq!(keys_of::<LanguageConfig>(), ["name", "dir", "title"]);
+        assert_eq!(keys_of::<SiteConfig>().len(), 9);
+        assert_eq!(keys_of::<SiteConfig>()[0], "title");
+    }
 }

@@ -13,6 +13,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
+use crate::base::dates;
 use crate::base::diag::{Diagnostic, Diagnostics, LineIndex};
 use crate::input::config::Config;
 
@@ -230,14 +231,7 @@ impl Locales {
         args.set("year", FluentValue::from(date.year().to_string()));
         args.set("month", FluentValue::from(u8::from(date.month())));
         args.set("day", FluentValue::from(date.day()));
-        let fallback = || {
-            format!(
-                "{:04}-{:02}-{:02}",
-                date.year(),
-                u8::from(date.month()),
-                date.day()
-            )
-        };
+        let fallback = || dates::ymd(date);
         self.get(lang, "date-format", Some(&args))
             .or_else(|| self.get(&self.default_lang, "date-format", Some(&args)))
             .unwrap_or_else(fallback)

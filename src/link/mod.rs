@@ -91,29 +91,23 @@ pub const RELATED_MAX: usize = 5;
 /// index considers; keeps the cost per article bounded as the site grows.
 const RELATED_WINDOW: usize = 120;
 
-/// Normalized identity of a cited source: its URL without scheme, `www.`,
+/// Normalized identity of a cited source: its URL as the url crate parses
+/// it (host lowercased, default port dropped), without scheme, `www.`,
 /// fragment and trailing slash; else its title and publisher.
 pub fn source_key(c: &Citation) -> String {
     match &c.url {
-        Some(u) => {
-            let u = u.0.trim();
-            let u = u.split('#').next().unwrap_or(u);
-            let lower = u.to_ascii_lowercase();
-            let rest = lower
-                .strip_prefix("https://")
-                .or_else(|| lower.strip_prefix("http://"))
-                .unwrap_or(&lower);
-            let rest = rest.strip_prefix("www.").unwrap_or(rest);
-            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-            // Hosts are case-insensitive, paths are not.
-            let path_start = u.len() - path.len();
-            let path = if path.is_empty() {
-                ""
-            } else {
-                &u[path_start..]
-            };
-            format!("url:{host}/{}", path.trim_end_matches('/'))
-        }
+        Some(u) => match url::Url::parse(u.0.trim()) {
+            Ok(url) => {
+                let host = url.host_str().unwrap_or_default();
+                let host = host.strip_prefix("www.").unwrap_or(host);
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                // Paths (and queries) are case-sensitive, hosts are not.
+                let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
+                format!("url:{host}{port}/{}", path[1..].trim_end_matches('/'))
+            }
+            // Not from the front-matter (which checks every URL): as written.
+            Err(_) => format!("url:{}", u.0.trim()),
+        },
         None => format!(
             "title:{}|{}",
             c.title.trim().trim_end_matches('…').trim().to_lowercase(),
@@ -959,6 +953,35 @@ fn relative_hint(from: &LinkFrom, lang: &str, rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key_of(url: &str) -> String {
+        source_key(&Citation {
+            id: crate::parse::frontmatter::CitationId("1".into()),
+            title: "t".into(),
+            publisher: None,
+            author: None,
+            url: Some(crate::parse::frontmatter::HttpUrl(url.into())),
+            published: None,
+            accessed: None,
+            lang: None,
+        })
+    }
+
+    #[test]
+    fn source_keys_of_urls() {
+        for (url, key) in [
+            ("https://www.Example.com/A/b/", "url:example.com/A/b"),
+            ("http://example.com/A/b#part", "url:example.com/A/b"),
+            ("HTTPS://EXAMPLE.COM", "url:example.com/"),
+            ("https://example.com/", "url:example.com/"),
+            ("https://example.com/a/?q=1#f", "url:example.com/a/?q=1"),
+            ("https://example.com:8080/a", "url:example.com:8080/a"),
+            ("https://example.com:443/a", "url:example.com/a"),
+            ("https://例え.jp/a", "url:xn--r8jz45g.jp/a"),
+        ] {
+            assert_eq!(key_of(url), key, "{url}");
+        }
+    }
 
     #[test]
     fn colliding_source_anchors_get_suffixes() {

@@ -7,13 +7,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::base::dates;
 use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
-use crate::input::config::{nearest, Config, RESERVED_FRONT_MATTER_KEYS};
+use crate::input::config::{nearest, Config};
 
 /// A publication date: a calendar date, optionally with a time and offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,8 +27,7 @@ pub struct DateValue {
 impl DateValue {
     pub fn parse(s: &str) -> Option<DateValue> {
         let s = s.trim();
-        let ymd = time::macros::format_description!("[year]-[month]-[day]");
-        if let Ok(date) = time::Date::parse(s, &ymd) {
+        if let Ok(date) = time::Date::parse(s, dates::YMD) {
             return Some(DateValue {
                 date,
                 datetime: None,
@@ -49,12 +50,7 @@ impl DateValue {
         }
     }
     pub fn ymd(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}",
-            self.date.year(),
-            u8::from(self.date.month()),
-            self.date.day()
-        )
+        dates::ymd(self.date)
     }
     /// Sort key: instants where known, midnight UTC otherwise.
     pub fn timestamp(&self) -> i64 {
@@ -112,26 +108,43 @@ impl<'de> Deserialize<'de> for DateValue {
     }
 }
 
-/// An `http(s)` URL without spaces or control characters.
+/// An `http(s)` URL without spaces or control characters, kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct HttpUrl(pub String);
 
 impl HttpUrl {
+    /// Accepts an absolute `http://` or `https://` URL, with a host and
+    /// nothing that must be percent-encoded first; the url crate checks the
+    /// host (domain, IP address, port) the way browsers parse it. The prefix
+    /// and characters are checked on the text as written because the parser
+    /// forgives what a citation should not need (`https:example.org`,
+    /// `https:///x`, spaces, tabs and leading blanks).
     pub fn check(s: &str) -> Result<HttpUrl, String> {
-        let lower = s.to_ascii_lowercase();
-        let rest = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"));
-        match rest {
-            None => Err(format!(
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
+        let Some(scheme) = scheme else {
+            return Err(format!(
                 "citation url `{s}` must start with http:// or https:// (other schemes such as javascript: or data: are refused)"
-            )),
-            Some(r) if r.is_empty() || r.starts_with('/') => Err(format!("citation url `{s}` has no host")),
-            Some(_) if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') => {
-                Err(format!("citation url `{s}` contains spaces or characters that must be percent-encoded"))
-            }
-            Some(_) => Ok(HttpUrl(s.to_string())),
+            ));
+        };
+        let no_host = || format!("citation url `{s}` has no host");
+        let rest = &s[scheme.len()..];
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(no_host());
+        }
+        if s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+        {
+            return Err(format!(
+                "citation url `{s}` contains spaces or characters that must be percent-encoded"
+            ));
+        }
+        match url::Url::parse(s) {
+            Ok(_) => Ok(HttpUrl(s.to_string())),
+            Err(url::ParseError::EmptyHost) => Err(no_host()),
+            Err(e) => Err(format!("citation url `{s}` is not a valid URL: {e}")),
         }
     }
 }
@@ -375,17 +388,20 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     .help("add a line with only --- after the last front-matter field"))
 }
 
-const KNOWN_KEYS: &[&str] = RESERVED_FRONT_MATTER_KEYS;
-const CITATION_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "publisher",
-    "author",
-    "url",
-    "published",
-    "accessed",
-    "lang",
-];
+/// The front-matter fields brief reads (a taxonomy may not take their
+/// names), as serde reads them into [`TypedFrontMatter`].
+pub fn field_names() -> &'static [&'static str] {
+    static NAMES: LazyLock<&[&str]> =
+        LazyLock::new(serde_aux::serde_introspection::serde_introspect::<TypedFrontMatter>);
+    &NAMES
+}
+
+/// The fields of a citation, as serde reads them into [`Citation`].
+fn citation_fields() -> &'static [&'static str] {
+    static NAMES: LazyLock<&[&str]> =
+        LazyLock::new(serde_aux::serde_introspection::serde_introspect::<Citation>);
+    &NAMES
+}
 
 /// Position (in the file) of a top-level key of the YAML block.
 fn key_pos(split: &Split, key: &str) -> Pos {
@@ -516,7 +532,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     };
 
     // Unknown keys and taxonomy terms.
-    let mut candidates: Vec<&str> = KNOWN_KEYS.to_vec();
+    let mut candidates: Vec<&str> = field_names().to_vec();
     candidates.extend(config.site.taxonomies.iter().map(String::as_str));
     let mut taxonomies = BTreeMap::new();
     let top_keys = top_key_positions(split);
@@ -580,7 +596,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                 }
             }
             taxonomies.insert(key.to_string(), clean);
-        } else if !KNOWN_KEYS.contains(&key) {
+        } else if !field_names().contains(&key) {
             let pos = top_keys
                 .get(key)
                 .copied()
@@ -604,7 +620,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             if let yaml::Value::Mapping(m) = item {
                 for k in m.keys() {
                     let key = k.as_str().unwrap_or("");
-                    if !CITATION_KEYS.contains(&key) {
+                    if !citation_fields().contains(&key) {
                         let pos = find_in_item(
                             split,
                             &yaml_lines,
@@ -617,11 +633,11 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                             format!("unknown citation field `{key}`"),
                         )
                         .at(file, pos);
-                        diags.push(match nearest(key, CITATION_KEYS) {
+                        diags.push(match nearest(key, citation_fields()) {
                             Some(n) => d.help(format!("did you mean `{n}`?")),
                             None => d.help(format!(
                                 "valid citation fields: {}",
-                                CITATION_KEYS.join(", ")
+                                citation_fields().join(", ")
                             )),
                         });
                     }
@@ -908,4 +924,80 @@ fn find_in_item(
         }
     }
     item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citation_urls_kept_as_written() {
+        for s in [
+            "https://example.org/a/b?q=1#f",
+            "HTTP://Example.org",
+            "https://例え.jp/パス",
+            "https://xn--r8jz45g.jp/",
+            "https://example.org:8080/a",
+            "https://user:secret@example.org/",
+            "https://192.0.2.1/x",
+            "https://[2001:db8::1]:8443/x",
+        ] {
+            assert_eq!(HttpUrl::check(s), Ok(HttpUrl(s.to_string())), "{s}");
+        }
+    }
+
+    #[test]
+    fn citation_urls_refused() {
+        let err = |s: &str| HttpUrl::check(s).unwrap_err();
+        for s in [
+            "javascript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "ftp://example.org/",
+            "//example.org/x",
+            "https:example.org",
+            " https://example.org/",
+            "example.org",
+        ] {
+            assert_eq!(
+                err(s),
+                format!("citation url `{s}` must start with http:// or https:// (other schemes such as javascript: or data: are refused)")
+            );
+        }
+        for s in [
+            "https://",
+            "https:///x",
+            "http://?q",
+            "https://user@/x",
+            "https://:80/",
+        ] {
+            assert_eq!(err(s), format!("citation url `{s}` has no host"), "{s}");
+        }
+        for s in [
+            "https://example.org/a b",
+            "https://exa mple.org/",
+            "https://example.org/\t",
+            "https://example.org/\"x\"",
+            "https://example.org/<x>",
+            "https://example.org/\u{3000}",
+        ] {
+            assert_eq!(
+                err(s),
+                format!(
+                    "citation url `{s}` contains spaces or characters that must be percent-encoded"
+                ),
+                "{s}"
+            );
+        }
+        for s in [
+            "https://example.org:99999/",
+            "https://example.org:x/",
+            "https://[::1/",
+            "https://exa%mple.org/",
+        ] {
+            assert!(
+                err(s).starts_with(&format!("citation url `{s}` is not a valid URL: ")),
+                "{s}"
+            );
+        }
+    }
 }

@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::base::diag::{Diagnostic, LineIndex, Pos};
 use crate::base::text::{escape_html_into, safe_id, slugify, strip_controls};
 use crate::parse::frontmatter::Citation;
+use crate::parse::script;
 
 /// Ids the default theme gives its landmarks and sections; a heading slug
 /// equal to one of them gets an `h-` prefix instead.
@@ -162,12 +163,6 @@ pub(crate) fn marker_ids(group: &str) -> Option<Vec<(usize, String)>> {
     None
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xFF66..=0xFF9F | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
-}
-
 impl TextStats {
     /// Counts per script run: CJK characters one by one, other text by words.
     pub fn add(&mut self, text: &str) {
@@ -182,7 +177,7 @@ impl TextStats {
                 } else if c != '\'' && c != '-' {
                     in_word = false;
                 }
-            } else if is_cjk(c) {
+            } else if script::is_cjk(c) {
                 self.cjk_chars += 1;
                 in_word = false;
             } else if c.is_alphanumeric() {

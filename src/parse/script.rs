@@ -5,8 +5,28 @@
 //! Only letters count (digits, punctuation and symbols are script
 //! `Common`). Kana and Han together are Japanese when kana make at least a
 //! twentieth of them, Chinese otherwise; Hangul is Korean.
+//!
+//! Also the one definition of a *CJK character* ([`is_cjk`]), which the
+//! search tokenizer, reading time and word counts share.
 
 use unicode_script::{Script, UnicodeScript};
+
+/// A character of the writing systems that put no spaces between words
+/// (kana, Han, Hangul), by Unicode block: the search tokenizer makes bigrams
+/// of their runs, reading time counts them one by one.
+///
+/// By block rather than by the Script property on purpose: the blocks also
+/// hold the kana marks of script `Common` that belong inside a word (`ー`
+/// U+30FC, `・` U+30FB, the voiced sound marks) and leave out the Han-script
+/// iteration mark `々`, which search.js's copy of this list (applied, like the
+/// Rust tokenizer, to NFKC text) and every index already built agree on.
+/// Half-width katakana (U+FF66–U+FF9F) are here for counting; NFKC turns
+/// them into full-width kana, so the tokenizer never sees them.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F | 0x20000..=0x2FFFF)
+}
 
 /// A writing system, as far as telling languages apart needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +57,25 @@ impl Writing {
             Writing::Hebrew => "Hebrew script",
             Writing::Thai => "Thai script",
             Writing::Devanagari => "Devanagari script",
+        }
+    }
+}
+
+impl Writing {
+    /// The language code a text in this writing system is most likely in
+    /// (for `brief import`, which has nothing else to go by).
+    pub fn likely_language(self) -> &'static str {
+        match self {
+            Writing::Japanese => "ja",
+            Writing::Chinese => "zh",
+            Writing::Korean => "ko",
+            Writing::Latin => "en",
+            Writing::Cyrillic => "ru",
+            Writing::Greek => "el",
+            Writing::Arabic => "ar",
+            Writing::Hebrew => "he",
+            Writing::Thai => "th",
+            Writing::Devanagari => "hi",
         }
     }
 }
@@ -135,12 +174,9 @@ impl Letters {
             + self.other
     }
 
-    /// The writing system of at least [`DOMINANT_SHARE`] of the letters, if any.
-    pub fn dominant(&self) -> Option<Writing> {
-        let total = self.total();
-        if total == 0 {
-            return None;
-        }
+    /// Letters per writing system; kana and Han count together, as
+    /// Japanese when kana make at least a twentieth of them.
+    fn per_writing(&self) -> [(usize, Writing); 9] {
         let cjk = self.kana + self.han;
         let cjk_writing = if self.kana * 20 >= cjk && self.kana > 0 {
             Writing::Japanese
@@ -158,9 +194,31 @@ impl Letters {
             (self.thai, Writing::Thai),
             (self.devanagari, Writing::Devanagari),
         ]
-        .into_iter()
-        .find(|&(n, _)| n as f64 >= DOMINANT_SHARE * total as f64 && n > 0)
-        .map(|(_, w)| w)
+    }
+
+    /// The writing system of at least [`DOMINANT_SHARE`] of the letters, if any.
+    pub fn dominant(&self) -> Option<Writing> {
+        let total = self.total();
+        if total == 0 {
+            return None;
+        }
+        self.per_writing()
+            .into_iter()
+            .find(|&(n, _)| n as f64 >= DOMINANT_SHARE * total as f64 && n > 0)
+            .map(|(_, w)| w)
+    }
+
+    /// The writing system with the most letters (the first of this module's
+    /// order on a tie), if the text has any it knows.
+    pub fn most(&self) -> Option<Writing> {
+        self.per_writing()
+            .into_iter()
+            .filter(|&(n, _)| n > 0)
+            .fold(None, |best: Option<(usize, Writing)>, (n, w)| match best {
+                Some((m, _)) if m >= n => best,
+                _ => Some((n, w)),
+            })
+            .map(|(_, w)| w)
     }
 }
 
@@ -204,6 +262,34 @@ mod tests {
         assert_eq!(foreign_writing(&zh, "ja"), Some(Writing::Chinese));
         let en = Letters::of(&EN.repeat(2));
         assert_eq!(foreign_writing(&en, "ja"), Some(Writing::Latin));
+    }
+
+    #[test]
+    fn the_most_letters_win() {
+        assert_eq!(Letters::of("").most(), None);
+        assert_eq!(Letters::of("123 !?").most(), None);
+        assert_eq!(Letters::of("上海市は補助").most(), Some(Writing::Japanese));
+        assert_eq!(
+            Letters::of("AI 上海市推出算力补贴").most(),
+            Some(Writing::Chinese)
+        );
+        assert_eq!(Letters::of("ab αβγ").most(), Some(Writing::Greek));
+        assert_eq!(Letters::of("ab αβ").most(), Some(Writing::Latin));
+        assert_eq!(Writing::Japanese.likely_language(), "ja");
+        for lang in ["ja", "zh", "ko", "en", "ru", "el", "ar", "he", "th", "hi"] {
+            let w = writing_of_language(lang).unwrap();
+            assert_eq!(w.likely_language(), lang);
+        }
+    }
+
+    #[test]
+    fn cjk_characters() {
+        for c in ['あ', 'ア', 'ー', 'ｱ', '上', '𠀋', '한', 'ㄱ'] {
+            assert!(is_cjk(c), "{c:?}");
+        }
+        for c in ['a', 'é', '々', '。', '！', 'Ａ', 'α'] {
+            assert!(!is_cjk(c), "{c:?}");
+        }
     }
 
     #[test]

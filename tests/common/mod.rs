@@ -15,6 +15,16 @@ use scraper::{ElementRef, Html, Selector};
 
 pub const DEFAULT_BASE_URL: &str = "https://example.org/briefings";
 
+/// A character no output may contain, written here from the standards rather
+/// than taken from brief: the control characters (Unicode General_Category
+/// `Cc`: C0 U+0000–U+001F, DEL U+007F, C1 U+0080–U+009F) except tab, line
+/// feed and carriage return, which HTML and XML allow; and U+FFFE and
+/// U+FFFF, which are not characters to XML 1.0 (its `Char` production).
+pub fn forbidden_in_output(c: char) -> bool {
+    let control = matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}');
+    (control && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
 /// The repository root (where Cargo.toml is).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,7 +1,5 @@
 //! Language detection by script, for inputs imported without `--lang`.
 
-use std::collections::BTreeMap;
-
 use crate::base::diag::Diagnostic;
 use crate::input::config::Config;
 
@@ -9,45 +7,9 @@ use crate::input::config::Config;
 /// without kana → zh, Arabic → ar, Cyrillic → ru, Hebrew → he, Thai → th,
 /// Greek → el, Latin → en.
 pub fn detect_language(text: &str) -> &'static str {
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut kana = 0usize;
-    let mut han = 0usize;
-    for c in text.chars() {
-        let u = c as u32;
-        let script = match u {
-            0x3041..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => {
-                kana += 1;
-                "cjk"
-            }
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => {
-                han += 1;
-                "cjk"
-            }
-            0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => "ko",
-            0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => "ar",
-            0x0400..=0x04FF => "ru",
-            0x0590..=0x05FF => "he",
-            0x0E00..=0x0E7F => "th",
-            0x0370..=0x03FF => "el",
-            _ if c.is_alphabetic() && (c.is_ascii() || (0xC0..=0x24F).contains(&u)) => "en",
-            _ => continue,
-        };
-        *counts.entry(script).or_insert(0) += 1;
-    }
-    let best = counts
-        .iter()
-        .max_by_key(|(_, n)| **n)
-        .map(|(s, _)| *s)
-        .unwrap_or("en");
-    if best == "cjk" {
-        if kana >= 1 && kana * 20 >= kana + han {
-            "ja"
-        } else {
-            "zh"
-        }
-    } else {
-        best
-    }
+    crate::parse::script::Letters::of(text)
+        .most()
+        .map_or("en", crate::parse::script::Writing::likely_language)
 }
 
 /// The detected language, which must be configured (a region variant such as
