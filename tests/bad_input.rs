@@ -819,7 +819,8 @@ fn a_fluent_syntax_error_keeps_the_files_other_messages() {
         &fixtures().join("fluent-syntax/locales"),
         &site.path().join("locales"),
     );
-    let config = brief::input::config::load(site.path()).unwrap();
+    let config =
+        brief::input::config::load(site.path(), brief::parse::frontmatter::field_names()).unwrap();
     let (locales, diags) = brief::input::locale::Locales::load(site.path(), &config);
     let errs = errors(&diags);
     assert_eq!(errs.len(), 1, "{}", show(&diags));

@@ -150,8 +150,11 @@ pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
-/// Loads and validates `book.toml` under `root`.
-pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+/// Loads and validates `book.toml` under `root`. `fields` are the names a
+/// taxonomy may not take (the front-matter's own fields: a taxonomy is read
+/// from a front-matter key of its name); the driver passes them in, so the
+/// configuration does not depend on the parse stage.
+pub fn load(root: &Path, fields: &[&str]) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let rel = PathBuf::from(CONFIG_FILE);
     let mut diags = Diagnostics::new();
@@ -318,9 +321,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         );
     }
     for tax in &config.site.taxonomies {
-        if !crate::base::text::is_safe_slug(tax)
-            || crate::parse::frontmatter::field_names().contains(&tax.as_str())
-        {
+        if !crate::base::text::is_safe_slug(tax) || fields.contains(&tax.as_str()) {
             diags.push(
                 Diagnostic::error("bad-taxonomy", format!("`{tax}` cannot be a taxonomy name"))
                     .at(&rel, find("taxonomies"))

@@ -5,198 +5,16 @@
 //! while deserializing, so serde_yaml attaches the position of the bad value.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::base::dates;
 use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
 use crate::input::config::{nearest, Config};
 
-/// A publication date: a calendar date, optionally with a time and offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DateValue {
-    pub date: time::Date,
-    pub datetime: Option<time::OffsetDateTime>,
-}
-
-impl DateValue {
-    pub fn parse(s: &str) -> Option<DateValue> {
-        let s = s.trim();
-        if let Ok(date) = time::Date::parse(s, dates::YMD) {
-            return Some(DateValue {
-                date,
-                datetime: None,
-            });
-        }
-        let dt =
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
-        Some(DateValue {
-            date: dt.date(),
-            datetime: Some(dt),
-        })
-    }
-    /// RFC 3339, as Atom and the sitemap want it.
-    pub fn rfc3339(&self) -> String {
-        match self.datetime {
-            Some(dt) => dt
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
-            None => format!("{}T00:00:00Z", self.ymd()),
-        }
-    }
-    pub fn ymd(&self) -> String {
-        dates::ymd(self.date)
-    }
-    /// Sort key: instants where known, midnight UTC otherwise.
-    pub fn timestamp(&self) -> i64 {
-        match self.datetime {
-            Some(dt) => dt.unix_timestamp(),
-            None => self.date.midnight().assume_utc().unix_timestamp(),
-        }
-    }
-}
-
-impl fmt::Display for DateValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.datetime {
-            Some(_) => f.write_str(&self.rfc3339()),
-            None => f.write_str(&self.ymd()),
-        }
-    }
-}
-
-impl Serialize for DateValue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// Runs `check` inside the visitor, so that serde_yaml attaches the position
-/// of the scalar itself to the error (an error raised after `String::deserialize`
-/// returns gets the position of the enclosing mapping instead).
-fn checked_str<'de, D, T>(d: D, check: fn(&str) -> Result<T, String>) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    struct V<T>(fn(&str) -> Result<T, String>);
-    impl<T> Visitor<'_> for V<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-            (self.0)(v).map_err(E::custom)
-        }
-    }
-    d.deserialize_str(V(check))
-}
-
-impl<'de> Deserialize<'de> for DateValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_str(d, |s| {
-            DateValue::parse(s).ok_or_else(|| {
-                format!(
-                    "invalid date `{s}`: write YYYY-MM-DD (2025-07-28) or RFC 3339 (2025-07-28T09:00:00+09:00)"
-                )
-            })
-        })
-    }
-}
-
-/// An `http(s)` URL without spaces or control characters, kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct HttpUrl(pub String);
-
-impl HttpUrl {
-    /// Accepts an absolute `http://` or `https://` URL, with a host and
-    /// nothing that must be percent-encoded first; the url crate checks the
-    /// host (domain, IP address, port) the way browsers parse it. The prefix
-    /// and characters are checked on the text as written because the parser
-    /// forgives what a citation should not need (`https:example.org`,
-    /// `https:///x`, spaces, tabs and leading blanks).
-    pub fn check(s: &str) -> Result<HttpUrl, String> {
-        let scheme = ["https://", "http://"]
-            .into_iter()
-            .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
-        let Some(scheme) = scheme else {
-            return Err(format!(
-                "citation url `{s}` must start with http:// or https:// (other schemes such as javascript: or data: are refused)"
-            ));
-        };
-        let no_host = || format!("citation url `{s}` has no host");
-        let rest = &s[scheme.len()..];
-        if rest.is_empty() || rest.starts_with('/') {
-            return Err(no_host());
-        }
-        if s.chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
-        {
-            return Err(format!(
-                "citation url `{s}` contains spaces or characters that must be percent-encoded"
-            ));
-        }
-        match url::Url::parse(s) {
-            Ok(_) => Ok(HttpUrl(s.to_string())),
-            Err(url::ParseError::EmptyHost) => Err(no_host()),
-            Err(e) => Err(format!("citation url `{s}` is not a valid URL: {e}")),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for HttpUrl {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        checked_str(d, HttpUrl::check)
-    }
-}
-
-/// A citation id, written as a string (`"6"`, `"xinhua-waic"`) or a number (`6`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct CitationId(pub String);
-
-impl CitationId {
-    pub fn number(&self) -> Option<u32> {
-        if self.0.bytes().all(|b| b.is_ascii_digit()) {
-            self.0.parse().ok()
-        } else {
-            None
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for CitationId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = CitationId;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a citation id such as \"6\" or \"xinhua-waic\"")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CitationId, E> {
-                Ok(CitationId(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CitationId, E> {
-                Err(E::custom(format!("citation id {v} must not be negative")))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CitationId, E> {
-                let v = v.trim();
-                if v.is_empty() || v.contains(|c: char| c.is_whitespace() || "[]@;,".contains(c)) {
-                    return Err(E::custom(format!(
-                        "citation id `{v}` must be a number or a key without spaces, brackets, `@`, `;` or `,`"
-                    )));
-                }
-                Ok(CitationId(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
+pub use crate::parse::values::{CitationId, DateValue, HttpUrl};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -258,79 +76,66 @@ pub enum TranslationMethod {
 }
 
 /// The `ai:` block as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AiField {
     pub level: AiLevel,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_by: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_on: Option<DateValue>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
 /// The `translation:` block as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TranslationField {
     pub method: TranslationMethod,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_by: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_on: Option<DateValue>,
 }
 
-/// The typed part of the front-matter; taxonomy terms are read separately
-/// because their names come from book.toml.
-#[derive(Debug, Clone, Deserialize)]
-struct TypedFrontMatter {
-    title: String,
-    date: DateValue,
-    #[serde(default)]
-    updated: Option<DateValue>,
-    #[serde(default)]
-    summary: Option<String>,
-    #[serde(default)]
-    key_points: Vec<String>,
-    #[serde(default)]
-    ai_generated: Option<bool>,
-    #[serde(default)]
-    ai: Option<AiField>,
-    #[serde(default)]
-    translation: Option<TranslationField>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    slug: Option<String>,
-    #[serde(default)]
-    translation_key: Option<String>,
-    #[serde(default)]
-    source_revision: Option<String>,
-    #[serde(default)]
-    citations: Vec<Citation>,
-}
-
-#[derive(Debug, Clone)]
+/// An article's front-matter: the one type serde reads it into, whose field
+/// list is also the list of known keys ([`field_names`]). Taxonomy terms are
+/// read separately, because their names come from book.toml; strings are
+/// cleaned of control characters after reading.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct FrontMatter {
     pub title: String,
     pub date: DateValue,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<DateValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_generated: Option<bool>,
-    /// The `ai:` block; validated (see [`crate::disclosure`]).
+    /// The `ai:` block; validated (see [`crate::parse::disclosure`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai: Option<AiField>,
     /// The `translation:` block; validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation: Option<TranslationField>,
+    #[serde(default)]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_revision: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation>,
     /// Position of each citation's entry (its first line), same order as `citations`.
+    #[serde(skip)]
     pub citation_pos: Vec<Pos>,
     /// Terms per taxonomy name (`topics` → [`ai-governance`, …]).
+    #[serde(skip)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
 }
 
@@ -389,10 +194,10 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// The front-matter fields brief reads (a taxonomy may not take their
-/// names), as serde reads them into [`TypedFrontMatter`].
+/// names), as serde reads them into [`FrontMatter`].
 pub fn field_names() -> &'static [&'static str] {
     static NAMES: LazyLock<&[&str]> =
-        LazyLock::new(serde_aux::serde_introspection::serde_introspect::<TypedFrontMatter>);
+        LazyLock::new(serde_aux::serde_introspection::serde_introspect::<FrontMatter>);
     &NAMES
 }
 
@@ -654,7 +459,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     // 2024` is a number as a value, a string to the text deserializer), and
     // only the text gives positions, so any failure reads the text again; its
     // answer is the one that counts.
-    let typed: TypedFrontMatter =
+    let mut fm: FrontMatter =
         match yaml::from_value(yaml::Value::Mapping(map)).or_else(|_| yaml::from_str(split.yaml)) {
             Ok(t) => t,
             Err(e) => {
@@ -680,15 +485,15 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         };
 
     let clean = |s: String| crate::base::text::strip_controls(&s).into_owned();
-    let title = clean(typed.title);
-    if title.trim().is_empty() {
+    fm.title = clean(std::mem::take(&mut fm.title));
+    if fm.title.trim().is_empty() {
         diags.push(
             Diagnostic::error("empty-title", "the title is empty")
                 .at(file, key_pos(split, "title"))
                 .help("give the article a title"),
         );
     }
-    if let Some(slug) = &typed.slug {
+    if let Some(slug) = &fm.slug {
         if !crate::base::text::is_safe_slug(slug) {
             diags.push(
                 Diagnostic::error("bad-slug", format!("slug `{slug}` is not a safe URL segment"))
@@ -701,18 +506,18 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         }
     }
     let (ai, translation) = check_disclosure(
-        typed.ai,
-        typed.ai_generated.is_some(),
-        typed.translation,
+        fm.ai.take(),
+        fm.ai_generated.is_some(),
+        fm.translation.take(),
         split,
         file,
         &mut diags,
     );
-    let mut citation_pos = Vec::with_capacity(typed.citations.len());
+    (fm.ai, fm.translation) = (ai, translation);
+    let mut citation_pos = Vec::with_capacity(fm.citations.len());
     let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
     let mut seen_safe: BTreeMap<String, String> = BTreeMap::new();
-    let mut citations = typed.citations;
-    for (i, c) in citations.iter_mut().enumerate() {
+    for (i, c) in fm.citations.iter_mut().enumerate() {
         let pos = item_pos
             .get(i)
             .copied()
@@ -760,23 +565,14 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(FrontMatter {
-        title,
-        date: typed.date,
-        updated: typed.updated,
-        summary: typed.summary.map(clean),
-        key_points: typed.key_points.into_iter().map(clean).collect(),
-        ai_generated: typed.ai_generated,
-        ai,
-        translation,
-        draft: typed.draft,
-        slug: typed.slug,
-        translation_key: typed.translation_key,
-        source_revision: typed.source_revision,
-        citations,
-        citation_pos,
-        taxonomies,
-    })
+    fm.summary = fm.summary.take().map(clean);
+    fm.key_points = std::mem::take(&mut fm.key_points)
+        .into_iter()
+        .map(clean)
+        .collect();
+    fm.citation_pos = citation_pos;
+    fm.taxonomies = taxonomies;
+    Ok(fm)
 }
 
 /// Checks the `ai:` and `translation:` blocks against each other and against

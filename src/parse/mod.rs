@@ -6,3 +6,4 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
 pub mod script;
+pub mod values;

@@ -272,7 +272,7 @@ impl Session {
 
 /// `book.toml`, with `--base-url` applied and checked.
 pub fn load_config(opts: &BuildOptions) -> Result<Config, Failure> {
-    let mut config = config::load(&opts.root)?;
+    let mut config = config::load(&opts.root, crate::parse::frontmatter::field_names())?;
     if let Some(b) = &opts.base_url {
         if let Err(msg) = Urls::new(b) {
             let mut d = Diagnostics::new();
