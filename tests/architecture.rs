@@ -110,3 +110,39 @@ fn only_the_dev_server_names_the_server_crates() {
         }
     }
 }
+
+/// README's front-matter reference (the YAML block under "## Articles")
+/// names every field the parser reads, and nothing else: the field list is
+/// `FrontMatter`'s own, so a field added there fails here until README
+/// documents it.
+#[test]
+fn readme_documents_every_front_matter_field() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("\n## Articles").expect("an Articles section")..];
+    let start = section.find("```yaml\n").expect("a YAML example") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let mut documented: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.starts_with([' ', '-', '#']))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k))
+        .collect();
+    // Fields described in the text right after the example: "`name:`".
+    let after = &section[start + block.len() + "```".len()..];
+    let prose = &after[..after.find("\n### ").unwrap_or(after.len())];
+    for piece in prose.split('`').skip(1).step_by(2) {
+        if let Some(name) = piece.strip_suffix(':') {
+            if !documented.contains(&name) {
+                documented.push(name);
+            }
+        }
+    }
+    let taxonomies = ["topics", "regions"];
+    let mut expected: Vec<&str> = brief::parse::frontmatter::field_names().to_vec();
+    expected.extend(taxonomies);
+    let mut a = documented.clone();
+    let mut b = expected.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "README's front-matter example and FrontMatter differ");
+}

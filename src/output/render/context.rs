@@ -267,6 +267,7 @@ impl Renderer {
         let (older, newer) = site.prev_next[id];
         let minutes = reading_minutes(&a.body.stats);
         let page = PageCtx {
+            fm: &a.fm,
             title: a.fm.title.clone(),
             summary: a.fm.summary.clone().unwrap_or_default(),
             key_points: a.fm.key_points.clone(),
@@ -717,7 +718,11 @@ pub(super) struct TaxCtx {
     terms: Vec<TermCtx>,
 }
 #[derive(Serialize)]
-pub(super) struct PageCtx {
+pub(super) struct PageCtx<'a> {
+    /// The whole front-matter as written (cleaned): a field added to
+    /// `FrontMatter` reaches the templates as `page.fm.<name>` with no
+    /// change here.
+    fm: &'a crate::parse::frontmatter::FrontMatter,
     title: String,
     summary: String,
     key_points: Vec<String>,
