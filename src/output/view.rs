@@ -4,7 +4,9 @@
 //! the incremental rebuild's page digest (into a hasher): the digest is the
 //! hash of exactly what the template sees, so it cannot drift from it. A
 //! value that reaches a template without passing through [`View::insert`]
-//! does not exist.
+//! does not exist. One exception keeps rebuilds fast: the body HTML of an
+//! article, a pure function of its source file and its resolved links, is
+//! recorded in a digest as those two ([`View::digest_only`]).
 
 use std::hash::{Hash, Hasher};
 
@@ -21,20 +23,9 @@ pub struct View {
 
 enum Sink {
     Render(Context),
-    Digest(DigestHasher),
-}
-
-/// Feeds serialized bytes to a hasher.
-struct HashWriter<'a>(&'a mut DigestHasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    /// The serialized view, hashed at the end in one call: the serializer
+    /// writes many tiny pieces, which a hasher takes one by one only slowly.
+    Digest(Vec<u8>),
 }
 
 impl View {
@@ -48,20 +39,35 @@ impl View {
     /// A view that becomes a digest.
     pub fn for_digest() -> View {
         View {
-            sink: Sink::Digest(DigestHasher::new()),
+            sink: Sink::Digest(Vec::with_capacity(16 * 1024)),
         }
     }
 
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         match &mut self.sink {
             Sink::Render(ctx) => ctx.insert(key, value),
-            Sink::Digest(h) => {
-                key.hash(h);
+            Sink::Digest(buf) => {
+                buf.extend_from_slice(key.as_bytes());
+                buf.push(0);
                 // Serialization order is the values' own (struct fields,
                 // sequences, ordered maps): the same value, the same bytes.
-                serde_json::to_writer(HashWriter(h), value).expect("view values serialize");
-                h.write_u8(0xff);
+                serde_json::to_writer(&mut *buf, value).expect("view values serialize");
+                buf.push(0xff);
             }
+        }
+    }
+
+    /// Whether this view only becomes a digest: a value that is a pure
+    /// function of cheaper inputs may then be left out, its inputs recorded
+    /// with [`View::digest_only`] instead.
+    pub fn is_digest(&self) -> bool {
+        matches!(self.sink, Sink::Digest(_))
+    }
+
+    /// Records, in a digest only, the inputs a left-out value is made from.
+    pub fn digest_only<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.is_digest() {
+            self.insert(key, value);
         }
     }
 
@@ -77,7 +83,9 @@ impl View {
     /// the template that reads it.
     pub fn finish(self, template: &str) -> u64 {
         match self.sink {
-            Sink::Digest(mut h) => {
+            Sink::Digest(buf) => {
+                let mut h = DigestHasher::new();
+                buf.hash(&mut h);
                 template.hash(&mut h);
                 h.finish()
             }

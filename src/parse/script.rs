@@ -143,6 +143,23 @@ impl Letters {
                 }
                 continue;
             }
+            // The blocks that fill most CJK text and hold one script only,
+            // without a table lookup.
+            match c {
+                '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => {
+                    self.kana += 1;
+                    continue;
+                }
+                '\u{4E00}'..='\u{9FFF}' => {
+                    self.han += 1;
+                    continue;
+                }
+                '\u{AC00}'..='\u{D7A3}' => {
+                    self.hangul += 1;
+                    continue;
+                }
+                _ => {}
+            }
             match c.script() {
                 Script::Hiragana | Script::Katakana => self.kana += 1,
                 Script::Han => self.han += 1,
@@ -289,6 +306,21 @@ mod tests {
         }
         for c in ['a', 'é', '々', '。', '！', 'Ａ', 'α'] {
             assert!(!is_cjk(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_blocks_agree_with_the_script_table() {
+        for (lo, hi, script) in [
+            (0x3041, 0x3096, Script::Hiragana),
+            (0x30A1, 0x30FA, Script::Katakana),
+            (0x4E00, 0x9FFF, Script::Han),
+            (0xAC00, 0xD7A3, Script::Hangul),
+        ] {
+            for u in lo..=hi {
+                let c = char::from_u32(u).unwrap();
+                assert_eq!(c.script(), script, "U+{u:04X}");
+            }
         }
     }
 

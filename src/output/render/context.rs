@@ -146,15 +146,33 @@ impl Renderer {
         ctx
     }
 
-    fn article_link(&self, site: &Site, id: ArticleId) -> ArticleLink {
+    /// A link card. For a digest (`digest`), the localized date and badge,
+    /// pure functions of the date, the disclosure and the language, are
+    /// recorded as those: formatting them for every card of every page would
+    /// make rebuilds slow.
+    fn article_link(&self, site: &Site, id: ArticleId, digest: bool) -> ArticleLink {
         let a = &site.articles[id];
+        let (date, ai_badge) = if digest {
+            (
+                DateCtx {
+                    iso: a.fm.date.to_string(),
+                    display: String::new(),
+                },
+                a.disclosure.badge_key().map(String::from),
+            )
+        } else {
+            (
+                self.date(&a.lang, &a.fm.date),
+                self.env.ai_badge(&a.lang, &a.disclosure),
+            )
+        };
         ArticleLink {
             title: a.fm.title.clone(),
             url: self.env.urls.path(&a.path),
-            date: self.date(&a.lang, &a.fm.date),
+            date,
             summary: a.fm.summary.clone().unwrap_or_default(),
             ai_generated: a.disclosure.involves_ai(),
-            ai_badge: self.env.ai_badge(&a.lang, &a.disclosure),
+            ai_badge,
         }
     }
 
@@ -266,8 +284,10 @@ impl Renderer {
             .collect();
         let (older, newer) = site.prev_next[id];
         let minutes = reading_minutes(&a.body.stats);
+        let digest = ctx.is_digest();
         let page = PageCtx {
-            fm: &a.fm,
+            // A function of the article's file, which `content_from` records.
+            fm: (!digest).then_some(&a.fm),
             title: a.fm.title.clone(),
             summary: a.fm.summary.clone().unwrap_or_default(),
             key_points: a.fm.key_points.clone(),
@@ -296,21 +316,27 @@ impl Renderer {
                         lang: o.lang.clone(),
                     }),
             },
-            content: resolve_link_tokens(&a.body.html, &site.link_urls[id]),
+            // The body is the source file's, with its links resolved: a
+            // digest records those two instead of the HTML they make.
+            content: if ctx.is_digest() {
+                String::new()
+            } else {
+                resolve_link_tokens(&a.body.html, &site.link_urls[id])
+            },
             headings: a.body.headings.clone(),
             references,
             footnotes: a.body.footnotes.clone(),
             terms,
             backlinks: site.backlinks[id]
                 .iter()
-                .map(|&b| self.article_link(site, b))
+                .map(|&b| self.article_link(site, b, digest))
                 .collect(),
             related: site.related[id]
                 .iter()
-                .map(|&b| self.article_link(site, b))
+                .map(|&b| self.article_link(site, b, digest))
                 .collect(),
-            older: older.map(|b| self.article_link(site, b)),
-            newer: newer.map(|b| self.article_link(site, b)),
+            older: older.map(|b| self.article_link(site, b, digest)),
+            newer: newer.map(|b| self.article_link(site, b, digest)),
             reading_minutes: minutes,
             url: self.env.urls.path(&a.path),
             permalink: self.env.urls.absolute(&a.path),
@@ -320,15 +346,25 @@ impl Renderer {
             .iter()
             .flat_map(|t| t.terms.iter().map(|x| x.label.clone()))
             .collect();
-        let ld = crate::output::metadata::jsonld(
-            site,
-            id,
-            &self.env.urls,
-            self.env.config.publisher(),
-            &self.env.config.site.default_language,
-            keywords,
-        );
-        ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
+        if ctx.is_digest() {
+            // JSON-LD is a function of the article's file, its keywords and
+            // its translations' paths and dates (which pick the original).
+            let translated: Vec<_> = translations
+                .iter()
+                .map(|(l, &t)| (l, &site.articles[t].path, site.articles[t].fm.date))
+                .collect();
+            ctx.digest_only("jsonld_from", &(&a.hash, &a.path, &keywords, translated));
+        } else {
+            let ld = crate::output::metadata::jsonld(
+                site,
+                id,
+                &self.env.urls,
+                self.env.config.publisher(),
+                &self.env.config.site.default_language,
+                keywords,
+            );
+            ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
+        }
         ctx.insert(
             "og_locale_alternates",
             &translations
@@ -360,6 +396,7 @@ impl Renderer {
             );
         }
         ctx.insert("page", &page);
+        ctx.digest_only("content_from", &(&a.hash, &site.link_urls[id]));
         ctx
     }
 
@@ -423,11 +460,12 @@ impl Renderer {
             }
         };
         let mut ctx = self.common(view, site, lang, &path, alt);
+        let digest = ctx.is_digest();
         let items: Vec<ArticleLink> = ids
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .map(|&id| self.article_link(site, id))
+            .map(|&id| self.article_link(site, id, digest))
             .collect();
         ctx.insert("articles", &items);
         ctx.insert(
@@ -517,6 +555,7 @@ impl Renderer {
         });
         let list = site.sources.get(lang).map(Vec::as_slice).unwrap_or(&[]);
         let total = page_count(list.len(), SOURCES_PER_PAGE);
+        let digest = ctx.is_digest();
         let items: Vec<SourceCtx> = list
             .iter()
             .skip((n - 1) * SOURCES_PER_PAGE)
@@ -526,7 +565,7 @@ impl Renderer {
                     .cited_by
                     .iter()
                     .take(SOURCE_CITERS_SHOWN)
-                    .map(|&id| self.article_link(site, id))
+                    .map(|&id| self.article_link(site, id, digest))
                     .collect(),
                 ..self.source_ctx(lang, s)
             })
@@ -587,9 +626,10 @@ impl Renderer {
         });
         let per = self.env.config.site.paginate;
         let total = page_count(s.cited_by.len(), per);
+        let digest = ctx.is_digest();
         let items: Vec<ArticleLink> = page_slice(&s.cited_by, n, per)
             .iter()
-            .map(|&id| self.article_link(site, id))
+            .map(|&id| self.article_link(site, id, digest))
             .collect();
         ctx.insert("source", &self.source_ctx(lang, s));
         ctx.insert("articles", &items);
@@ -722,7 +762,7 @@ pub(super) struct PageCtx<'a> {
     /// The whole front-matter as written (cleaned): a field added to
     /// `FrontMatter` reaches the templates as `page.fm.<name>` with no
     /// change here.
-    fm: &'a crate::parse::frontmatter::FrontMatter,
+    fm: Option<&'a crate::parse::frontmatter::FrontMatter>,
     title: String,
     summary: String,
     key_points: Vec<String>,

@@ -391,10 +391,18 @@ impl Renderer {
     /// template reads), or of its bytes for the files made without a
     /// template. A page whose digest is unchanged renders to the same bytes.
     pub fn digest(&self, site: &Site, page: &Page) -> u64 {
+        use std::hash::{Hash, Hasher};
+        // The reference exports are functions of their article's file alone
+        // (its path gives the slug when the front-matter does not).
+        if let Page::ArticleCsl(id) | Page::ArticleBib(id) = page {
+            let a = &site.articles[*id];
+            let mut h = crate::output::view::DigestHasher::new();
+            (page, &a.lang, &a.rel_path, &a.hash).hash(&mut h);
+            return h.finish();
+        }
         match self.fill(View::for_digest(), site, page) {
             Filled::Template(name, view) => view.finish(name),
             Filled::Bytes(bytes) => {
-                use std::hash::{Hash, Hasher};
                 let mut h = crate::output::view::DigestHasher::new();
                 bytes.hash(&mut h);
                 h.finish()
