@@ -75,29 +75,6 @@ impl Urls {
     }
 }
 
-/// Folder-style site path of a page: `lang/slug/`.
-pub fn article_path(lang: &str, slug: &str) -> String {
-    format!("{lang}/{slug}/")
-}
-
-/// Site path of page `n` (1-based) of a paginated list rooted at `base` (`ja/` or `ja/topics/x/`).
-pub fn paginated_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
-/// The file that serves a folder-style site path.
-pub fn output_file(site_path: &str) -> String {
-    if site_path.is_empty() || site_path.ends_with('/') {
-        format!("{site_path}index.html")
-    } else {
-        site_path.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,12 +142,5 @@ mod tests {
                 format!("base_url `{s}` has a path that is not a plain folder")
             );
         }
-    }
-
-    #[test]
-    fn pagination() {
-        assert_eq!(paginated_path("ja/", 1), "ja/");
-        assert_eq!(paginated_path("ja/", 3), "ja/page/3/");
-        assert_eq!(output_file("ja/"), "ja/index.html");
     }
 }

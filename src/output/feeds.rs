@@ -1,7 +1,9 @@
-//! Atom feeds and the sitemap, written directly (their formats are fixed by
-//! standards, not by the theme).
+//! Atom feeds (a template of brief's own, autoescaped for XML) and the
+//! sitemap. Their formats are fixed by standards, not by the theme.
 
 use std::fmt::Write as _;
+
+use serde::Serialize;
 
 use crate::base::route::Route;
 use crate::link::Site;
@@ -27,104 +29,124 @@ pub fn escape_xml(s: &str) -> String {
     out
 }
 
+/// The Atom 1.0 template: the format is a standard, not a theme choice, so
+/// it ships with brief, and every value is escaped for XML by Tera's
+/// autoescape with [`escape_xml`].
+const ATOM_TEMPLATE: &str = include_str!("atom.xml");
+
+fn atom_tera() -> &'static tera::Tera {
+    static TERA: std::sync::LazyLock<tera::Tera> = std::sync::LazyLock::new(|| {
+        let mut t = tera::Tera::default();
+        t.autoescape_on(vec![".xml"]);
+        t.set_escape_fn(|s, out| out.write_all(escape_xml(s).as_bytes()));
+        t.add_raw_template("atom.xml", ATOM_TEMPLATE)
+            .expect("the Atom template parses");
+        t
+    });
+    &TERA
+}
+
+#[derive(Serialize)]
+struct AtomFeed<'a> {
+    lang: &'a str,
+    title: String,
+    home: String,
+    self_url: String,
+    updated: String,
+    publisher: &'a str,
+    disclosure_scheme: &'static str,
+    entries: Vec<AtomEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct AtomEntry<'a> {
+    title: &'a str,
+    url: String,
+    published: String,
+    updated: String,
+    has_summary: bool,
+    summary: String,
+    /// The page's `ai-disclosure` value, when recorded.
+    disclosure: Option<&'static str>,
+    categories: Vec<AtomCategory<'a>>,
+}
+
+#[derive(Serialize)]
+struct AtomCategory<'a> {
+    term: &'a str,
+    scheme: String,
+    label: String,
+}
+
 /// The Atom 1.0 feed of one language.
 pub fn atom(r: &OutputEnv, site: &Site, lang: &str) -> String {
     let ids = site.by_lang.get(lang).map(Vec::as_slice).unwrap_or(&[]);
-    let entries: Vec<_> = ids
+    let articles: Vec<_> = ids
         .iter()
         .take(FEED_ENTRIES)
         .map(|&i| &site.articles[i])
         .collect();
-    let updated = entries
+    let updated = articles
         .iter()
         .map(|a| a.last_modified())
         .max_by_key(|d| d.timestamp())
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-    let home = r.urls.absolute(&Route::Home { lang, page: 1 }.path());
-    let mut s = String::with_capacity(4096 + entries.len() * 1024);
-    s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(
-        s,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        escape_xml(lang)
-    );
-    let _ = writeln!(s, "  <title>{}</title>", escape_xml(&r.site_title(lang)));
-    let _ = writeln!(s, "  <id>{}</id>", escape_xml(&home));
-    let _ = writeln!(
-        s,
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape_xml(&r.urls.absolute(&Route::Feed { lang }.path()))
-    );
-    let _ = writeln!(
-        s,
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape_xml(&home)
-    );
-    let _ = writeln!(s, "  <updated>{updated}</updated>");
-    let _ = writeln!(
-        s,
-        "  <author><name>{}</name></author>",
-        escape_xml(r.config.publisher())
-    );
-    let _ = writeln!(
-        s,
-        "  <generator uri=\"https://github.com/brief-ssg/brief\">brief</generator>"
-    );
-    for a in entries {
-        let url = r.urls.absolute(&a.path);
-        s.push_str("  <entry>\n");
-        let _ = writeln!(s, "    <title>{}</title>", escape_xml(&a.fm.title));
-        let _ = writeln!(s, "    <id>{}</id>", escape_xml(&url));
-        let _ = writeln!(
-            s,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            escape_xml(&url)
-        );
-        let _ = writeln!(s, "    <published>{}</published>", a.fm.date.rfc3339());
-        let _ = writeln!(s, "    <updated>{}</updated>", a.last_modified().rfc3339());
-        // The disclosure travels with the entry: feed readers show the
-        // summary, not the page's notice.
-        let notice = r.disclosure_notice(lang, &a.disclosure).join(" ");
-        let summary = match (&a.fm.summary, notice.is_empty()) {
-            (Some(s), true) => Some(s.clone()),
-            (Some(s), false) => Some(format!("{s}\n\n{notice}")),
-            (None, false) => Some(notice),
-            (None, true) => None,
-        };
-        if let Some(summary) = summary {
-            let _ = writeln!(s, "    <summary>{}</summary>", escape_xml(&summary));
-        }
-        if let Some(level) = a.disclosure.meta_content() {
-            let _ = writeln!(
-                s,
-                "    <category term=\"{level}\" scheme=\"{}\"/>",
-                crate::parse::disclosure::FEED_SCHEME
-            );
-        }
-        for (tax, terms) in &a.fm.taxonomies {
-            for t in terms {
-                let _ = writeln!(
-                    s,
-                    "    <category term=\"{}\" scheme=\"{}\" label=\"{}\"/>",
-                    escape_xml(t),
-                    escape_xml(
-                        &r.urls.absolute(
-                            &Route::Terms {
-                                lang,
-                                taxonomy: tax
-                            }
-                            .path()
-                        )
-                    ),
-                    escape_xml(&r.term_name(lang, tax, t))
-                );
+    let entries = articles
+        .iter()
+        .map(|a| {
+            // The disclosure travels with the entry: feed readers show the
+            // summary, not the page's notice.
+            let notice = r.disclosure_notice(lang, &a.disclosure).join(" ");
+            let summary = match (&a.fm.summary, notice.is_empty()) {
+                (Some(s), true) => Some(s.clone()),
+                (Some(s), false) => Some(format!("{s}\n\n{notice}")),
+                (None, false) => Some(notice),
+                (None, true) => None,
+            };
+            AtomEntry {
+                title: &a.fm.title,
+                url: r.urls.absolute(&a.path),
+                published: a.fm.date.rfc3339(),
+                updated: a.last_modified().rfc3339(),
+                has_summary: summary.is_some(),
+                summary: summary.unwrap_or_default(),
+                disclosure: a.disclosure.meta_content(),
+                categories: a
+                    .fm
+                    .taxonomies
+                    .iter()
+                    .flat_map(|(tax, terms)| {
+                        terms.iter().map(move |t| AtomCategory {
+                            term: t,
+                            scheme: r.urls.absolute(
+                                &Route::Terms {
+                                    lang,
+                                    taxonomy: tax,
+                                }
+                                .path(),
+                            ),
+                            label: r.term_name(lang, tax, t),
+                        })
+                    })
+                    .collect(),
             }
-        }
-        s.push_str("  </entry>\n");
-    }
-    s.push_str("</feed>\n");
-    s
+        })
+        .collect();
+    let feed = AtomFeed {
+        lang,
+        title: r.site_title(lang),
+        home: r.urls.absolute(&Route::Home { lang, page: 1 }.path()),
+        self_url: r.urls.absolute(&Route::Feed { lang }.path()),
+        updated,
+        publisher: r.config.publisher(),
+        disclosure_scheme: crate::parse::disclosure::FEED_SCHEME,
+        entries,
+    };
+    let ctx = tera::Context::from_serialize(&feed).expect("the feed serializes");
+    atom_tera()
+        .render("atom.xml", &ctx)
+        .expect("the Atom template renders")
 }
 
 /// `sitemap.xml`: every HTML page, with hreflang alternates for translations.
