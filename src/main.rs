@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use brief::base::diag::{render_json, render_text, stderr_wants_color};
+use brief::output::write::IfLocked;
 use brief::{BuildOptions, Diagnostics};
 
 /// A build allocates and frees millions of small strings from two threads at
@@ -52,6 +53,10 @@ enum Command {
         /// Override [site] base_url
         #[arg(long)]
         base_url: Option<String>,
+        /// Fail (exit 1) instead of waiting when another build is writing
+        /// into the same output folder
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Check the site without writing anything
     Check {
@@ -174,6 +179,7 @@ fn main() -> ExitCode {
             output,
             drafts,
             base_url,
+            no_wait,
         } => {
             let opts = BuildOptions {
                 root: site.root.clone(),
@@ -181,7 +187,12 @@ fn main() -> ExitCode {
                 drafts,
                 base_url,
             };
-            match brief::build(&opts) {
+            let if_locked = if no_wait {
+                IfLocked::Fail
+            } else {
+                IfLocked::Wait
+            };
+            match brief::pipeline::build::build_with(&opts, if_locked) {
                 Ok(report) => {
                     print_diags(&report.diagnostics, &site.root, Format::Text);
                     let langs: Vec<String> = report

@@ -4,7 +4,16 @@
 //! when every page succeeded does the staging folder replace the output. A
 //! failed or interrupted build therefore leaves the previous output untouched.
 //! `brief` only ever replaces a folder that carries its stamp file.
+//!
+//! One build at a time writes an output folder: [`OutputLock`] is an advisory
+//! lock on `.brief-lock-<name>` beside it, and a [`Staging`] folder can only
+//! be begun with the lock in hand. Whoever holds the lock therefore knows that
+//! every staging folder of that output is a leftover of a build that is gone.
+//! On Linux the new output is exchanged with the old one in one step
+//! (`renameat2(RENAME_EXCHANGE)`), so the output path never stops existing.
 
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::base::diag::Diagnostic;
@@ -13,6 +22,7 @@ use crate::base::diag::Diagnostic;
 pub const STAMP: &str = ".brief-output";
 const STAGING_PREFIX: &str = ".brief-staging-";
 const OLD_PREFIX: &str = ".brief-old-";
+const LOCK_PREFIX: &str = ".brief-lock-";
 /// brief's own folder in the site root: `brief serve` previews into
 /// `.brief/serve/<port>/` (see `serve::preview_dir`). A configured
 /// `[build] output_dir` may not be in it, so `brief build` never uses it.
@@ -117,23 +127,156 @@ pub fn check_output_dir(root: &Path, output: &Path, explicit: bool) -> Result<()
     Ok(())
 }
 
-/// A staging folder beside the output folder.
-pub struct Staging {
-    dir: Option<tempfile::TempDir>,
+/// The lock file of an output folder: `.brief-lock-<name>` beside it.
+///
+/// Beside and not inside, because the output folder is what a build replaces:
+/// a lock file inside would be swapped away with the old output (a second
+/// build would then lock a different file), it would not exist before the
+/// first build, and it would be published with the site. The file is never
+/// deleted: deleting it would let a build that opened it before the deletion
+/// and one that creates it anew both hold "the" lock.
+pub fn lock_path(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    output
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(format!("{LOCK_PREFIX}{name}"))
+}
+
+/// What to do when another process holds the lock of the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IfLocked {
+    /// Wait for it, saying so once on standard error.
+    #[default]
+    Wait,
+    /// Give up at once (`brief build --no-wait`).
+    Fail,
+}
+
+/// Why the lock of an output folder could not be taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another process holds it (and `IfLocked::Fail` was asked for).
+    Busy {
+        /// The holder's process id, as it recorded it in the lock file.
+        holder: Option<u32>,
+        lock: PathBuf,
+    },
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for LockError {
+    fn from(e: std::io::Error) -> Self {
+        LockError::Io(e)
+    }
+}
+
+/// "another brief process (pid 1234)", or without the pid when unknown.
+pub fn describe_holder(holder: Option<u32>) -> String {
+    match holder {
+        Some(pid) => format!("another brief process (pid {pid})"),
+        None => "another brief process".to_string(),
+    }
+}
+
+/// An advisory lock (`flock` on Unix, `LockFileEx` on Windows) on the lock
+/// file of an output folder, held while a build writes into it; released
+/// when dropped, and by the system when the process dies however it dies.
+/// The holder writes its process id into the file while it holds the lock,
+/// so that a build that must wait can say for whom.
+#[derive(Debug)]
+pub struct OutputLock {
+    file: File,
     output: PathBuf,
 }
 
-impl Staging {
-    pub fn begin(output: &Path) -> std::io::Result<Staging> {
+impl OutputLock {
+    /// Takes the lock of `output` (made absolute), creating the lock file and
+    /// the parent folder if needed.
+    pub fn acquire(output: &Path, if_locked: IfLocked) -> Result<OutputLock, LockError> {
         let output = absolute(output);
+        let path = lock_path(&output);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let holder = read_holder(&path);
+                if if_locked == IfLocked::Fail {
+                    return Err(LockError::Busy { holder, lock: path });
+                }
+                eprintln!(
+                    "waiting for {} to finish writing into {} (lock file {})",
+                    describe_holder(holder),
+                    output.display(),
+                    path.display()
+                );
+                file.lock()?;
+            }
+            Err(TryLockError::Error(e)) => return Err(e.into()),
+        }
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(format!("{}\n", std::process::id()).as_bytes())?;
+        Ok(OutputLock { file, output })
+    }
+
+    /// The output folder this lock is for (absolute).
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+}
+
+impl Drop for OutputLock {
+    /// Empties the lock file before the lock goes (with the file): at rest it
+    /// names nobody, and its bytes do not change from build to build.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// The process id recorded in a lock file, if it holds one.
+fn read_holder(path: &Path) -> Option<u32> {
+    let mut text = String::new();
+    File::open(path).ok()?.read_to_string(&mut text).ok()?;
+    text.trim().parse().ok()
+}
+
+/// A staging folder beside the output folder, named after the output and
+/// stamped with the process id of its build:
+/// `.brief-staging-<name>-<random>.<pid>`. It holds the output's lock until
+/// it is committed or dropped.
+pub struct Staging {
+    dir: Option<tempfile::TempDir>,
+    output: PathBuf,
+    _lock: OutputLock,
+}
+
+impl Staging {
+    /// Begins a staging folder for the output of `lock`. Holding the lock,
+    /// every other staging folder of that output is a leftover of a build
+    /// that is gone, and is removed first.
+    pub fn begin(lock: OutputLock) -> std::io::Result<Staging> {
+        let output = lock.output().to_path_buf();
         let parent = output
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         std::fs::create_dir_all(&parent)?;
-        clean_leftovers(&parent, &output);
+        clean_leftovers(&parent, &output, &lock);
         let dir = tempfile::Builder::new()
             .prefix(&leftover_prefix(STAGING_PREFIX, &output))
+            .suffix(&pid_suffix())
             .rand_bytes(RAND_LEN)
             .tempdir_in(&parent)?;
         std::fs::write(
@@ -143,6 +286,7 @@ impl Staging {
         Ok(Staging {
             dir: Some(dir),
             output,
+            _lock: lock,
         })
     }
 
@@ -202,35 +346,112 @@ impl Staging {
         Ok(n)
     }
 
-    /// Replaces the output folder with the staging folder.
+    /// Replaces the output folder with the staging folder (see [`swap_in`]).
     pub fn commit(mut self) -> std::io::Result<()> {
         let dir = self.dir.take().expect("commit once");
         let staged = dir.keep();
-        let parent = self
-            .output
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        if self.output.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(&leftover_prefix(OLD_PREFIX, &self.output))
-                .rand_bytes(RAND_LEN)
-                .tempdir_in(&parent)?
-                .keep();
-            std::fs::remove_dir(&old)?;
-            std::fs::rename(&self.output, &old)?;
-            if let Err(e) = std::fs::rename(&staged, &self.output) {
-                let _ = std::fs::rename(&old, &self.output);
-                let _ = std::fs::remove_dir_all(&staged);
-                return Err(e);
-            }
-            std::fs::remove_dir_all(&old)?;
-        } else if let Err(e) = std::fs::rename(&staged, &self.output) {
+        let result = swap_in(&staged, &self.output, Swap::Exchange);
+        if result.is_err() {
             let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
         }
-        Ok(())
+        result.map(|_| ())
     }
+}
+
+/// How [`swap_in`] replaces an existing output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swap {
+    /// Exchange the two folders in one step where the system can (Linux
+    /// `renameat2(RENAME_EXCHANGE)`), else as `TwoRenames`.
+    Exchange,
+    /// Move the old output aside, then the new one in: a process killed in
+    /// between leaves no output until the next build moves the old one back.
+    TwoRenames,
+}
+
+/// How [`swap_in`] replaced the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swapped {
+    /// There was no output folder: one rename.
+    Renamed,
+    /// Exchanged in one step: the output path existed throughout.
+    Exchanged,
+    /// Two renames (not Linux, or the file system refused the exchange).
+    TwoRenames,
+}
+
+/// Moves the folder `staged` to `output`, removing the old output. An
+/// existing output is replaced only if it is a folder that carries the stamp
+/// (or is empty). On success `staged` no longer exists; on failure the old
+/// output is in place and `staged` is left for the caller.
+pub fn swap_in(staged: &Path, output: &Path, how: Swap) -> std::io::Result<Swapped> {
+    let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
+    if std::fs::symlink_metadata(output).is_err() {
+        std::fs::rename(staged, output)?;
+        return Ok(Swapped::Renamed);
+    }
+    if !replaceable(output) {
+        return Err(std::io::Error::other(format!(
+            "{} is not a folder created by brief (it has no {STAMP} file); it was left as it was",
+            output.display()
+        )));
+    }
+    if how == Swap::Exchange && exchange(staged, output)? {
+        // `staged` now holds the old output. The new one is in place even if
+        // removing the old one fails; the next build removes it then.
+        let _ = std::fs::remove_dir_all(staged);
+        return Ok(Swapped::Exchanged);
+    }
+    let old = tempfile::Builder::new()
+        .prefix(&leftover_prefix(OLD_PREFIX, output))
+        .suffix(&pid_suffix())
+        .rand_bytes(RAND_LEN)
+        .tempdir_in(&parent)?
+        .keep();
+    std::fs::remove_dir(&old)?;
+    std::fs::rename(output, &old)?;
+    if let Err(e) = std::fs::rename(staged, output) {
+        let _ = std::fs::rename(&old, output);
+        return Err(e);
+    }
+    std::fs::remove_dir_all(&old)?;
+    Ok(Swapped::TwoRenames)
+}
+
+/// Whether an existing output folder may be replaced: a folder with the stamp,
+/// or an empty one.
+fn replaceable(output: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(output) else {
+        return false;
+    };
+    meta.is_dir()
+        && (output.join(STAMP).is_file()
+            || std::fs::read_dir(output).is_ok_and(|mut d| d.next().is_none()))
+}
+
+/// Exchanges two folders atomically; `Ok(false)` when the system or the file
+/// system cannot (then nothing happened).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        // EINVAL: the file system does not support the flag; ENOSYS: a kernel
+        // before 3.15; EOPNOTSUPP: some FUSE and network file systems.
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::OPNOTSUPP => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// `.<pid>`: the end of the staging and old folder names of this process.
+fn pid_suffix() -> String {
+    format!(".{}", std::process::id())
 }
 
 /// Random characters at the end of staging and old folder names.
@@ -247,18 +468,29 @@ fn leftover_prefix(kind: &str, output: &Path) -> String {
 }
 
 /// Whether `name` is a leftover of kind `kind` of this output folder.
+/// The name is the prefix, `RAND_LEN` letters or digits, and the owner's
+/// process id after a dot (absent in names left by earlier versions); this
+/// cannot match a leftover of another output folder, whatever its name.
 fn is_leftover(name: &str, kind: &str, output: &Path) -> bool {
-    name.strip_prefix(&leftover_prefix(kind, output))
-        .is_some_and(|rest| {
-            rest.len() == RAND_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric())
-        })
+    let Some(rest) = name.strip_prefix(&leftover_prefix(kind, output)) else {
+        return false;
+    };
+    let (random, pid) = match rest.split_once('.') {
+        Some((random, pid)) => (random, Some(pid)),
+        None => (rest, None),
+    };
+    random.len() == RAND_LEN
+        && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        && pid.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Cleans up after an interrupted build of `output`: if the build was killed
 /// between moving the old output aside and moving the new one in, the old
 /// output is moved back; then staging and old folders are removed, but only
-/// those of this output that carry the stamp.
-fn clean_leftovers(parent: &Path, output: &Path) {
+/// those of this output that carry the stamp. Only the holder of the output's
+/// lock may call it: no other build of that output is running then, so these
+/// folders belong to builds that are gone, whatever process id they name.
+fn clean_leftovers(parent: &Path, output: &Path, _lock: &OutputLock) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -284,5 +516,189 @@ fn clean_leftovers(parent: &Path, output: &Path) {
     }
     for path in staging.into_iter().chain(old.into_iter().map(|(_, p)| p)) {
         let _ = std::fs::remove_dir_all(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    fn folder(path: &Path, stamp: bool, file: &str) {
+        std::fs::create_dir_all(path).unwrap();
+        if stamp {
+            std::fs::write(path.join(STAMP), "").unwrap();
+        }
+        std::fs::write(path.join(file), file).unwrap();
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Swaps many times while another thread looks at the output path: with
+    /// the exchange it never finds it missing; after each swap the new
+    /// content is there, the old one and the staging folder are gone.
+    #[test]
+    fn the_exchange_swap_replaces_the_output_without_a_gap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = tmp.path().join("public");
+        folder(&output, true, "old-0.txt");
+        let done = Arc::new(AtomicBool::new(false));
+        let looks = Arc::new(AtomicUsize::new(0));
+        let watcher = {
+            let (output, done, looks) = (output.clone(), done.clone(), looks.clone());
+            std::thread::spawn(move || {
+                let mut missing = 0;
+                while !done.load(Ordering::Relaxed) {
+                    if !output.join(STAMP).exists() {
+                        missing += 1;
+                    }
+                    looks.fetch_add(1, Ordering::Relaxed);
+                }
+                missing
+            })
+        };
+        let mut how = None;
+        for i in 1..=200 {
+            let staged = tmp.path().join(format!(".brief-staging-public-abcdef.{i}"));
+            folder(&staged, true, &format!("old-{i}.txt"));
+            let swapped = swap_in(&staged, &output, Swap::Exchange).unwrap();
+            assert!(how.is_none_or(|h| h == swapped), "{how:?} then {swapped:?}");
+            how = Some(swapped);
+            assert!(!staged.exists(), "the staging path holds the old output");
+            assert_eq!(
+                names(&output),
+                vec![STAMP.to_string(), format!("old-{i}.txt")]
+            );
+            assert_eq!(names(tmp.path()), vec!["public".to_string()]);
+        }
+        // Let the watcher look at least once more after the last swap.
+        let seen = looks.load(Ordering::Relaxed);
+        while looks.load(Ordering::Relaxed) == seen {
+            std::thread::yield_now();
+        }
+        done.store(true, Ordering::Relaxed);
+        let missing = watcher.join().unwrap();
+        if cfg!(target_os = "linux") && how == Some(Swapped::Exchanged) {
+            assert_eq!(missing, 0, "the output path was missing during a swap");
+        } else {
+            assert_eq!(how, Some(Swapped::TwoRenames));
+        }
+    }
+
+    #[test]
+    fn the_two_rename_swap_and_the_first_rename() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = tmp.path().join("public");
+        let staged = tmp.path().join("staged");
+        folder(&staged, true, "first.txt");
+        assert_eq!(
+            swap_in(&staged, &output, Swap::TwoRenames).unwrap(),
+            Swapped::Renamed
+        );
+        folder(&staged, true, "second.txt");
+        assert_eq!(
+            swap_in(&staged, &output, Swap::TwoRenames).unwrap(),
+            Swapped::TwoRenames
+        );
+        assert_eq!(
+            names(&output),
+            vec![STAMP.to_string(), "second.txt".to_string()]
+        );
+        assert_eq!(names(tmp.path()), vec!["public".to_string()]);
+    }
+
+    /// A folder without the stamp is refused by both ways of swapping, and
+    /// neither it nor the staging folder is touched.
+    #[test]
+    fn a_folder_without_the_stamp_is_not_swapped_out() {
+        for how in [Swap::Exchange, Swap::TwoRenames] {
+            let tmp = tempfile::tempdir().unwrap();
+            let output = tmp.path().join("public");
+            let staged = tmp.path().join("staged");
+            folder(&output, false, "notes.txt");
+            folder(&staged, true, "page.html");
+            let err = swap_in(&staged, &output, how).unwrap_err();
+            assert!(err.to_string().contains(STAMP), "{err}");
+            assert_eq!(names(&output), vec!["notes.txt".to_string()]);
+            assert_eq!(
+                names(&staged),
+                vec![STAMP.to_string(), "page.html".to_string()]
+            );
+            // A file is not a folder to replace either.
+            std::fs::remove_dir_all(&output).unwrap();
+            std::fs::write(&output, "a file").unwrap();
+            assert!(swap_in(&staged, &output, how).is_err());
+            assert_eq!(std::fs::read(&output).unwrap(), b"a file");
+        }
+    }
+
+    /// Through a staging folder: committing replaces the output, and the lock
+    /// is free again afterwards.
+    #[test]
+    fn a_staging_folder_commits_and_releases_the_lock() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = tmp.path().join("public");
+        folder(&output, true, "old.html");
+        let staging =
+            Staging::begin(OutputLock::acquire(&output, IfLocked::Fail).unwrap()).unwrap();
+        let name = staging
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.ends_with(&format!(".{}", std::process::id())),
+            "{name} names its owner"
+        );
+        assert!(is_leftover(&name, STAGING_PREFIX, &absolute(&output)));
+        staging.write("new.html", b"new").unwrap();
+        assert!(matches!(
+            OutputLock::acquire(&output, IfLocked::Fail),
+            Err(LockError::Busy { holder: Some(pid), .. }) if pid == std::process::id()
+        ));
+        staging.commit().unwrap();
+        assert_eq!(
+            names(&output),
+            vec![STAMP.to_string(), "new.html".to_string()]
+        );
+        assert_eq!(
+            names(tmp.path()),
+            vec![".brief-lock-public".to_string(), "public".to_string()]
+        );
+        // Released, and emptied.
+        drop(OutputLock::acquire(&output, IfLocked::Fail).unwrap());
+        assert_eq!(std::fs::read(lock_path(&absolute(&output))).unwrap(), b"");
+    }
+
+    #[test]
+    fn leftover_names_belong_to_one_output_only() {
+        let public = Path::new("/x/public");
+        for yes in [
+            ".brief-staging-public-Ab12Cd",
+            ".brief-staging-public-Ab12Cd.4242",
+        ] {
+            assert!(is_leftover(yes, STAGING_PREFIX, public), "{yes}");
+        }
+        for no in [
+            // Of the outputs `public-1` and `public-Ab12Cd`.
+            ".brief-staging-public-1-Ab12Cd",
+            ".brief-staging-public-1-Ab12Cd.4242",
+            ".brief-staging-public-Ab12Cd-Zz99Yy.4242",
+            ".brief-staging-public-Ab12Cd.",
+            ".brief-staging-public-Ab12Cd.42x",
+            ".brief-old-public-Ab12Cd.42",
+            ".brief-lock-public",
+        ] {
+            assert!(!is_leftover(no, STAGING_PREFIX, public), "{no}");
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::input::load;
 use crate::input::locale::Locales;
 use crate::link::{LinkCache, Site};
 use crate::output::render::{Page, Renderer};
-use crate::output::write::{self, Staging};
+use crate::output::write::{self, IfLocked, LockError, OutputLock, Staging};
 use crate::parse::article::{self, Article, Outcome};
 use crate::pipeline::session::Session;
 
@@ -264,16 +264,62 @@ pub fn collapse_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Builds the site into the output folder.
+/// Builds the site into the output folder, waiting for any other build that
+/// writes into it.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
+    build_with(opts, IfLocked::Wait)
+}
+
+/// Takes the lock of an output folder whose path `check_output_dir` accepted,
+/// then checks the folder again: the build that held the lock may have
+/// changed it.
+pub fn lock_output(
+    root: &Path,
+    output: &Path,
+    explicit: bool,
+    if_locked: IfLocked,
+) -> Result<OutputLock, Diagnostic> {
+    write::check_output_dir(root, output, explicit)?;
+    let lock = OutputLock::acquire(output, if_locked).map_err(|e| match e {
+        LockError::Busy { holder, lock } => Diagnostic::error(
+            "output-locked",
+            format!(
+                "{} is building into {}",
+                write::describe_holder(holder),
+                write::absolute(output).display()
+            ),
+        )
+        .help(format!(
+            "wait for it to finish, or build without --no-wait to wait for it (lock file {})",
+            lock.display()
+        )),
+        LockError::Io(e) => Diagnostic::error(
+            "write-failed",
+            format!(
+                "cannot lock {}: {e}",
+                write::lock_path(&write::absolute(output)).display()
+            ),
+        )
+        .help("check permissions and free space; the previous output is untouched"),
+    })?;
+    write::check_output_dir(root, output, explicit)?;
+    Ok(lock)
+}
+
+/// Builds the site into the output folder; `if_locked` says what to do when
+/// another build is writing into it.
+pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildReport, Failure> {
     let start = Instant::now();
     let config = load_config(opts)?;
     let (output, explicit) = output_dir(opts, &config);
-    if let Err(d) = write::check_output_dir(&opts.root, &output, explicit) {
-        let mut ds = Diagnostics::new();
-        ds.push(d);
-        return Err(ds.into());
-    }
+    let lock = match lock_output(&opts.root, &output, explicit, if_locked) {
+        Ok(lock) => lock,
+        Err(d) => {
+            let mut ds = Diagnostics::new();
+            ds.push(d);
+            return Err(ds.into());
+        }
+    };
     let compiled = compile(opts)?;
     let mut diags = compiled.diagnostics.clone();
     let io_fail = |e: std::io::Error, what: &str| {
@@ -286,7 +332,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Failure> {
     };
     let mut timer = StageTimer::new();
     let staging =
-        Staging::begin(&output).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
+        Staging::begin(lock).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
     let pages = compiled.renderer.env.pages(&compiled.site);
     let (mut counts, errors) = render_into(&compiled, &pages, &staging);
     timer.lap("render");

@@ -39,7 +39,7 @@ use crate::index::SearchIndex;
 use crate::input::load;
 use crate::link::{self, Site};
 use crate::output::render::Page;
-use crate::output::write::{self, Staging};
+use crate::output::write::{self, IfLocked, OutputLock, Staging};
 use crate::parse::article::Article;
 use crate::pipeline::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
 use crate::pipeline::session::{ParsedFile, Session};
@@ -118,9 +118,8 @@ impl IncrementalBuild {
         let start = Instant::now();
         let config = build::load_config(opts)?;
         let (output, explicit) = build::output_dir(opts, &config);
-        if let Err(d) = write::check_output_dir(&opts.root, &output, explicit) {
-            return Err(fail(Diagnostics::new(), d));
-        }
+        let lock = build::lock_output(&opts.root, &output, explicit, IfLocked::Wait)
+            .map_err(|d| fail(Diagnostics::new(), d))?;
         let output = write::absolute(&output);
         let mut session = Session::open(opts)?;
         let (paths, ds) = load::discover(&opts.root, &session.config);
@@ -154,7 +153,7 @@ impl IncrementalBuild {
         let renderer = state.session.renderer().expect("checked above");
         let pages = renderer.env.pages(&site);
         let digests = renderer.page_digests(&site, &pages);
-        let staging = Staging::begin(&state.output).map_err(|e| {
+        let staging = Staging::begin(lock).map_err(|e| {
             fail(
                 diags.clone(),
                 io_error("cannot create the staging folder", e),
@@ -321,7 +320,9 @@ impl IncrementalBuild {
         }
 
         timer.lap("i-render");
-        // 5. Write what changed, remove what vanished.
+        // 5. Write what changed, remove what vanished, holding the output's
+        // lock as a full build does.
+        let _lock = self.lock().map_err(|d| fail(diags.clone(), d))?;
         let live: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let gone: Vec<String> = self
             .digests
@@ -417,6 +418,7 @@ impl IncrementalBuild {
             .filter(|(rel, _, hash)| self.search_written.get(*rel) != Some(hash))
             .collect();
         let mut errors = Diagnostics::new();
+        let _lock = self.lock().map_err(|d| fail(Diagnostics::new(), d))?;
         let results: Vec<std::io::Result<()>> = changed
             .par_iter()
             .map(|(rel, bytes, _)| write_in_place(&self.output, rel, bytes))
@@ -448,6 +450,14 @@ impl IncrementalBuild {
             files_removed: removed,
             search: start.elapsed(),
             ..Default::default()
+        })
+    }
+
+    /// The lock of the output folder, waited for if another build holds it.
+    fn lock(&self) -> Result<OutputLock, Diagnostic> {
+        OutputLock::acquire(&self.output, IfLocked::Wait).map_err(|e| match e {
+            write::LockError::Io(e) => io_error("cannot lock the output folder", e),
+            write::LockError::Busy { .. } => unreachable!("waits"),
         })
     }
 
