@@ -477,6 +477,294 @@ fn an_output_moved_aside_by_a_killed_build_is_restored() {
 }
 
 // ---------------------------------------------------------------------------
+// Two builds at once
+// ---------------------------------------------------------------------------
+
+/// A `brief build` running in the background; killed (and continued first,
+/// should it be stopped) if the test ends before it does.
+#[cfg(unix)]
+struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    stderr: Vec<String>,
+}
+
+#[cfg(unix)]
+impl Running {
+    fn start(root: &Path, extra: &[&str]) -> Running {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .arg("build")
+            .args(extra)
+            .arg("--root")
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run brief");
+        let (tx, lines) = std::sync::mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running {
+            child,
+            lines,
+            stderr: Vec::new(),
+        }
+    }
+
+    fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok, "kill -{sig}");
+    }
+
+    /// Waits until the build prints a line containing `what` on stderr.
+    fn wait_for_line(&mut self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            match self.lines.recv_timeout(Duration::from_millis(50)) {
+                Ok(line) => {
+                    self.stderr.push(line.clone());
+                    if line.contains(what) {
+                        return line;
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if let Some(status) = self.child.try_wait().unwrap() {
+                        panic!(
+                            "the build ended ({status}) without printing {what:?}:\n{}",
+                            self.stderr.join("\n")
+                        );
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    panic!(
+                        "stderr closed without {what:?}:\n{}",
+                        self.stderr.join("\n")
+                    )
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "no {what:?} on stderr"
+            );
+        }
+    }
+
+    /// Waits for the end; returns the exit code, standard output and the
+    /// whole standard error.
+    fn finish(mut self) -> (Option<i32>, String, String) {
+        use std::io::Read;
+        let mut out = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        self.stderr.extend(self.lines.iter());
+        (status.code(), out, self.stderr.join("\n"))
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = Command::new("kill")
+                .arg("-CONT")
+                .arg(self.child.id().to_string())
+                .status();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The staging folder of `root`'s public/ once it holds a page.
+#[cfg(unix)]
+fn staging_with_a_page(root: &Path, build: &mut Running) -> PathBuf {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = leftovers(root)
+            .into_iter()
+            .find(|n| n.starts_with(".brief-staging-public-") && holds_a_page(&root.join(n)))
+        {
+            return root.join(s);
+        }
+        if let Some(status) = build.child.try_wait().unwrap() {
+            panic!("the build ended ({status}) before its staging folder held a page");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "no page in a staging folder"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A clean build of `root` into a fresh folder, as a snapshot.
+fn clean_build(w: &World, root: &Path, name: &str) -> BTreeMap<PathBuf, Node> {
+    let dir = w.outer().join(name);
+    let out = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_built(&out, "the clean build");
+    snapshot(&dir)
+}
+
+/// Build A is stopped (SIGSTOP) while it writes its staging folder; build B
+/// of the same output starts, says it waits for A (naming its pid), and is
+/// killed. A's staging folder is untouched, A then finishes with exit 0, and
+/// public/ holds exactly the site a clean build makes.
+#[cfg(unix)]
+#[test]
+fn a_second_build_killed_while_the_first_writes_takes_nothing_from_it() {
+    let w = World::new();
+    let root = w.root();
+    big_site(&w, 2000);
+    let mut a = Running::start(&root, &[]);
+    let staging = staging_with_a_page(&root, &mut a);
+    a.signal("STOP");
+    let before = snapshot(&staging);
+
+    let mut b = Running::start(&root, &[]);
+    let line = b.wait_for_line("waiting for");
+    assert!(
+        line.contains(&format!("(pid {})", a.child.id())),
+        "B names A: {line}"
+    );
+    b.child.kill().unwrap();
+    let (code, _, _) = b.finish();
+    assert_eq!(code, None, "B was killed");
+    assert_same(&before, &snapshot(&staging), "A's staging folder after B");
+
+    a.signal("CONT");
+    let (code, out, err) = a.finish();
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("built "), "{out}");
+    assert_eq!(leftovers(&root), Vec::<String>::new());
+    let expected = clean_build(&w, &root, "clean");
+    assert_same(
+        &expected,
+        &snapshot(&root.join("public")),
+        "public/ after A",
+    );
+    assert!(root.join("public/en/a01999/index.html").is_file());
+}
+
+/// Two different sites build into one `--output` at once: the second waits
+/// for the first, both succeed, and the output is exactly the second site,
+/// byte for byte as a clean build of it.
+#[cfg(unix)]
+#[test]
+fn two_builds_into_one_output_both_complete_one_after_the_other() {
+    let w = World::new();
+    let big = w.root();
+    big_site(&w, 2000);
+    let small = World::new();
+    write(
+        &small.root(),
+        "content/en/two.md",
+        article("Two", "Second."),
+    );
+    let shared = w.outer().join("www");
+    let shared_arg = shared.to_str().unwrap();
+
+    let mut a = Running::start(&big, &["--output", shared_arg]);
+    let start = Instant::now();
+    loop {
+        let staging = leftovers(w.outer())
+            .into_iter()
+            .find(|n| n.starts_with(".brief-staging-www-"));
+        if staging.is_some_and(|s| holds_a_page(&w.outer().join(s))) {
+            break;
+        }
+        assert!(a.child.try_wait().unwrap().is_none(), "A ended early");
+        assert!(start.elapsed() < Duration::from_secs(300), "no staging");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    a.signal("STOP");
+    let mut b = Running::start(&small.root(), &["--output", shared_arg]);
+    b.wait_for_line("waiting for");
+    a.signal("CONT");
+
+    let (code_a, out_a, err_a) = a.finish();
+    assert_eq!(code_a, Some(0), "{err_a}");
+    assert!(out_a.contains("built "), "{out_a}");
+    let (code_b, _, err_b) = b.finish();
+    assert_eq!(code_b, Some(0), "{err_b}");
+    assert_eq!(
+        err_b.matches("waiting for").count(),
+        1,
+        "B says once that it waits:\n{err_b}"
+    );
+    assert_eq!(leftovers(w.outer()), Vec::<String>::new());
+    let expected = clean_build(&small, &small.root(), "clean");
+    assert_same(&expected, &snapshot(&shared), "the shared output");
+}
+
+/// While another process holds the output's lock, `--no-wait` fails at once
+/// with exit 1, naming it, and changes nothing; without it the build waits,
+/// says so once, and builds when the lock is released.
+#[test]
+fn no_wait_fails_while_another_process_holds_the_lock() {
+    let w = World::new();
+    let root = w.root();
+    assert_built(&w.build(&[]), "first build");
+    let lock_path = root.join(".brief-lock-public");
+    assert!(lock_path.is_file(), "the lock file is beside the output");
+    let mut lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    {
+        use std::io::Write;
+        write!(lock, "{}", std::process::id()).unwrap();
+    }
+    let before = snapshot(w.outer());
+
+    let out = w.build(&["--no-wait"]);
+    assert_refused(&out, "output-locked", "--no-wait");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("(pid {})", std::process::id())),
+        "names the holder: {err}"
+    );
+    assert!(err.contains("public"), "names the output: {err}");
+    assert_same(&before, &snapshot(w.outer()), "after --no-wait");
+
+    #[cfg(unix)]
+    {
+        let mut waiting = Running::start(&root, &[]);
+        waiting.wait_for_line("waiting for");
+        lock.unlock().unwrap();
+        let (code, _, err) = waiting.finish();
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(err.matches("waiting for").count(), 1, "{err}");
+    }
+}
+
+// ---------------------------------------------------------------------------
 // new, translate, import
 // ---------------------------------------------------------------------------
 
