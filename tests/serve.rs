@@ -407,7 +407,7 @@ fn port_in_use_is_a_clear_error() {
 struct Served {
     child: std::process::Child,
     addr: SocketAddr,
-    /// Its standard output, line by line.
+    /// Its standard output and standard error, line by line.
     lines: mpsc::Receiver<String>,
 }
 
@@ -420,14 +420,21 @@ impl Served {
             .args(args)
             .args(["--port", "0"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
         let (tx, lines) = mpsc::channel();
+        let tx_err = tx.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 let _ = tx.send(line);
+            }
+        });
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx_err.send(line);
             }
         });
         let mut served = Served {
@@ -456,7 +463,7 @@ impl Served {
             {
                 Ok(line) if wanted(&line) => return line,
                 Ok(_) => {}
-                Err(e) => panic!("no line with {what} on standard output: {e}"),
+                Err(e) => panic!("no line with {what} on standard output or error: {e}"),
             }
         }
     }
@@ -472,6 +479,46 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A rebuild of `brief serve` takes the lock of its output folder, as a
+/// build does: while another process holds it, the rebuild says it waits and
+/// writes nothing; once it is free, the rebuild goes on.
+#[test]
+fn a_rebuild_waits_for_the_lock_of_its_output_folder() {
+    let dir = site();
+    let root = dir.path();
+    let outer = tempfile::tempdir().unwrap();
+    let output = outer.path().join("preview");
+    let served = Served::start(&[
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ]);
+    assert!(get(served.addr, ARTICLE_URL).body.contains(TITLE));
+    let page = output.join("en/waic-2025-ai-cooperation-organization/index.html");
+    let before = std::fs::read(&page).unwrap();
+
+    let lock = std::fs::File::open(outer.path().join(".brief-lock-preview")).unwrap();
+    lock.lock().unwrap();
+    let article = root.join(ARTICLE);
+    let original = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, original.replace(TITLE, "Edited under a lock")).unwrap();
+    let line = served.next_line("the wait for the lock", |l| l.contains("waiting for"));
+    assert!(line.contains(&*output.to_string_lossy()), "{line}");
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        before,
+        "written under the lock"
+    );
+
+    lock.unlock().unwrap();
+    let line = served.next_rebuild();
+    assert!(line.contains(" changed: rebuilt "), "{line}");
+    assert!(String::from_utf8(std::fs::read(&page).unwrap())
+        .unwrap()
+        .contains("Edited under a lock"));
 }
 
 /// `brief serve --port 0` serves on the port it prints; it rebuilds once per
