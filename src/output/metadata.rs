@@ -1,13 +1,14 @@
-//! Machine-readable metadata of an article: JSON-LD, Open Graph locales,
-//! CSL-JSON and BibTeX exports of its references. The AI-disclosure values
-//! come from [`crate::disclosure`].
+//! Machine-readable metadata of an article: JSON-LD and Open Graph locales
+//! (the CSL-JSON and BibLaTeX exports of its references are
+//! [`crate::output::references`]'s). The AI-disclosure values come from
+//! [`crate::disclosure`].
 
 use serde_json::{json, Map, Value};
 
 use crate::base::urls::Urls;
 use crate::link::{ArticleId, Site};
-use crate::parse::article::Article;
-use crate::parse::frontmatter::{Citation, DateValue};
+use crate::output::references::{authors, natural_name, Author};
+use crate::parse::frontmatter::Citation;
 
 /// `ja` → `ja_JP`: Open Graph wants language_TERRITORY.
 pub fn og_locale(lang: &str) -> String {
@@ -57,10 +58,6 @@ pub fn original_of(site: &Site, id: ArticleId, default_lang: &str) -> ArticleId 
         .unwrap_or(&id)
 }
 
-fn date_parts(d: &DateValue) -> Value {
-    json!({ "date-parts": [[d.date.year(), u8::from(d.date.month()), d.date.day()]] })
-}
-
 fn citation_jsonld(c: &Citation) -> Value {
     let mut m = Map::new();
     m.insert("@type".into(), json!("CreativeWork"));
@@ -75,7 +72,27 @@ fn citation_jsonld(c: &Citation) -> Value {
         );
     }
     if let Some(a) = &c.author {
-        m.insert("author".into(), json!({ "@type": "Person", "name": a }));
+        let mut people: Vec<Value> = authors(a)
+            .into_iter()
+            .map(|a| match a {
+                Author::Person { family, given } => json!({
+                    "@type": "Person",
+                    "name": natural_name(&family, &given),
+                    "familyName": family,
+                    "givenName": given,
+                }),
+                Author::Literal(name) => json!({ "@type": "Person", "name": name }),
+            })
+            .collect();
+        match people.len() {
+            0 => {}
+            1 => {
+                m.insert("author".into(), people.remove(0));
+            }
+            _ => {
+                m.insert("author".into(), Value::Array(people));
+            }
+        }
     }
     if let Some(d) = &c.published {
         m.insert("datePublished".into(), json!(d.to_string()));
@@ -170,115 +187,6 @@ pub fn jsonld(
     Value::Object(m)
 }
 
-fn cite_key(a: &Article, c: &Citation) -> String {
-    let raw = format!("{}-{}", a.slug, c.id.0);
-    raw.chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' {
-                ch
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The article's references as CSL-JSON, for Zotero and other managers.
-pub fn csl_json(a: &Article) -> String {
-    let items: Vec<Value> =
-        a.fm.citations
-            .iter()
-            .map(|c| {
-                let mut m = Map::new();
-                m.insert("id".into(), json!(cite_key(a, c)));
-                m.insert(
-                    "type".into(),
-                    json!(if c.url.is_some() {
-                        "webpage"
-                    } else {
-                        "document"
-                    }),
-                );
-                m.insert("title".into(), json!(c.title));
-                if let Some(p) = &c.publisher {
-                    m.insert("publisher".into(), json!(p));
-                    m.insert("container-title".into(), json!(p));
-                }
-                if let Some(au) = &c.author {
-                    m.insert("author".into(), json!([{ "literal": au }]));
-                }
-                if let Some(u) = &c.url {
-                    m.insert("URL".into(), json!(u.0));
-                }
-                if let Some(d) = &c.published {
-                    m.insert("issued".into(), date_parts(d));
-                }
-                if let Some(d) = &c.accessed {
-                    m.insert("accessed".into(), date_parts(d));
-                }
-                if let Some(l) = &c.lang {
-                    m.insert("language".into(), json!(l));
-                }
-                Value::Object(m)
-            })
-            .collect();
-    let mut s = serde_json::to_string_pretty(&Value::Array(items)).expect("plain JSON");
-    s.push('\n');
-    s
-}
-
-/// Escapes text for a BibTeX field value in braces.
-fn bib_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '{' => out.push_str("\\{"),
-            '}' => out.push_str("\\}"),
-            '%' | '&' | '#' | '_' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The article's references as BibLaTeX `@online` entries.
-pub fn bibtex(a: &Article) -> String {
-    let mut s = String::new();
-    for c in &a.fm.citations {
-        s.push_str(&format!("@online{{{},\n", cite_key(a, c)));
-        s.push_str(&format!("  title = {{{}}},\n", bib_escape(&c.title)));
-        if let Some(au) = &c.author {
-            // Double braces keep a full name as one literal author.
-            s.push_str(&format!("  author = {{{{{}}}}},\n", bib_escape(au)));
-        }
-        if let Some(p) = &c.publisher {
-            s.push_str(&format!("  organization = {{{}}},\n", bib_escape(p)));
-        }
-        if let Some(d) = &c.published {
-            s.push_str(&format!("  date = {{{}}},\n", d.ymd()));
-        }
-        if let Some(u) = &c.url {
-            // URLs are verbatim in BibLaTeX; only braces would break the field.
-            s.push_str(&format!("  url = {{{}}},\n", u.0.replace(['{', '}'], "")));
-        }
-        if let Some(d) = &c.accessed {
-            s.push_str(&format!("  urldate = {{{}}},\n", d.ymd()));
-        }
-        if let Some(l) = &c.lang {
-            s.push_str(&format!("  langid = {{{}}},\n", bib_escape(l)));
-        }
-        s.push_str("}\n\n");
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,10 +196,5 @@ mod tests {
         assert_eq!(og_locale("ja"), "ja_JP");
         assert_eq!(og_locale("en-GB"), "en_GB");
         assert_eq!(og_locale("xx"), "xx");
-    }
-
-    #[test]
-    fn bib_escapes_specials() {
-        assert_eq!(bib_escape("R&D {x} 50%"), "R\\&D \\{x\\} 50\\%");
     }
 }

@@ -224,7 +224,10 @@ impl Renderer {
                     anchor: r.anchor.clone(),
                     title: c.title.clone(),
                     publisher: c.publisher.clone(),
-                    author: c.author.clone(),
+                    author: c
+                        .author
+                        .as_deref()
+                        .map(crate::output::references::author_display),
                     url: c.url.as_ref().map(|u| u.0.clone()),
                     published: c.published.as_ref().map(|d| self.date(&a.lang, d)),
                     accessed: c.accessed.as_ref().map(|d| self.date(&a.lang, d)),

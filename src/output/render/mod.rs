@@ -422,10 +422,10 @@ impl Renderer {
                 Filled::Template("article.html", self.article_context(view, site, *id))
             }
             Page::ArticleCsl(id) => {
-                Filled::Bytes(crate::output::metadata::csl_json(&site.articles[*id]).into_bytes())
+                Filled::Bytes(crate::output::references::csl_json(&site.articles[*id]).into_bytes())
             }
             Page::ArticleBib(id) => {
-                Filled::Bytes(crate::output::metadata::bibtex(&site.articles[*id]).into_bytes())
+                Filled::Bytes(crate::output::references::bibtex(&site.articles[*id]).into_bytes())
             }
             Page::Index { lang, page: n } => {
                 let ids = &site.by_lang[lang];
