@@ -1202,6 +1202,110 @@ fn odd_front_matter_gives_positioned_errors() {
     }
 }
 
+/// Japanese text saved in another encoding is named, with the command that
+/// converts it. ISO-2022-JP is 7-bit and used to pass as UTF-8: its body
+/// built into mojibake, its front-matter got "control characters".
+#[test]
+fn japanese_in_another_encoding_is_named_with_the_conversion_command() {
+    use encoding_rs::{EUC_JP, ISO_2022_JP, SHIFT_JIS};
+    let front = "---\ntitle: \"Encoded\"\ndate: 2025-01-01\n---\n";
+    let body = "日本語の本文です。\n";
+    let whole = "---\ntitle: \"日本語の題\"\ndate: 2025-01-01\n---\n本文です。\n";
+    let enc = |e: &'static encoding_rs::Encoding, s: &str| e.encode(s).0.into_owned();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in whole.encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let cases: Vec<(&str, Vec<u8>, &str, Option<(usize, usize)>)> = vec![
+        (
+            "body only in ISO-2022-JP",
+            [front.as_bytes(), &enc(ISO_2022_JP, body)].concat(),
+            "ISO-2022-JP",
+            Some((5, 1)),
+        ),
+        (
+            "front-matter in ISO-2022-JP",
+            enc(ISO_2022_JP, whole),
+            "ISO-2022-JP",
+            Some((2, 9)),
+        ),
+        ("Shift_JIS", enc(SHIFT_JIS, whole), "CP932", Some((2, 9))),
+        ("EUC-JP", enc(EUC_JP, whole), "EUC-JP", Some((2, 9))),
+        ("UTF-16 with a BOM", utf16, "UTF-16", None),
+    ];
+    for (about, bytes, iconv, pos) in cases {
+        let site = base_site();
+        write(site.path(), "content/ja/enc.md", &bytes);
+        let d = only_error(site.path(), "wrong-encoding");
+        assert_eq!(
+            d.file.as_deref(),
+            Some(Path::new("content/ja/enc.md")),
+            "{about}"
+        );
+        assert_eq!(d.pos.map(|p| (p.line, p.column)), pos, "{about}: {d:?}");
+        let help = d.help.unwrap_or_default();
+        assert!(
+            help.contains(&format!(
+                "iconv -f {iconv} -t UTF-8 content/ja/enc.md > content/ja/enc.md.utf8"
+            )),
+            "{about}: {help}"
+        );
+    }
+
+    // The executable no longer builds the mojibake and exits 0.
+    let site = base_site();
+    write(
+        site.path(),
+        "content/ja/enc.md",
+        [front.as_bytes(), &enc(ISO_2022_JP, body)].concat(),
+    );
+    let out = brief_bin()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("[wrong-encoding]"), "{stderr}");
+    assert!(stderr.contains("ISO-2022-JP"), "{stderr}");
+    assert!(!site.path().join("public/ja/enc/index.html").exists());
+}
+
+/// book.toml and locale files in another encoding get the same error.
+#[test]
+fn config_and_locales_in_another_encoding_are_named() {
+    let mut toml16 = Vec::new();
+    let config = std::fs::read_to_string(repo().join("book.toml")).unwrap();
+    for u in config.encode_utf16() {
+        toml16.extend(u.to_le_bytes());
+    }
+    let ftl = encoding_rs::ISO_2022_JP
+        .encode("hello = こんにちは\n")
+        .0
+        .into_owned();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("book.toml", toml16, "UTF-16LE"),
+        ("locales/ja/zz.ftl", ftl, "ISO-2022-JP"),
+    ];
+    for (file, bytes, iconv) in cases {
+        let site = base_site();
+        write(site.path(), file, &bytes);
+        let diags = match brief::check(&opts(site.path())) {
+            Ok(d) => panic!("{file}: check passed:\n{}", show(&d)),
+            Err(f) => f.diagnostics,
+        };
+        let errs = errors(&diags);
+        assert_eq!(errs.len(), 1, "{file}:\n{}", show(&diags));
+        assert_eq!(errs[0].code, "wrong-encoding", "{file}:\n{}", show(&diags));
+        assert_eq!(errs[0].file.as_deref(), Some(Path::new(file)));
+        let help = errs[0].help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains(&format!("iconv -f {iconv} -t UTF-8 {file}")),
+            "{help}"
+        );
+    }
+}
+
 /// Invalid UTF-8 anywhere the site is read: book.toml, a locale file, a
 /// template. Each gets the same error as an article, at the bad byte.
 #[test]

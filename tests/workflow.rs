@@ -750,6 +750,48 @@ fn import_usage_errors() {
     assert_eq!(run(brief("import", root)).code, 2);
 }
 
+/// Input in ISO-2022-JP (7-bit, so it passes as UTF-8) or Shift_JIS is
+/// refused with the encoding named, instead of an article titled and named
+/// in escape sequences.
+#[test]
+fn import_names_the_encoding_of_non_utf8_input() {
+    let site = site_copy();
+    let root = site.path();
+    let text = std::fs::read_to_string(fixture("ja-briefing.txt")).unwrap();
+    let before: Vec<_> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    for (encoding, iconv) in [
+        (encoding_rs::ISO_2022_JP, "ISO-2022-JP"),
+        (encoding_rs::SHIFT_JIS, "CP932"),
+    ] {
+        let input = root.join("input.txt");
+        std::fs::write(&input, encoding.encode(&text).0).unwrap();
+        let mut cmd = brief("import", root);
+        cmd.arg(&input).args(["--lang", "ja"]);
+        let r = run(cmd);
+        assert_eq!(r.code, 1, "{iconv}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("[wrong-encoding]"),
+            "{iconv}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "iconv -f {iconv} -t UTF-8 input.txt > input.txt.utf8"
+            )),
+            "{iconv}: {}",
+            r.stderr
+        );
+    }
+    let after: Vec<_> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    assert_eq!(before, after, "nothing written");
+}
+
 /// The headings and the number of paragraphs of a fixture written one
 /// paragraph per line, counted by the test's own rule (not the importer's):
 /// after the key-point bullets, the title and the date line, and up to the
