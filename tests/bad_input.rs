@@ -561,6 +561,57 @@ fn a_twenty_megabyte_article_builds() {
     assert!(html.contains(&format!("Paragraph {}", i - 1)));
 }
 
+/// A huge fenced code block is not highlighted (syntect's HTML was 50 times
+/// the code: 8 MB of Rust made a 400 MB page, 2 GB of memory and 25 s); it is
+/// escaped plain text, with a warning at the block, and the page stays a
+/// small multiple of the input. Small blocks are still highlighted.
+#[test]
+fn a_huge_code_block_is_shown_unhighlighted_with_a_warning() {
+    let site = base_site();
+    let mut text = String::from(
+        "---\ntitle: \"Big code\"\ndate: 2025-01-01\n---\nIntro.\n\n```rust\nfn small() {}\n```\n\n```rust\n",
+    );
+    let code_start = text.len();
+    let mut i = 0;
+    while text.len() - code_start < 3 * 1024 * 1024 {
+        i += 1;
+        text.push_str(&format!(
+            "fn f{i}(a: &str) -> bool {{ let v: Vec<u8> = a.bytes().collect(); v.len() < {i} }}\n"
+        ));
+    }
+    text.push_str("```\n\nAfter the code.\n");
+    let input_len = text.len();
+    write(site.path(), "content/en/bigcode.md", &text);
+    let start = Instant::now();
+    let report = build_ok(site.path());
+    assert_fast(start, Duration::from_secs(60), "a 3 MB code block");
+    let warnings: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "code-not-highlighted")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", show(&report.diagnostics));
+    assert_eq!(warnings[0].severity, Severity::Warning);
+    assert_at(warnings[0], "content/en/bigcode.md", 11, 1);
+    assert!(warnings[0].message.contains("256 KiB"), "{:?}", warnings[0]);
+
+    let html = std::fs::read_to_string(site.path().join("public/en/bigcode/index.html")).unwrap();
+    assert!(
+        html.len() < 3 * input_len,
+        "the page is {} bytes for {input_len} bytes of input",
+        html.len()
+    );
+    assert!(html.contains(&format!(
+        "fn f{i}(a: &amp;str) -&gt; bool {{ let v: Vec&lt;u8&gt; = a.bytes().collect(); v.len() &lt; {i} }}"
+    )));
+    assert!(html.contains("After the code."));
+    // The small block before it is highlighted as before.
+    assert!(
+        html.contains("<span class=\"hl-"),
+        "small blocks keep their highlighting"
+    );
+}
+
 #[test]
 fn ten_thousand_citations_build_quickly() {
     let site = base_site();
