@@ -351,6 +351,43 @@ fn invalid_utf8_through_the_binary_names_file_line_and_column() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Text diagnostics never echo control characters from a source line or a
+/// file name: `ESC]0;…BEL` would retitle the terminal and `ESC[2J` clear it.
+/// They are shown escaped (`\u{1b}`); the column is still the original's.
+#[test]
+fn text_diagnostics_escape_terminal_controls() {
+    let site = base_site();
+    let name = "content/en/x\u{1b}[2Jy\u{7}.md";
+    write(
+        site.path(),
+        name,
+        "---\ndate: 2025-01-01\ntitle: \"\u{1b}]0;pwned\u{7}\u{1b}[2J\"\n---\nBody.\n",
+    );
+    let out = brief_bin()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        !out.stderr.iter().any(|b| matches!(b, 0x1b | 0x07)),
+        "raw control bytes on stderr:\n{stderr:?}"
+    );
+    assert!(stderr.contains("x\\u{1b}[2Jy\\u{7}.md"), "{stderr}");
+    assert!(stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{stderr}");
+    // The JSON output names the same position, JSON-escaped.
+    let json = brief_bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let json =
+        String::from_utf8(json.stdout.iter().chain(&json.stderr).copied().collect()).unwrap();
+    assert!(!json.contains('\u{1b}'), "{json}");
+    assert!(json.contains("x\\u001b[2Jy\\u0007.md"), "{json}");
+}
+
 #[test]
 fn a_utf8_bom_is_accepted() {
     let site = base_site();

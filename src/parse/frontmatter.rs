@@ -238,14 +238,18 @@ fn top_key_positions<'a>(split: &Split<'a>) -> std::collections::HashMap<&'a str
 
 /// Positions of the items of the top-level `citations:` list (block style).
 fn citation_item_positions(split: &Split) -> Vec<Pos> {
+    list_item_positions(split, "citations")
+}
+
+/// Positions of the items of a top-level list written in block style (none
+/// for a flow list, `[a, b]`).
+fn list_item_positions(split: &Split, key: &str) -> Vec<Pos> {
     let mut out = Vec::new();
     let mut inside = false;
     let mut item_indent: Option<usize> = None;
     for (i, line) in split.yaml.lines().enumerate() {
         if !inside {
-            if line.starts_with("citations")
-                && line["citations".len()..].trim_start().starts_with(':')
-            {
+            if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
                 inside = true;
             }
             continue;
@@ -301,6 +305,32 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                 Diagnostic::error("front-matter-too-complex", e.message.clone())
                     .at(file, yaml_pos(split, &e))
                     .help("front-matter is a flat list of fields; write each value out, without deep nesting or YAML anchors (&name) and aliases (*name)"),
+            );
+            return Err(diags);
+        }
+        Err(e) if e.message.contains("control characters") => {
+            // libyaml names neither the character nor where it is.
+            let (at, c) = split
+                .yaml
+                .char_indices()
+                .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                .unwrap_or((0, '\0'));
+            let before = &split.yaml[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let pos = Pos::new(
+                split.yaml_line + before.matches('\n').count(),
+                before[line_start..].chars().count() + 1,
+            );
+            diags.push(
+                Diagnostic::error(
+                    "front-matter-syntax",
+                    format!(
+                        "invalid YAML: the control character U+{:04X} is not allowed in front-matter",
+                        c as u32
+                    ),
+                )
+                .at(file, pos)
+                .help("remove it (invisible characters come with text copied from terminals and PDFs)"),
             );
             return Err(diags);
         }
