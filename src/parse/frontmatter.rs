@@ -313,7 +313,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             let (at, c) = split
                 .yaml
                 .char_indices()
-                .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
                 .unwrap_or((0, '\0'));
             let before = &split.yaml[..at];
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
