@@ -682,6 +682,50 @@ fn ten_thousand_citations_build_quickly() {
 
 /// File names that no repository should carry (they break checkouts on some
 /// systems), so they are made here: two articles that differ only in case.
+/// `a.MD` and `b.markdown` are not articles (only `.md` is), but skipping
+/// them without a word lost articles: a warning names each and its new name.
+#[test]
+fn markdown_files_with_another_extension_are_warned_about() {
+    let site = base_site();
+    let article = "---\ntitle: \"T\"\ndate: 2025-01-01\n---\nBody.\n";
+    write(site.path(), "content/en/a.MD", article);
+    write(site.path(), "content/en/sub/b.markdown", article);
+    write(site.path(), "content/en/notes.txt", "not markdown");
+    let report = build_ok(site.path());
+    let warnings: Vec<(String, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "not-an-article-extension")
+        .map(|d| {
+            assert_eq!(d.severity, Severity::Warning);
+            (
+                d.file
+                    .as_ref()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                "content/en/a.MD".to_string(),
+                "rename it to a.md to publish it".to_string()
+            ),
+            (
+                "content/en/sub/b.markdown".to_string(),
+                "rename it to b.md to publish it".to_string()
+            ),
+        ],
+        "{}",
+        show(&report.diagnostics)
+    );
+    assert!(!site.path().join("public/en/a/index.html").exists());
+}
+
 #[test]
 fn file_names_differing_only_in_case_collide() {
     let site = base_site();
