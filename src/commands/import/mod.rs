@@ -183,7 +183,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
 
     let mut summary = String::new();
     for p in &planned {
-        common::write_new(&opts.root.join(&p.rel), &p.rel, &p.text, opts.force)?;
+        common::write_new(&opts.root, &p.rel, &p.text, opts.force)?;
         summary.push_str(&describe(p, config));
     }
     Ok(ImportReport {
