@@ -1348,7 +1348,9 @@ fn japanese_in_another_encoding_is_named_with_the_conversion_command() {
     for u in whole.encode_utf16() {
         utf16.extend(u.to_le_bytes());
     }
-    let cases: Vec<(&str, Vec<u8>, &str, Option<(usize, usize)>)> = vec![
+    // What, the bytes, the name `iconv -f` takes, the line and column.
+    type Case = (&'static str, Vec<u8>, &'static str, Option<(usize, usize)>);
+    let cases: Vec<Case> = vec![
         (
             "body only in ISO-2022-JP",
             [front.as_bytes(), &enc(ISO_2022_JP, body)].concat(),

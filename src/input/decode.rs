@@ -272,7 +272,7 @@ mod tests {
             b"title: \"Caf\xe9\"\n".to_vec(),
             b"x\x80y".to_vec(),
             // UTF-8 text with one bad byte: not a legacy encoding.
-            [&"日本語".as_bytes()[..], b"\xff"].concat(),
+            ["日本語".as_bytes(), b"\xff"].concat(),
             // A cut multi-byte sequence at the end.
             [&b"ab"[..], &"日".as_bytes()[..2]].concat(),
             // One stray escape is not ISO-2022-JP.
