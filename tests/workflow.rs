@@ -792,6 +792,35 @@ fn import_names_the_encoding_of_non_utf8_input() {
     assert_eq!(before, after, "nothing written");
 }
 
+/// The summary `import` prints names the input file: a control character in
+/// its name is shown escaped, never sent to the terminal.
+#[test]
+fn import_summary_escapes_control_characters_of_file_names() {
+    let site = site_copy();
+    let root = site.path();
+    let input = root.join("in\u{1b}]0;x\u{7}.txt");
+    std::fs::copy(fixture("en-briefing.txt"), &input).unwrap();
+    let mut cmd = brief("import", root);
+    cmd.arg(&input)
+        .args(["--lang", "en", "--slug", "escaped-name"]);
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("in\\u{1b}]0;x\\u{7}.txt"), "{stdout}");
+    assert!(
+        !out.stdout
+            .iter()
+            .chain(&out.stderr)
+            .any(|b| matches!(b, 0x1b | 0x07)),
+        "{stdout:?}"
+    );
+}
+
 /// The headings and the number of paragraphs of a fixture written one
 /// paragraph per line, counted by the test's own rule (not the importer's):
 /// after the key-point bullets, the title and the date line, and up to the
