@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use brief::base::diag::{render_json, render_text, stderr_wants_color};
+use brief::base::diag::{escape_for_terminal, render_json, render_text, stderr_wants_color};
 use brief::output::write::IfLocked;
 use brief::{BuildOptions, Diagnostics};
 
@@ -339,7 +339,7 @@ fn main() -> ExitCode {
             };
             match brief::commands::import::run(&opts) {
                 Ok(report) => {
-                    print!("{}", report.summary);
+                    print!("{}", escape_for_terminal(&report.summary));
                     print_diags(&report.diagnostics, &site.root, Format::Text);
                     ExitCode::SUCCESS
                 }
@@ -349,7 +349,7 @@ fn main() -> ExitCode {
         Command::Status { site, format } => match brief::commands::status::status(&site.root) {
             Ok(report) => {
                 match format {
-                    Format::Text => print!("{}", report.to_text()),
+                    Format::Text => print!("{}", escape_for_terminal(&report.to_text())),
                     Format::Json => println!("{}", report.to_json()),
                 }
                 ExitCode::SUCCESS
@@ -366,7 +366,10 @@ fn main() -> ExitCode {
 fn finish(result: Result<PathBuf, brief::Failure>, root: &std::path::Path) -> ExitCode {
     match result {
         Ok(path) => {
-            println!("created {}", path.display());
+            println!(
+                "created {}",
+                escape_for_terminal(&path.display().to_string())
+            );
             ExitCode::SUCCESS
         }
         Err(f) => failed(&f, root),

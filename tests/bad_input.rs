@@ -351,6 +351,43 @@ fn invalid_utf8_through_the_binary_names_file_line_and_column() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Text diagnostics never echo control characters from a source line or a
+/// file name: `ESC]0;…BEL` would retitle the terminal and `ESC[2J` clear it.
+/// They are shown escaped (`\u{1b}`); the column is still the original's.
+#[test]
+fn text_diagnostics_escape_terminal_controls() {
+    let site = base_site();
+    let name = "content/en/x\u{1b}[2Jy\u{7}.md";
+    write(
+        site.path(),
+        name,
+        "---\ndate: 2025-01-01\ntitle: \"\u{1b}]0;pwned\u{7}\u{1b}[2J\"\n---\nBody.\n",
+    );
+    let out = brief_bin()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        !out.stderr.iter().any(|b| matches!(b, 0x1b | 0x07)),
+        "raw control bytes on stderr:\n{stderr:?}"
+    );
+    assert!(stderr.contains("x\\u{1b}[2Jy\\u{7}.md"), "{stderr}");
+    assert!(stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{stderr}");
+    // The JSON output names the same position, JSON-escaped.
+    let json = brief_bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let json =
+        String::from_utf8(json.stdout.iter().chain(&json.stderr).copied().collect()).unwrap();
+    assert!(!json.contains('\u{1b}'), "{json}");
+    assert!(json.contains("x\\u001b[2Jy\\u0007.md"), "{json}");
+}
+
 #[test]
 fn a_utf8_bom_is_accepted() {
     let site = base_site();
@@ -561,6 +598,57 @@ fn a_twenty_megabyte_article_builds() {
     assert!(html.contains(&format!("Paragraph {}", i - 1)));
 }
 
+/// A huge fenced code block is not highlighted (syntect's HTML was 50 times
+/// the code: 8 MB of Rust made a 400 MB page, 2 GB of memory and 25 s); it is
+/// escaped plain text, with a warning at the block, and the page stays a
+/// small multiple of the input. Small blocks are still highlighted.
+#[test]
+fn a_huge_code_block_is_shown_unhighlighted_with_a_warning() {
+    let site = base_site();
+    let mut text = String::from(
+        "---\ntitle: \"Big code\"\ndate: 2025-01-01\n---\nIntro.\n\n```rust\nfn small() {}\n```\n\n```rust\n",
+    );
+    let code_start = text.len();
+    let mut i = 0;
+    while text.len() - code_start < 3 * 1024 * 1024 {
+        i += 1;
+        text.push_str(&format!(
+            "fn f{i}(a: &str) -> bool {{ let v: Vec<u8> = a.bytes().collect(); v.len() < {i} }}\n"
+        ));
+    }
+    text.push_str("```\n\nAfter the code.\n");
+    let input_len = text.len();
+    write(site.path(), "content/en/bigcode.md", &text);
+    let start = Instant::now();
+    let report = build_ok(site.path());
+    assert_fast(start, Duration::from_secs(60), "a 3 MB code block");
+    let warnings: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "code-not-highlighted")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", show(&report.diagnostics));
+    assert_eq!(warnings[0].severity, Severity::Warning);
+    assert_at(warnings[0], "content/en/bigcode.md", 11, 1);
+    assert!(warnings[0].message.contains("256 KiB"), "{:?}", warnings[0]);
+
+    let html = std::fs::read_to_string(site.path().join("public/en/bigcode/index.html")).unwrap();
+    assert!(
+        html.len() < 3 * input_len,
+        "the page is {} bytes for {input_len} bytes of input",
+        html.len()
+    );
+    assert!(html.contains(&format!(
+        "fn f{i}(a: &amp;str) -&gt; bool {{ let v: Vec&lt;u8&gt; = a.bytes().collect(); v.len() &lt; {i} }}"
+    )));
+    assert!(html.contains("After the code."));
+    // The small block before it is highlighted as before.
+    assert!(
+        html.contains("<span class=\"hl-"),
+        "small blocks keep their highlighting"
+    );
+}
+
 #[test]
 fn ten_thousand_citations_build_quickly() {
     let site = base_site();
@@ -594,6 +682,50 @@ fn ten_thousand_citations_build_quickly() {
 
 /// File names that no repository should carry (they break checkouts on some
 /// systems), so they are made here: two articles that differ only in case.
+/// `a.MD` and `b.markdown` are not articles (only `.md` is), but skipping
+/// them without a word lost articles: a warning names each and its new name.
+#[test]
+fn markdown_files_with_another_extension_are_warned_about() {
+    let site = base_site();
+    let article = "---\ntitle: \"T\"\ndate: 2025-01-01\n---\nBody.\n";
+    write(site.path(), "content/en/a.MD", article);
+    write(site.path(), "content/en/sub/b.markdown", article);
+    write(site.path(), "content/en/notes.txt", "not markdown");
+    let report = build_ok(site.path());
+    let warnings: Vec<(String, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "not-an-article-extension")
+        .map(|d| {
+            assert_eq!(d.severity, Severity::Warning);
+            (
+                d.file
+                    .as_ref()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                d.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                "content/en/a.MD".to_string(),
+                "rename it to a.md to publish it".to_string()
+            ),
+            (
+                "content/en/sub/b.markdown".to_string(),
+                "rename it to b.md to publish it".to_string()
+            ),
+        ],
+        "{}",
+        show(&report.diagnostics)
+    );
+    assert!(!site.path().join("public/en/a/index.html").exists());
+}
+
 #[test]
 fn file_names_differing_only_in_case_collide() {
     let site = base_site();
@@ -1199,6 +1331,112 @@ fn odd_front_matter_gives_positioned_errors() {
             "case {i} {text:?}: position {pos:?} is outside the file"
         );
         assert_eq!(d.severity, Severity::Error);
+    }
+}
+
+/// Japanese text saved in another encoding is named, with the command that
+/// converts it. ISO-2022-JP is 7-bit and used to pass as UTF-8: its body
+/// built into mojibake, its front-matter got "control characters".
+#[test]
+fn japanese_in_another_encoding_is_named_with_the_conversion_command() {
+    use encoding_rs::{EUC_JP, ISO_2022_JP, SHIFT_JIS};
+    let front = "---\ntitle: \"Encoded\"\ndate: 2025-01-01\n---\n";
+    let body = "日本語の本文です。\n";
+    let whole = "---\ntitle: \"日本語の題\"\ndate: 2025-01-01\n---\n本文です。\n";
+    let enc = |e: &'static encoding_rs::Encoding, s: &str| e.encode(s).0.into_owned();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in whole.encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    // What, the bytes, the name `iconv -f` takes, the line and column.
+    type Case = (&'static str, Vec<u8>, &'static str, Option<(usize, usize)>);
+    let cases: Vec<Case> = vec![
+        (
+            "body only in ISO-2022-JP",
+            [front.as_bytes(), &enc(ISO_2022_JP, body)].concat(),
+            "ISO-2022-JP",
+            Some((5, 1)),
+        ),
+        (
+            "front-matter in ISO-2022-JP",
+            enc(ISO_2022_JP, whole),
+            "ISO-2022-JP",
+            Some((2, 9)),
+        ),
+        ("Shift_JIS", enc(SHIFT_JIS, whole), "CP932", Some((2, 9))),
+        ("EUC-JP", enc(EUC_JP, whole), "EUC-JP", Some((2, 9))),
+        ("UTF-16 with a BOM", utf16, "UTF-16", None),
+    ];
+    for (about, bytes, iconv, pos) in cases {
+        let site = base_site();
+        write(site.path(), "content/ja/enc.md", &bytes);
+        let d = only_error(site.path(), "wrong-encoding");
+        assert_eq!(
+            d.file.as_deref(),
+            Some(Path::new("content/ja/enc.md")),
+            "{about}"
+        );
+        assert_eq!(d.pos.map(|p| (p.line, p.column)), pos, "{about}: {d:?}");
+        let help = d.help.unwrap_or_default();
+        assert!(
+            help.contains(&format!(
+                "iconv -f {iconv} -t UTF-8 content/ja/enc.md > content/ja/enc.md.utf8"
+            )),
+            "{about}: {help}"
+        );
+    }
+
+    // The executable no longer builds the mojibake and exits 0.
+    let site = base_site();
+    write(
+        site.path(),
+        "content/ja/enc.md",
+        [front.as_bytes(), &enc(ISO_2022_JP, body)].concat(),
+    );
+    let out = brief_bin()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("[wrong-encoding]"), "{stderr}");
+    assert!(stderr.contains("ISO-2022-JP"), "{stderr}");
+    assert!(!site.path().join("public/ja/enc/index.html").exists());
+}
+
+/// book.toml and locale files in another encoding get the same error.
+#[test]
+fn config_and_locales_in_another_encoding_are_named() {
+    let mut toml16 = Vec::new();
+    let config = std::fs::read_to_string(repo().join("book.toml")).unwrap();
+    for u in config.encode_utf16() {
+        toml16.extend(u.to_le_bytes());
+    }
+    let ftl = encoding_rs::ISO_2022_JP
+        .encode("hello = こんにちは\n")
+        .0
+        .into_owned();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("book.toml", toml16, "UTF-16LE"),
+        ("locales/ja/zz.ftl", ftl, "ISO-2022-JP"),
+    ];
+    for (file, bytes, iconv) in cases {
+        let site = base_site();
+        write(site.path(), file, &bytes);
+        let diags = match brief::check(&opts(site.path())) {
+            Ok(d) => panic!("{file}: check passed:\n{}", show(&d)),
+            Err(f) => f.diagnostics,
+        };
+        let errs = errors(&diags);
+        assert_eq!(errs.len(), 1, "{file}:\n{}", show(&diags));
+        assert_eq!(errs[0].code, "wrong-encoding", "{file}:\n{}", show(&diags));
+        assert_eq!(errs[0].file.as_deref(), Some(Path::new(file)));
+        let help = errs[0].help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains(&format!("iconv -f {iconv} -t UTF-8 {file}")),
+            "{help}"
+        );
     }
 }
 

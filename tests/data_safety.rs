@@ -825,3 +825,117 @@ fn new_translate_and_import_never_overwrite_without_force() {
         before
     );
 }
+
+/// `brief ARGS --root ROOT` under a given umask (through `sh`).
+#[cfg(unix)]
+fn brief_with_umask(w: &World, umask: &str, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$@\""))
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .arg("--root")
+        .arg(w.root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run brief")
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Files that new, translate and import create get the mode the umask gives
+/// (`0666 & !umask`, like an editor's), not tempfile's 0600; `--force` keeps
+/// the mode of the file it replaces.
+#[cfg(unix)]
+#[test]
+fn new_translate_and_import_respect_the_umask_and_keep_modes_on_force() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    let root = w.root();
+    let text_file = w.outer().join("incoming.txt");
+    std::fs::write(
+        &text_file,
+        "Incoming briefing\n\nA paragraph of the imported briefing, long enough to be a body.\n",
+    )
+    .unwrap();
+    let text_path = text_file.to_str().unwrap();
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        ("022", vec!["new", "en", "fresh"], "content/en/fresh.md"),
+        ("002", vec!["new", "ja", "fresh"], "content/ja/fresh.md"),
+        (
+            "077",
+            vec!["import", text_path, "--lang", "en", "--slug", "imported"],
+            "content/en/imported.md",
+        ),
+        (
+            "022",
+            vec![
+                "translate",
+                "fresh",
+                "--from",
+                "en",
+                "--to",
+                "ja",
+                "--force",
+            ],
+            "content/ja/fresh.md",
+        ),
+    ];
+    for (umask, args, rel) in &cases {
+        let out = brief_with_umask(&w, umask, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let want = match (*umask, args[0]) {
+            // Replaced with --force: keeps the 0664 that umask 002 gave it.
+            (_, "translate") => 0o664,
+            (u, _) => 0o666 & !u32::from_str_radix(u, 8).unwrap(),
+        };
+        assert_eq!(mode(&root.join(rel)), want, "{args:?} under umask {umask}");
+    }
+    // --force keeps an existing file's mode, even under a strict umask.
+    let existing = root.join("content/en/one.md");
+    for m in [0o644, 0o640] {
+        std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(m)).unwrap();
+        let out = brief_with_umask(&w, "077", &["new", "en", "one", "--force"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(mode(&existing), m, "--force kept {m:o}");
+    }
+}
+
+/// A `content/en` that is a symbolic link to a folder outside the root: `new`
+/// does not write through it.
+#[cfg(unix)]
+#[test]
+fn new_refuses_a_content_folder_linked_outside_the_root() {
+    let w = World::new();
+    let root = w.root();
+    std::fs::create_dir_all(w.outer().join("elsewhere")).unwrap();
+    std::fs::remove_dir_all(root.join("content/en")).unwrap();
+    std::os::unix::fs::symlink(w.outer().join("elsewhere"), root.join("content/en")).unwrap();
+    let before = snapshot(w.outer());
+    let out = w.brief(&["new", "en", "escaped"]);
+    assert_refused(
+        &out,
+        "symlink-outside-root",
+        "new through a linked content/en",
+    );
+    assert_same(
+        &before,
+        &snapshot(w.outer()),
+        "new through a linked content/en",
+    );
+    assert!(!w.outer().join("elsewhere/escaped.md").exists());
+
+    // A link that stays inside the root is fine.
+    std::fs::remove_file(root.join("content/en")).unwrap();
+    std::fs::create_dir_all(root.join("shared/en")).unwrap();
+    std::os::unix::fs::symlink("../shared/en", root.join("content/en")).unwrap();
+    let out = w.brief(&["new", "en", "inside"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(root.join("shared/en/inside.md").is_file());
+}

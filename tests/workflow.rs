@@ -750,6 +750,77 @@ fn import_usage_errors() {
     assert_eq!(run(brief("import", root)).code, 2);
 }
 
+/// Input in ISO-2022-JP (7-bit, so it passes as UTF-8) or Shift_JIS is
+/// refused with the encoding named, instead of an article titled and named
+/// in escape sequences.
+#[test]
+fn import_names_the_encoding_of_non_utf8_input() {
+    let site = site_copy();
+    let root = site.path();
+    let text = std::fs::read_to_string(fixture("ja-briefing.txt")).unwrap();
+    let before: Vec<_> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    for (encoding, iconv) in [
+        (encoding_rs::ISO_2022_JP, "ISO-2022-JP"),
+        (encoding_rs::SHIFT_JIS, "CP932"),
+    ] {
+        let input = root.join("input.txt");
+        std::fs::write(&input, encoding.encode(&text).0).unwrap();
+        let mut cmd = brief("import", root);
+        cmd.arg(&input).args(["--lang", "ja"]);
+        let r = run(cmd);
+        assert_eq!(r.code, 1, "{iconv}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("[wrong-encoding]"),
+            "{iconv}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "iconv -f {iconv} -t UTF-8 input.txt > input.txt.utf8"
+            )),
+            "{iconv}: {}",
+            r.stderr
+        );
+    }
+    let after: Vec<_> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    assert_eq!(before, after, "nothing written");
+}
+
+/// The summary `import` prints names the input file: a control character in
+/// its name is shown escaped, never sent to the terminal.
+#[test]
+fn import_summary_escapes_control_characters_of_file_names() {
+    let site = site_copy();
+    let root = site.path();
+    let input = root.join("in\u{1b}]0;x\u{7}.txt");
+    std::fs::copy(fixture("en-briefing.txt"), &input).unwrap();
+    let mut cmd = brief("import", root);
+    cmd.arg(&input)
+        .args(["--lang", "en", "--slug", "escaped-name"]);
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("in\\u{1b}]0;x\\u{7}.txt"), "{stdout}");
+    assert!(
+        !out.stdout
+            .iter()
+            .chain(&out.stderr)
+            .any(|b| matches!(b, 0x1b | 0x07)),
+        "{stdout:?}"
+    );
+}
+
 /// The headings and the number of paragraphs of a fixture written one
 /// paragraph per line, counted by the test's own rule (not the importer's):
 /// after the key-point bullets, the title and the date line, and up to the

@@ -188,12 +188,131 @@ fn read_for_snippet(root: &Path, file: &Path) -> Option<String> {
     Some(crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)).into_owned())
 }
 
+/// Whether a character must not reach a terminal as it is: C0 controls but
+/// tab and line feed, DEL and C1 controls (`ESC]0;…BEL` retitles a terminal,
+/// `ESC[2J` clears it, U+009B is an 8-bit CSI).
+fn is_terminal_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n')) || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// `s` with every terminal control character written as `\u{1b}`, for text
+/// output (JSON output escapes them as JSON does).
+pub fn escape_for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_terminal_control(c) {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A source file's text as shown in a snippet: control characters escaped
+/// (see [`escape_for_terminal`]), with what is needed to move an offset of
+/// the original text to the shown one, and a shown column back to the
+/// original's (so `file:line:column` is the same as in JSON output).
+struct Snippet {
+    /// For each escaped character: its offset in the original text, its
+    /// offset in the shown text, and how many bytes and characters the
+    /// escaping had added up to and including it.
+    shifts: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Snippet {
+    fn new(src: &str) -> (String, Snippet) {
+        let mut shifts = Vec::new();
+        if !src.chars().any(is_terminal_control) {
+            return (src.to_string(), Snippet { shifts });
+        }
+        let mut out = String::with_capacity(src.len() + 16);
+        let (mut bytes, mut chars) = (0, 0);
+        for (i, c) in src.char_indices() {
+            if is_terminal_control(c) {
+                let at = out.len();
+                let _ = write!(out, "{}", c.escape_unicode());
+                // The escape is ASCII: as many characters as bytes.
+                bytes += out.len() - at - c.len_utf8();
+                chars += out.len() - at - 1;
+                shifts.push((i, at, bytes, chars));
+            } else {
+                out.push(c);
+            }
+        }
+        (out, Snippet { shifts })
+    }
+    /// The offset in the shown text of the character at `offset` of the original.
+    fn shown(&self, offset: usize) -> usize {
+        let before = self.shifts.partition_point(|s| s.0 < offset);
+        offset + before.checked_sub(1).map_or(0, |i| self.shifts[i].2)
+    }
+    /// Characters the escaping added before `offset` of the shown text.
+    fn added_chars_before(&self, shown: usize) -> usize {
+        let before = self.shifts.partition_point(|s| s.1 < shown);
+        before.checked_sub(1).map_or(0, |i| self.shifts[i].3)
+    }
+}
+
+/// The files of the snippets: codespan's, with escaped text, and columns
+/// counted in the original text.
+struct ShownFiles {
+    files: SimpleFiles<String, String>,
+    snippets: Vec<Snippet>,
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for ShownFiles {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'a str;
+    fn name(&'a self, id: usize) -> Result<String, codespan_reporting::files::Error> {
+        self.files.name(id)
+    }
+    fn source(&'a self, id: usize) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files.source(id)
+    }
+    fn line_index(
+        &'a self,
+        id: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        self.files.line_index(id, byte)
+    }
+    fn line_range(
+        &'a self,
+        id: usize,
+        line: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        self.files.line_range(id, line)
+    }
+    fn column_number(
+        &'a self,
+        id: usize,
+        line: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let range = self.files.line_range(id, line)?;
+        let source = self.files.source(id)?;
+        let shown = codespan_reporting::files::column_index(source, range.clone(), byte);
+        let snippet = &self.snippets[id];
+        let added = snippet.added_chars_before(byte) - snippet.added_chars_before(range.start);
+        Ok(shown - added + 1)
+    }
+}
+
 /// Renders diagnostics as text, with source snippets where the file can be read.
 pub fn render_text(diags: &Diagnostics, root: &Path, color: bool) -> String {
-    let mut files = SimpleFiles::new();
+    let mut files = ShownFiles {
+        files: SimpleFiles::new(),
+        snippets: Vec::new(),
+    };
+    // Per file: its id in `files`, its original text and line index (the
+    // positions count in it), and how to move an offset into the shown text.
     let mut ids: std::collections::HashMap<PathBuf, Option<usize>> = Default::default();
-    // One line index per file, not per diagnostic: a file may have thousands.
-    let mut line_indexes: std::collections::HashMap<usize, LineIndex> = Default::default();
+    let mut sources: std::collections::HashMap<usize, (String, LineIndex)> = Default::default();
     let config = term::Config::default();
     let mut out = Vec::new();
     for d in diags.iter() {
@@ -202,34 +321,47 @@ pub fn render_text(diags: &Diagnostics, root: &Path, color: bool) -> String {
             Severity::Warning => cs::Diagnostic::warning(),
         }
         .with_code(d.code)
-        .with_message(&d.message);
+        .with_message(escape_for_terminal(&d.message));
         let mut notes = Vec::new();
         if let Some(file) = &d.file {
+            let name = escape_for_terminal(&file.display().to_string()).into_owned();
             let id = *ids.entry(file.clone()).or_insert_with(|| {
-                read_for_snippet(root, file).map(|src| files.add(file.display().to_string(), src))
+                read_for_snippet(root, file).map(|src| {
+                    let (shown, snippet) = Snippet::new(&src);
+                    let id = files.files.add(name.clone(), shown);
+                    files.snippets.push(snippet);
+                    let lines = LineIndex::new(&src);
+                    sources.insert(id, (src, lines));
+                    id
+                })
             });
             match (id, d.pos) {
                 (Some(id), Some(pos)) => {
-                    let src = files.get(id).expect("file just added").source();
-                    let start = line_indexes
-                        .entry(id)
-                        .or_insert_with(|| LineIndex::new(src))
-                        .offset(src, pos);
+                    let (src, lines) = &sources[&id];
+                    let snippet = &files.snippets[id];
+                    let start = lines.offset(src, pos);
                     let end = src[start..]
                         .chars()
                         .next()
                         .filter(|c| *c != '\n')
                         .map_or(start, |c| start + c.len_utf8());
+                    // An escaped character is underlined whole.
+                    let (start, end) = (
+                        snippet.shown(start),
+                        if end > start {
+                            snippet.shown(end)
+                        } else {
+                            snippet.shown(start)
+                        },
+                    );
                     csd = csd.with_labels(vec![cs::Label::primary(id, start..end)]);
                 }
-                (_, Some(pos)) => {
-                    notes.push(format!("at {}:{}:{}", file.display(), pos.line, pos.column))
-                }
-                (_, None) => notes.push(format!("in {}", file.display())),
+                (_, Some(pos)) => notes.push(format!("at {name}:{}:{}", pos.line, pos.column)),
+                (_, None) => notes.push(format!("in {name}")),
             }
         }
         if let Some(help) = &d.help {
-            notes.push(format!("help: {help}"));
+            notes.push(format!("help: {}", escape_for_terminal(help)));
         }
         csd = csd.with_notes(notes);
         if color {

@@ -54,9 +54,15 @@ pub fn display_rel(rel: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder; without
-/// `force` an existing file is never replaced, even one created meanwhile.
-pub fn write_new(path: &Path, rel: &Path, text: &str, force: bool) -> Result<(), Diagnostic> {
+/// Writes `text` to `root/rel` through a temporary file in the same folder;
+/// without `force` an existing file is never replaced, even one created
+/// meanwhile. The folder must be inside the root once symbolic links are
+/// followed (a linked `content/en` would otherwise take the file elsewhere).
+/// A new file gets the mode the umask gives (`0666 & !umask`, as an editor's
+/// would), a replaced one keeps its mode.
+pub fn write_new(root: &Path, rel: &Path, text: &str, force: bool) -> Result<(), Diagnostic> {
+    let path = root.join(rel);
+    let path = path.as_path();
     let shown = display_rel(rel);
     if !force && path.exists() {
         return Err(exists_error(&shown));
@@ -66,14 +72,27 @@ pub fn write_new(path: &Path, rel: &Path, text: &str, force: bool) -> Result<(),
         Diagnostic::error("write-failed", format!("cannot write {shown}: {e}"))
             .help("check the folder's permissions and free space")
     };
+    check_inside_root(root, dir, &shown)?;
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".brief-new-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    // Again once the folders exist: one may have been a link made meanwhile.
+    check_inside_root(root, dir, &shown)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".brief-new-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // open(2) applies the umask to this mode.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(io)?;
     if force {
+        // Keep the mode of the file replaced (not of what a link points to).
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            if meta.is_file() {
+                std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(io)?;
+            }
+        }
         tmp.persist(path).map_err(|e| io(e.error))?;
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
@@ -85,6 +104,30 @@ pub fn write_new(path: &Path, rel: &Path, text: &str, force: bool) -> Result<(),
         })?;
     }
     Ok(())
+}
+
+/// The folder `dir` (or its nearest existing ancestor) must be under `root`
+/// once symbolic links are resolved.
+fn check_inside_root(root: &Path, dir: &Path, shown: &str) -> Result<(), Diagnostic> {
+    let Ok(root) = root.canonicalize() else {
+        return Ok(());
+    };
+    let existing = dir.ancestors().find(|a| a.exists()).unwrap_or(dir);
+    let resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    if resolved.starts_with(&root) {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        "symlink-outside-root",
+        format!(
+            "{shown} would be written to {}, outside the site root, through a symbolic link",
+            resolved.display()
+        ),
+    )
+    .in_file(shown)
+    .help("replace the symbolic link with a folder inside the site root, or move the site so the link stays inside it"))
 }
 
 pub fn exists_error(shown: &str) -> Diagnostic {

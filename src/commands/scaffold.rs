@@ -64,7 +64,7 @@ pub fn new_article(root: &Path, lang: &str, slug: &str, force: bool) -> Result<P
 
     let text = skeleton(config, slug);
     validate(&text, lang, &rel_path, config, &loaded.locales)?;
-    write_new(&path, &rel, &text, force)?;
+    write_new(root, &rel, &text, force)?;
     Ok(rel)
 }
 
@@ -223,7 +223,7 @@ pub fn translate(
     let text = translation_text(&loaded, source, src, to);
     let article = validate(&text, to, &rel_path, config, &loaded.locales)?;
     check_links(&loaded, &article, source)?;
-    write_new(&path, &rel, &text, force)?;
+    write_new(root, &rel, &text, force)?;
     Ok(rel)
 }
 

@@ -120,7 +120,13 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<PathBuf>, Diagnostics) {
                     diags.push(d);
                 }
                 Ok(e) => {
-                    if e.file_type().is_dir() || e.path().extension().is_none_or(|x| x != "md") {
+                    if e.file_type().is_dir() {
+                        continue;
+                    }
+                    if e.path().extension().is_none_or(|x| x != "md") {
+                        if let Some(d) = markdown_named_otherwise(root, e.path()) {
+                            diags.push(d);
+                        }
                         continue;
                     }
                     if !e.file_type().is_file() {
@@ -156,6 +162,34 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<PathBuf>, Diagnostics) {
         }
     }
     (paths, diags)
+}
+
+/// Extensions of Markdown files that are not articles: only `.md` is read.
+const OTHER_MARKDOWN_EXTENSIONS: [&str; 5] = ["md", "markdown", "mdown", "mkd", "mkdn"];
+
+/// A warning for a Markdown file that is skipped because of its extension
+/// (`a.MD`, `b.markdown`): silently leaving out an article is worse than a
+/// word. Only `.md`, in lowercase, is an article on every file system.
+fn markdown_named_otherwise(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let ext = path.extension()?.to_str()?;
+    if !OTHER_MARKDOWN_EXTENSIONS
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(ext))
+    {
+        return None;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let name = path.file_name()?.to_string_lossy();
+    let renamed = path.with_extension("md");
+    let renamed = renamed.file_name()?.to_string_lossy();
+    Some(
+        Diagnostic::warning(
+            "not-an-article-extension",
+            format!("{name} is skipped: only files ending in .md are articles"),
+        )
+        .in_file(rel)
+        .help(format!("rename it to {renamed} to publish it")),
+    )
 }
 
 fn path_has_symlink(base: &Path, path: &Path) -> bool {

@@ -238,14 +238,18 @@ fn top_key_positions<'a>(split: &Split<'a>) -> std::collections::HashMap<&'a str
 
 /// Positions of the items of the top-level `citations:` list (block style).
 fn citation_item_positions(split: &Split) -> Vec<Pos> {
+    list_item_positions(split, "citations")
+}
+
+/// Positions of the items of a top-level list written in block style (none
+/// for a flow list, `[a, b]`).
+fn list_item_positions(split: &Split, key: &str) -> Vec<Pos> {
     let mut out = Vec::new();
     let mut inside = false;
     let mut item_indent: Option<usize> = None;
     for (i, line) in split.yaml.lines().enumerate() {
         if !inside {
-            if line.starts_with("citations")
-                && line["citations".len()..].trim_start().starts_with(':')
-            {
+            if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
                 inside = true;
             }
             continue;
@@ -301,6 +305,32 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                 Diagnostic::error("front-matter-too-complex", e.message.clone())
                     .at(file, yaml_pos(split, &e))
                     .help("front-matter is a flat list of fields; write each value out, without deep nesting or YAML anchors (&name) and aliases (*name)"),
+            );
+            return Err(diags);
+        }
+        Err(e) if e.message.contains("control characters") => {
+            // libyaml names neither the character nor where it is.
+            let (at, c) = split
+                .yaml
+                .char_indices()
+                .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
+                .unwrap_or((0, '\0'));
+            let before = &split.yaml[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let pos = Pos::new(
+                split.yaml_line + before.matches('\n').count(),
+                before[line_start..].chars().count() + 1,
+            );
+            diags.push(
+                Diagnostic::error(
+                    "front-matter-syntax",
+                    format!(
+                        "invalid YAML: the control character U+{:04X} is not allowed in front-matter",
+                        c as u32
+                    ),
+                )
+                .at(file, pos)
+                .help("remove it (invisible characters come with text copied from terminals and PDFs)"),
             );
             return Err(diags);
         }
@@ -450,6 +480,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             }
         }
     }
+    check_nulls(&map, split, file, &item_pos, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -517,6 +548,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     let mut citation_pos = Vec::with_capacity(fm.citations.len());
     let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
     let mut seen_safe: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen_number: BTreeMap<u32, String> = BTreeMap::new();
     for (i, c) in fm.citations.iter_mut().enumerate() {
         let pos = item_pos
             .get(i)
@@ -541,6 +573,25 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             continue;
         }
         seen.insert(c.id.0.clone(), pos);
+        // `"07"` and `"7"` are different ids but both the marker [7].
+        if let Some(n) = c.id.number() {
+            if let Some(other) = seen_number.insert(n, c.id.0.clone()) {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-citation-id",
+                        format!(
+                            "citation ids `{other}` and `{}` are both the number {n}",
+                            c.id.0
+                        ),
+                    )
+                    .at(file, pos)
+                    .help(format!(
+                        "give each citation its own number, written without leading zeros: \"{n}\""
+                    )),
+                );
+                continue;
+            }
+        }
         if let Some(other) = seen_safe.insert(crate::base::text::safe_id(&c.id.0), c.id.0.clone()) {
             diags.push(
                 Diagnostic::error(
@@ -573,6 +624,64 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     fm.citation_pos = citation_pos;
     fm.taxonomies = taxonomies;
     Ok(fm)
+}
+
+/// A YAML null (`~`, `null`, `Null`, `NULL` or nothing) where brief needs
+/// text: the text deserializer would read `title: ~` as the title "~" and
+/// `key_points: [~, null]` as two points. Optional fields that are null are
+/// absent (serde reads them as `None`); these are the required ones.
+fn check_nulls(
+    map: &yaml::Mapping,
+    split: &Split,
+    file: &Path,
+    item_pos: &[Pos],
+    diags: &mut Diagnostics,
+) {
+    let null = |field: &str, pos: Pos, example: &str| {
+        Diagnostic::error(
+            "front-matter-invalid",
+            format!("{field} is null: YAML reads `~`, `null` and an empty value as no value"),
+        )
+        .at(file, pos)
+        .help(format!(
+            "write the text; to write the word itself, quote it: {example}"
+        ))
+    };
+    if matches!(map.get("title"), Some(yaml::Value::Null)) {
+        diags.push(null("`title`", key_pos(split, "title"), "title: \"null\""));
+    }
+    if let Some(yaml::Value::Sequence(items)) = map.get("key_points") {
+        let positions = list_item_positions(split, "key_points");
+        for (i, item) in items.iter().enumerate() {
+            if item.is_null() {
+                diags.push(null(
+                    &format!("item {} of `key_points`", i + 1),
+                    positions
+                        .get(i)
+                        .copied()
+                        .unwrap_or_else(|| key_pos(split, "key_points")),
+                    "- \"~\"",
+                ));
+            }
+        }
+    }
+    if let Some(yaml::Value::Sequence(items)) = map.get("citations") {
+        for (i, item) in items.iter().enumerate() {
+            if let yaml::Value::Mapping(m) = item {
+                if matches!(m.get("title"), Some(yaml::Value::Null)) {
+                    let pos = item_pos
+                        .get(i)
+                        .copied()
+                        .unwrap_or_else(|| key_pos(split, "citations"));
+                    diags.push(null(
+                        &format!("the `title` of citation {}", i + 1),
+                        pos,
+                        "title: \"null\"",
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Checks the `ai:` and `translation:` blocks against each other and against

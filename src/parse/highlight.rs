@@ -15,9 +15,16 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
-/// A highlighted `<pre>` block; unknown languages are escaped plain text.
-pub fn code_block(lang: Option<&str>, code: &str) -> String {
-    let syntax = lang.and_then(|l| {
+/// Code blocks longer than this are not highlighted: syntect's classed HTML
+/// is about 50 times the size of the code and takes seconds per megabyte,
+/// so an 8 MB block made a 400 MB page and 2 GB of memory. Longer blocks are
+/// escaped plain text (a `code-not-highlighted` warning says so).
+pub const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+
+/// A highlighted `<pre>` block; unknown languages, and every block when
+/// `highlight` is false, are escaped plain text.
+pub fn code_block(lang: Option<&str>, code: &str, highlight: bool) -> String {
+    let syntax = lang.filter(|_| highlight).and_then(|l| {
         SYNTAXES
             .find_syntax_by_token(l)
             .or_else(|| SYNTAXES.find_syntax_by_extension(l))

@@ -511,7 +511,8 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     // Each definition with the ids of the markers written inside it.
     let mut footnote_defs: Vec<(String, Vec<Event>, Vec<String>)> = Vec::new();
     let mut footnote_markers_from = 0;
-    let mut code: Option<(Option<String>, String)> = None;
+    // A code block being read: its language, its text, and where it starts.
+    let mut code: Option<(Option<String>, String, usize)> = None;
     let mut links: Vec<LinkKind> = Vec::new();
     let mut skip_depth = 0usize;
     let mut plain = String::with_capacity(body_text.len());
@@ -604,13 +605,28 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     }
                     CodeBlockKind::Indented => None,
                 };
-                code = Some((lang, String::new()));
+                code = Some((lang, String::new(), range.start));
                 continue;
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, src)) = code.take() {
+                if let Some((lang, src, start)) = code.take() {
+                    let highlight = src.len() <= crate::parse::highlight::MAX_HIGHLIGHT_BYTES;
+                    if !highlight {
+                        state.diags.push(
+                            Diagnostic::warning(
+                                "code-not-highlighted",
+                                format!(
+                                    "this code block is {} KiB; blocks over {} KiB are shown without highlighting",
+                                    src.len() >> 10,
+                                    crate::parse::highlight::MAX_HIGHLIGHT_BYTES >> 10
+                                ),
+                            )
+                            .at(input.file, state.pos(start))
+                            .help("split the code into smaller blocks, or link to the file instead of including it"),
+                        );
+                    }
                     emit = Some(Event::Html(CowStr::from(
-                        crate::parse::highlight::code_block(lang.as_deref(), &src),
+                        crate::parse::highlight::code_block(lang.as_deref(), &src, highlight),
                     )));
                 }
             }

@@ -16,8 +16,16 @@ pub struct DateValue {
     pub datetime: Option<time::OffsetDateTime>,
 }
 
+/// The years a date may have: four digits. `-0001-01-01` and `+10000-01-01`
+/// parse as dates but are typing mistakes, and no feed reader takes them.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
 impl DateValue {
+    /// A date `YYYY-MM-DD` or RFC 3339 date-time, with a year in [`YEARS`].
     pub fn parse(s: &str) -> Option<DateValue> {
+        Self::parse_any_year(s).filter(|d| YEARS.contains(&d.date.year()))
+    }
+    fn parse_any_year(s: &str) -> Option<DateValue> {
         let s = s.trim();
         if let Ok(date) = time::Date::parse(s, dates::YMD) {
             return Some(DateValue {
@@ -91,11 +99,17 @@ where
 impl<'de> Deserialize<'de> for DateValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         checked_str(d, |s| {
-            DateValue::parse(s).ok_or_else(|| {
-                format!(
-                    "invalid date `{s}`: write YYYY-MM-DD (2025-07-28) or RFC 3339 (2025-07-28T09:00:00+09:00)"
-                )
-            })
+            match DateValue::parse_any_year(s) {
+            Some(v) if !YEARS.contains(&v.date.year()) => Err(format!(
+                "invalid date `{s}`: the year must be between {} and {}",
+                YEARS.start(),
+                YEARS.end()
+            )),
+            Some(v) => Ok(v),
+            None => Err(format!(
+                "invalid date `{s}`: write YYYY-MM-DD (2025-07-28) or RFC 3339 (2025-07-28T09:00:00+09:00)"
+            )),
+        }
         })
     }
 }

@@ -183,7 +183,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, Failure> {
 
     let mut summary = String::new();
     for p in &planned {
-        common::write_new(&opts.root.join(&p.rel), &p.rel, &p.text, opts.force)?;
+        common::write_new(&opts.root, &p.rel, &p.text, opts.force)?;
         summary.push_str(&describe(p, config));
     }
     Ok(ImportReport {
@@ -269,14 +269,9 @@ fn plan_one(
         )
         .help("check the path of the file to import")]
     })?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Err(vec![Diagnostic::error(
-            "invalid-utf8",
-            format!("{} is not UTF-8 text", input.display()),
-        )
-        .in_file(&shown)
-        .help("save it as UTF-8 and run the command again")]);
-    };
+    // Not UTF-8, or Japanese text in another encoding (ISO-2022-JP is
+    // 7-bit and would otherwise become a title of escape sequences).
+    let text = crate::input::decode::decode(bytes, &shown).map_err(|d| vec![d])?;
     let text =
         crate::base::text::normalize_newlines(crate::base::text::strip_bom(&text)).into_owned();
     if text.lines().next().is_some_and(|l| l.trim_end() == "---") {
