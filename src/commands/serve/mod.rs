@@ -7,19 +7,24 @@
 //! Three kinds of threads cooperate through [`Shared`]:
 //!
 //! * the *accept* thread takes requests from `tiny_http` and hands each to a
-//!   short-lived handler thread (bounded by [`MAX_IN_FLIGHT`]);
+//!   short-lived handler thread (at most [`MAX_IN_FLIGHT`] at once; a request
+//!   beyond waits up to [`SLOT_WAIT`] for a free slot), except the long polls
+//!   of live reload, which it hands to the poll thread;
+//! * the *poll* thread ([`reload::poll_loop`]) holds the waiting long polls
+//!   (at most [`MAX_POLLS`]) and answers them when the generation changes;
 //! * the *watch* thread ([`watch`]) receives debounced file-system events,
 //!   filters them and runs the [`Rebuilder`], then bumps the build generation;
 //! * handler threads (routing here) resolve files at request time (the output
 //!   folder is replaced atomically by every build), inject the live-reload
 //!   script into HTML responses, and answer the long-poll endpoint
-//!   `<base>__brief/events` ([`reload`]).
+//!   `<base>__brief/events` at once when it has no `since=`.
 //!
 //! The site is served under the base path of its `base_url`
 //! (`https://example.org/briefings` → `http://127.0.0.1:1111/briefings/`), and
 //! built with `base_url` pointing at the local server, so every link behaves as
 //! it does in production.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -28,7 +33,7 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Response, ResponseBox, Server, StatusCode};
+use tiny_http::{Header, Method, Request, Response, ResponseBox, Server, StatusCode};
 
 use crate::output::write;
 use crate::pipeline::build::BuildOptions;
@@ -36,7 +41,7 @@ use crate::pipeline::build::BuildOptions;
 mod reload;
 mod watch;
 
-pub use reload::{EVENTS_PATH, POLL_TIMEOUT, SCRIPT_PATH};
+pub use reload::{EVENTS_PATH, MAX_POLLS, POLL_TIMEOUT, SCRIPT_PATH};
 use watch::{Builder, WatchMsg};
 pub use watch::{FullRebuild, IncrementalRebuild, Rebuilder, DEBOUNCE, WATCHED_DIRS};
 
@@ -46,8 +51,11 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
-/// Requests handled at once (long polls included); more get a 503.
-const MAX_IN_FLIGHT: usize = 64;
+/// Requests handled at once (not counting the long polls of live reload,
+/// which have their own limit, [`MAX_POLLS`]).
+pub const MAX_IN_FLIGHT: usize = 64;
+/// How long a request waits for a free slot before it gets a 503.
+pub const SLOT_WAIT: Duration = Duration::from_secs(10);
 
 /// What request handlers need to know about the latest build.
 struct State {
@@ -60,17 +68,47 @@ struct State {
     /// The diagnostics page while the latest build failed.
     error_page: Option<String>,
     shutdown: bool,
+    /// Long polls taken by the accept thread, not yet by the poll thread.
+    new_polls: Vec<reload::Poll>,
 }
 
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
-    in_flight: AtomicUsize,
+    /// Page requests being handled (at most [`MAX_IN_FLIGHT`]).
+    in_flight: Mutex<usize>,
+    slot_freed: Condvar,
+    /// Long polls waiting (at most [`MAX_POLLS`]).
+    polls: AtomicUsize,
 }
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes a page-request slot, waiting up to [`SLOT_WAIT`] for one.
+    fn acquire_slot(&self) -> bool {
+        let deadline = std::time::Instant::now() + SLOT_WAIT;
+        let mut n = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        while *n >= MAX_IN_FLIGHT {
+            let now = std::time::Instant::now();
+            if now >= deadline || self.lock().shutdown {
+                return false;
+            }
+            n = self
+                .slot_freed
+                .wait_timeout(n, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        *n += 1;
+        true
+    }
+
+    fn release_slot(&self) {
+        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.slot_freed.notify_one();
     }
 }
 
@@ -124,6 +162,7 @@ impl ServerHandle {
             st.shutdown = true;
         }
         self.shared.changed.notify_all();
+        self.shared.slot_freed.notify_all();
         let _ = self.watch_tx.send(WatchMsg::Stop);
         if let Some(server) = &self.server {
             server.unblock();
@@ -230,9 +269,12 @@ pub fn start_with(
             output: builder.output.clone(),
             error_page: None,
             shutdown: false,
+            new_polls: Vec::new(),
         }),
         changed: Condvar::new(),
-        in_flight: AtomicUsize::new(0),
+        in_flight: Mutex::new(0),
+        slot_freed: Condvar::new(),
+        polls: AtomicUsize::new(0),
     });
 
     let server = Arc::new(
@@ -251,13 +293,19 @@ pub fn start_with(
         .spawn(move || accept_loop(&accept_server, &accept_shared))
         .map_err(|e| format!("cannot start the server thread: {e}"))?;
 
+    let poll_shared = shared.clone();
+    let poll_thread = std::thread::Builder::new()
+        .name("brief-serve-polls".into())
+        .spawn(move || reload::poll_loop(&poll_shared))
+        .map_err(|e| format!("cannot start the server thread: {e}"))?;
+
     Ok(ServerHandle {
         shared,
         server: Some(server),
         addr,
         origin,
         watch_tx,
-        threads: vec![accept_thread, watch_thread],
+        threads: vec![accept_thread, watch_thread, poll_thread],
     })
 }
 
@@ -303,8 +351,11 @@ fn accept_loop(server: &Server, shared: &Arc<Shared>) {
         if shared.lock().shutdown {
             return;
         }
-        if shared.in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
-            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let rq = match take_poll(shared, rq) {
+            Some(rq) => rq,
+            None => continue,
+        };
+        if !shared.acquire_slot() {
             let _ = rq.respond(text_response(
                 503,
                 "503 Service Unavailable: too many requests",
@@ -317,12 +368,56 @@ fn accept_loop(server: &Server, shared: &Arc<Shared>) {
             .spawn(move || {
                 let response = route(&worker_shared, rq.method(), rq.url());
                 let _ = rq.respond(response);
-                worker_shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+                worker_shared.release_slot();
             });
         if spawned.is_err() {
-            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+            shared.release_slot();
         }
     }
+}
+
+/// Hands a live-reload long poll (`GET <base>__brief/events?since=N`) to the
+/// poll thread, or refuses it when [`MAX_POLLS`] are waiting; gives any
+/// other request back.
+fn take_poll(shared: &Shared, rq: Request) -> Option<Request> {
+    if *rq.method() != Method::Get {
+        return Some(rq);
+    }
+    let (path, query) = match rq.url().split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rq.url(), None),
+    };
+    let is_events = {
+        let path = collapse_slashes(path);
+        let st = shared.lock();
+        path.strip_prefix(st.base_path.as_str()) == Some(EVENTS_PATH)
+    };
+    let since = match reload::since(query) {
+        Some(since) if is_events => since,
+        _ => return Some(rq),
+    };
+    if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+        let _ = rq.respond(reload::too_many_polls());
+        return None;
+    }
+    reload::enqueue(shared, reload::Poll::new(rq, since));
+    None
+}
+
+/// `//en///x` → `/en/x`: a path with repeated slashes names the same file,
+/// and must never make a `Location` that starts with `//` (another host).
+fn collapse_slashes(path: &str) -> Cow<'_, str> {
+    if !path.contains("//") {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && out.ends_with('/')) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 pub(super) fn header(name: &str, value: &str) -> Header {
@@ -557,6 +652,8 @@ fn route(shared: &Shared, method: &Method, url: &str) -> ResponseBox {
     if !path.starts_with('/') {
         return text_response(400, "400 Bad Request");
     }
+    let path = collapse_slashes(path);
+    let path = path.as_ref();
     let view = {
         let st = shared.lock();
         View {
@@ -578,7 +675,7 @@ fn route(shared: &Shared, method: &Method, url: &str) -> ResponseBox {
         return view.not_found(&[]);
     };
     if rest == EVENTS_PATH {
-        return reload::events(shared, query);
+        return reload::events_now(shared);
     }
     if rest == SCRIPT_PATH {
         return reload::script();
@@ -634,6 +731,14 @@ mod tests {
             decode_segments("%252e%252e"),
             Ok(vec!["%2e%2e".to_string()])
         );
+    }
+
+    #[test]
+    fn repeated_slashes() {
+        assert_eq!(collapse_slashes("/en/x/"), "/en/x/");
+        assert_eq!(collapse_slashes("//en"), "/en");
+        assert_eq!(collapse_slashes("///x//y///"), "/x/y/");
+        assert!(matches!(collapse_slashes("/a/b"), Cow::Borrowed(_)));
     }
 
     /// The values served before mime_guess took over, for every extension
