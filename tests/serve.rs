@@ -69,8 +69,12 @@ fn send(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<TcpStream
 }
 
 /// Reads the whole reply to a request sent with [`send`].
-fn read_reply(mut stream: TcpStream) -> std::io::Result<Reply> {
-    let mut raw = Vec::new();
+fn read_reply(stream: TcpStream) -> std::io::Result<Reply> {
+    read_reply_after(Vec::new(), stream)
+}
+
+/// [`read_reply`] when `raw` was read from `stream` already.
+fn read_reply_after(mut raw: Vec<u8>, mut stream: TcpStream) -> std::io::Result<Reply> {
     stream.read_to_end(&mut raw)?;
     let split = raw
         .windows(4)
@@ -291,7 +295,7 @@ fn serves_the_site_under_its_base_path() {
     }
     assert_eq!(get(addr, "/briefings/leak.toml").status, 403);
 
-    // Shutting down frees the port (tiny_http closes it on its own thread).
+    // Shutting down frees the port (the accept thread drops the listener).
     server.shutdown();
     let start = Instant::now();
     while let Err(e) = TcpListener::bind(addr) {
@@ -321,7 +325,15 @@ fn rebuilds_on_change_and_shows_build_errors() {
     .unwrap();
     // ...: a request sent after it is answered at once,
     assert_eq!(generation(addr, ""), g0);
-    // while the long poll still has no answer (a non-blocking read finds nothing).
+    // while the long poll has its status line and headers (sent at once) but
+    // no answer (a non-blocking read finds nothing more).
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        (&long_poll).read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 200 "), "{head:?}");
     long_poll.set_nonblocking(true).unwrap();
     match (&long_poll).read(&mut [0u8; 1]) {
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
@@ -332,7 +344,9 @@ fn rebuilds_on_change_and_shows_build_errors() {
     // A change answers it with the new generation.
     let renamed = original.replace(TITLE, "Renamed while serving");
     std::fs::write(&article, &renamed).unwrap();
-    let g1 = generation_of(&read_reply(long_poll).expect("the long poll answers the change"));
+    let g1 = generation_of(
+        &read_reply_after(head, long_poll).expect("the long poll answers the change"),
+    );
     assert!(g1 > g0, "generation {g1} after {g0}");
     poll_until(addr, ARTICLE_URL, "the new title", |r| {
         r.status == 200 && r.body.contains("Renamed while serving")
@@ -726,6 +740,51 @@ fn http_1_0_gets_its_reply_then_the_connection_closes() {
         if path.contains("events") {
             assert_eq!(generation_of(&reply), g, "{path}");
         }
+    }
+}
+
+/// HTTP/1.0 with `Connection: keep-alive`: each reply says it keeps the
+/// connection open, with its length, and the next request is answered on it.
+#[test]
+fn http_1_0_keep_alive_is_announced() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let mut stream = send_version(
+        served.addr,
+        ARTICLE_URL,
+        "1.0",
+        "Connection: keep-alive\r\n",
+    );
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for round in 0..2 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(
+            line.starts_with("HTTP/1.1 200 ") || line.starts_with("HTTP/1.0 200 "),
+            "{round}: {line}"
+        );
+        let mut length = None;
+        let mut keep_alive = false;
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            let Some((k, v)) = line.trim_end().split_once(": ") else {
+                break;
+            };
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.parse::<usize>().ok();
+            }
+            keep_alive |= k.eq_ignore_ascii_case("connection") && v == "keep-alive";
+        }
+        assert!(keep_alive, "{round}: no Connection: keep-alive");
+        let mut body = vec![0; length.expect("a Content-Length")];
+        reader.read_exact(&mut body).unwrap();
+        assert!(String::from_utf8_lossy(&body).contains(TITLE));
+        write!(
+            stream,
+            "GET {ARTICLE_URL} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        )
+        .unwrap();
     }
 }
 

@@ -3,17 +3,17 @@
 //! bumps the generation (or [`POLL_TIMEOUT`] passes), and the page reloads
 //! when the answer names another generation.
 //!
-//! Waiting polls are held by one thread ([`poll_loop`]), apart from the
-//! request slots of pages, at most [`MAX_POLLS`] of them, and each is freed
-//! soon after its client goes away (see [`Poll`]).
+//! Waiting polls hold none of the request slots of pages, at most
+//! [`MAX_POLLS`] wait at once, and each ends soon after its client goes away
+//! (see [`hold`]).
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
+use std::net::TcpStream;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use tiny_http::{HTTPVersion, Request, ResponseBox};
-
-use super::{header, respond_bytes, Shared, State};
+use super::http::{self, Request, Response};
+use super::{respond_bytes, Shared, State};
 
 /// Site path (below the base path) of the long-poll endpoint.
 pub const EVENTS_PATH: &str = "__brief/events";
@@ -24,9 +24,8 @@ pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 /// Long polls waiting at once; more are answered 503 (the script retries
 /// after a pause). They hold none of the page-request slots.
 pub const MAX_POLLS: usize = 256;
-/// How often a waiting poll is sent a byte, to find out whether its client
-/// is still there.
-const PING: Duration = Duration::from_secs(1);
+/// How often a waiting poll checks whether its client is still there.
+const CHECK: Duration = Duration::from_millis(250);
 
 const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
@@ -59,7 +58,7 @@ const LIVE_RELOAD_JS: &str = r#"(function () {
 "#;
 
 /// The script itself, served at [`SCRIPT_PATH`].
-pub(super) fn script() -> ResponseBox {
+pub(super) fn script() -> Response {
     respond_bytes(
         200,
         "text/javascript; charset=utf-8",
@@ -108,156 +107,111 @@ pub(super) fn since(query: Option<&str>) -> Option<u64> {
 
 /// The long-poll endpoint answered at once: a request without `since=`, or
 /// a `HEAD`. Polls that wait go to [`enqueue`] instead.
-pub(super) fn events_now(shared: &Shared) -> ResponseBox {
+pub(super) fn events_now(shared: &Shared) -> Response {
     let body = answer_body(&shared.lock());
     respond_bytes(200, "application/json", body.into_bytes())
-        .with_header(header("Cache-Control", "no-store"))
+        .with_header("Cache-Control", "no-store")
 }
 
 /// A poll refused because [`MAX_POLLS`] are waiting: the script retries
 /// after a pause.
-pub(super) fn too_many_polls() -> ResponseBox {
+fn too_many_polls() -> Response {
     respond_bytes(
         503,
         "text/plain; charset=utf-8",
         b"503 Service Unavailable: too many live-reload connections\n".to_vec(),
     )
-    .with_header(header("Retry-After", "1"))
+    .with_header("Retry-After", "1")
 }
 
-/// A long poll waiting for the next build.
+/// Whether the client of `stream` has closed the connection (or it broke).
+fn client_gone(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let gone = match stream.peek(&mut [0u8]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != ErrorKind::WouldBlock,
+    };
+    gone || stream.set_nonblocking(false).is_err()
+}
+
+/// Counts a waiting poll in `Shared::polls` while it lives.
+struct PollSlot<'a>(&'a Shared);
+
+impl Drop for PollSlot<'_> {
+    fn drop(&mut self) {
+        self.0.polls.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A long poll (`since` given): waits, on its connection's thread, until the
+/// generation differs from `since`, the server stops or [`POLL_TIMEOUT`]
+/// passes, then answers the generation. Returns whether the connection may
+/// carry another request.
 ///
-/// It holds no request slot and no thread: the one poll thread
-/// ([`poll_loop`]) owns every waiting poll. The status line and headers are
-/// written as soon as the poll is taken, then a space every [`PING`] (JSON
-/// allows leading white space): writing to a connection the client has
-/// closed fails, which frees the poll within two pings instead of
-/// [`POLL_TIMEOUT`].
-pub(super) struct Poll {
-    writer: Box<dyn Write + Send>,
+/// It holds no page-request slot. The status line and headers are sent at
+/// once (the JSON body follows: a chunk for HTTP/1.1, or up to the close of
+/// the connection for HTTP/1.0), and every [`CHECK`] the socket is checked
+/// for the client's close, which ends the poll there and then. At most
+/// [`MAX_POLLS`] wait at once; another gets a 503 with `Retry-After`.
+pub(super) fn hold(
+    shared: &Shared,
+    stream: &mut TcpStream,
+    rq: &Request,
     since: u64,
-    /// HTTP/1.1: a chunked body on a connection that stays open. HTTP/1.0:
-    /// the body ends when the connection closes.
-    chunked: bool,
-    deadline: Instant,
-    next_ping: Instant,
-}
-
-impl Poll {
-    pub(super) fn new(rq: Request, since: u64) -> Poll {
-        let chunked = *rq.http_version() >= HTTPVersion(1, 1);
-        let now = Instant::now();
-        Poll {
-            writer: rq.into_writer(),
-            since,
-            chunked,
-            deadline: now + POLL_TIMEOUT,
-            next_ping: now + PING,
-        }
+) -> std::io::Result<bool> {
+    if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+        http::write_response(stream, false, rq.keep_alive, too_many_polls())?;
+        return Ok(rq.keep_alive);
     }
+    let _slot = PollSlot(shared);
+    let keep_alive = rq.keep_alive && rq.http11;
+    let headers = [
+        ("Content-Type".to_string(), "application/json".to_string()),
+        ("Cache-Control".to_string(), "no-store".to_string()),
+        ("X-Content-Type-Options".to_string(), "nosniff".to_string()),
+    ];
+    // No chunks in HTTP/1.0: there the body ends with the connection.
+    let framing = if rq.http11 {
+        http::Framing::Chunked
+    } else {
+        http::Framing::Close
+    };
+    let mut head = Vec::new();
+    http::write_head(&mut head, 200, &headers, framing, keep_alive)?;
+    stream.write_all(&head)?;
 
-    fn start(&mut self) -> std::io::Result<()> {
-        let (version, framing) = if self.chunked {
-            ("1.1", "Transfer-Encoding: chunked")
-        } else {
-            ("1.0", "Connection: close")
-        };
-        write!(
-            self.writer,
-            "HTTP/{version} 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{framing}\r\n\r\n"
-        )?;
-        self.writer.flush()
-    }
-
-    fn write_body(&mut self, data: &str) -> std::io::Result<()> {
-        if self.chunked {
-            write!(self.writer, "{:x}\r\n{data}\r\n", data.len())?;
-        } else {
-            self.writer.write_all(data.as_bytes())?;
-        }
-        self.writer.flush()
-    }
-
-    fn ping(&mut self, now: Instant) -> std::io::Result<()> {
-        self.next_ping = now + PING;
-        self.write_body(" ")
-    }
-
-    /// The answer, and the end of the response.
-    fn finish(mut self, body: &str) {
-        let _ = self.write_body(body).and_then(|()| {
-            if self.chunked {
-                self.writer.write_all(b"0\r\n\r\n")?;
+    let deadline = Instant::now() + POLL_TIMEOUT;
+    let body = loop {
+        {
+            let st = shared.lock();
+            let now = Instant::now();
+            if st.generation != since || st.shutdown || now >= deadline {
+                break answer_body(&st);
             }
-            self.writer.flush()
-        });
-    }
-}
-
-/// Queues a poll for the poll thread; it must be counted in
-/// `Shared::polls` already.
-pub(super) fn enqueue(shared: &Shared, poll: Poll) {
-    shared.lock().new_polls.push(poll);
-    shared.changed.notify_all();
-}
-
-/// The poll thread: answers every waiting poll when the generation differs
-/// from its `since` (or at its deadline, or at shutdown), pings the others,
-/// and drops those whose client went away.
-pub(super) fn poll_loop(shared: &Shared) {
-    let mut active: Vec<Poll> = Vec::new();
-    loop {
-        let wake = active.iter().map(|p| p.next_ping.min(p.deadline)).min();
-        let (fresh, generation, body, shutdown) = {
-            let mut st = shared.lock();
-            loop {
-                let changed = active.iter().any(|p| p.since != st.generation);
-                if !st.new_polls.is_empty() || changed || st.shutdown {
-                    break;
-                }
-                let now = Instant::now();
-                st = match wake {
-                    Some(w) if w <= now => break,
-                    Some(w) => {
-                        shared
-                            .changed
-                            .wait_timeout(st, w - now)
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0
-                    }
-                    None => shared.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
-                };
-            }
-            (
-                std::mem::take(&mut st.new_polls),
-                st.generation,
-                answer_body(&st),
-                st.shutdown,
-            )
-        };
-        let before = active.len() + fresh.len();
-        for mut poll in fresh {
-            if poll.start().is_ok() {
-                active.push(poll);
+            let wait = CHECK.min(deadline - now);
+            let (st, _) = shared
+                .changed
+                .wait_timeout(st, wait)
+                .unwrap_or_else(|e| e.into_inner());
+            if st.generation != since || st.shutdown {
+                break answer_body(&st);
             }
         }
-        let now = Instant::now();
-        let mut kept = Vec::with_capacity(active.len());
-        for mut poll in active.drain(..) {
-            if shutdown || poll.since != generation || now >= poll.deadline {
-                poll.finish(&body);
-            } else if now < poll.next_ping || poll.ping(now).is_ok() {
-                kept.push(poll);
-            }
+        if client_gone(stream) {
+            return Ok(false);
         }
-        active = kept;
-        shared
-            .polls
-            .fetch_sub(before - active.len(), Ordering::SeqCst);
-        if shutdown {
-            return;
-        }
+    };
+    if rq.http11 {
+        write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len())?;
+    } else {
+        stream.write_all(body.as_bytes())?;
     }
+    stream.flush()?;
+    Ok(keep_alive)
 }
 
 #[cfg(test)]
