@@ -828,3 +828,29 @@ fn repeated_slashes_never_redirect_to_another_host() {
     assert_eq!(r.header("location"), Some("/en/"));
     assert_eq!(get(addr, "//en/").status, 200);
 }
+
+/// A request with a body (which no served method has) is answered, then the
+/// connection is closed without losing the answer: what the client still
+/// sends is read and dropped, not reset.
+#[test]
+fn a_request_body_gets_its_reply_before_the_close() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let body = vec![b'x'; 512 * 1024];
+    let mut stream = TcpStream::connect(served.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /briefings/ HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    // The reply may come before the body is sent; writing it must not fail.
+    stream.write_all(&body).unwrap();
+    let reply = read_reply(stream).unwrap();
+    assert_eq!(reply.status, 405, "{}", reply.body);
+    assert_eq!(reply.header("connection"), Some("close"));
+    assert_eq!(reply.header("allow"), Some("GET, HEAD"));
+}

@@ -128,7 +128,13 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ReadError> {
     else {
         return Err(ReadError::Bad(400));
     };
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) || target.is_empty() {
+    // The target is visible ASCII (RFC 9112 §3.2): none of it can break a
+    // header line when it comes back in a `Location`.
+    if method.is_empty()
+        || !method.bytes().all(|b| b.is_ascii_alphabetic())
+        || target.is_empty()
+        || !target.bytes().all(|b| b.is_ascii_graphic())
+    {
         return Err(ReadError::Bad(400));
     }
     let http11 = match version {
@@ -311,6 +317,8 @@ mod tests {
         assert_eq!(parse("GET / HTTP/2.0\r\n\r\n").err(), Some(505));
         assert_eq!(parse("GET /\r\n\r\n").err(), Some(400));
         assert_eq!(parse("GET  / HTTP/1.1\r\n\r\n").err(), Some(400));
+        assert_eq!(parse("GET /a?\rX:y HTTP/1.1\r\n\r\n").err(), Some(400));
+        assert_eq!(parse("GET /\u{e9} HTTP/1.1\r\n\r\n").err(), Some(400));
         assert_eq!(parse("GET / HTTP/1.1\r\nno colon\r\n\r\n").err(), Some(400));
         assert_eq!(parse("GET / HTTP/1.1\r\nHost : a\r\n\r\n").err(), Some(400));
         let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(9000));

@@ -396,8 +396,10 @@ fn connection(shared: &Shared, mut stream: TcpStream) {
             Err(ReadError::Closed) => return,
             Err(ReadError::Bad(status)) => {
                 let text = format!("{status} {}", http::reason(status));
-                let _ =
-                    http::write_response(&mut stream, false, false, text_response(status, &text));
+                let response = text_response(status, &text);
+                if http::write_response(&mut stream, false, false, response).is_ok() {
+                    close_gently(&stream);
+                }
                 return;
             }
         };
@@ -419,7 +421,31 @@ fn connection(shared: &Shared, mut stream: TcpStream) {
                 && rq.keep_alive
         };
         if !keep {
+            close_gently(&stream);
             return;
+        }
+    }
+}
+
+/// Ends a connection after a response that said `Connection: close`: the
+/// server's side first, then whatever the client still sends (a request
+/// body, say) is read and dropped for a moment, since closing a socket with
+/// unread data resets the connection and may lose the response on its way.
+fn close_gently(stream: &TcpStream) {
+    use std::io::Read;
+    if stream.shutdown(std::net::Shutdown::Write).is_err()
+        || stream
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .is_err()
+    {
+        return;
+    }
+    let mut sink = [0u8; 8192];
+    let mut total = 0;
+    while total < 1 << 20 {
+        match (&mut &*stream).read(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => total += n,
         }
     }
 }
