@@ -4,9 +4,10 @@
 //!
 //! * Each connection has a thread of its own, at most [`MAX_CONNECTIONS`] at
 //!   once (more are answered 503 and closed). A connection that sends nothing
-//!   for [`IDLE_TIMEOUT`] is closed, and so is one that takes longer than
-//!   that to send a request's head, or that reads a response more slowly
-//!   than [`WRITE_TIMEOUT`] allows.
+//!   for [`IDLE_TIMEOUT`] is closed: the wait for a request and the reading
+//!   of its head end at one deadline ([`DeadlineReader`]), however slowly the
+//!   bytes trickle in. So is one that reads a response more slowly than
+//!   [`WRITE_TIMEOUT`] allows.
 //! * Keep-alive as RFC 9112 §9.3 says: an HTTP/1.1 connection persists
 //!   unless either side says `Connection: close`; an HTTP/1.0 one only when
 //!   the request asks for `keep-alive`, and the response then says so too.
@@ -108,12 +109,41 @@ fn read_line(reader: &mut impl BufRead) -> Result<String, ReadError> {
     String::from_utf8(buf).map_err(|_| ReadError::Bad(400))
 }
 
-/// Reads the next request's head (the reader's socket times out after
-/// [`IDLE_TIMEOUT`]). Empty lines before it are skipped (RFC 9112 §2.2).
+/// The reading side of a connection: every read fails once the deadline
+/// has passed, and waits no longer than until it.
+pub struct DeadlineReader {
+    stream: TcpStream,
+    deadline: Instant,
+}
+
+impl DeadlineReader {
+    pub fn new(stream: TcpStream) -> DeadlineReader {
+        DeadlineReader {
+            stream,
+            deadline: Instant::now(),
+        }
+    }
+
+    pub fn set_deadline(&mut self, deadline: Instant) {
+        self.deadline = deadline;
+    }
+}
+
+impl Read for DeadlineReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+/// Reads the next request's head. Empty lines before it are skipped
+/// (RFC 9112 §2.2).
 pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ReadError> {
     let mut line = read_line(reader)?;
-    // The head must arrive within IDLE_TIMEOUT of its first byte.
-    let started = Instant::now();
     let mut blank = 0;
     while line.is_empty() {
         blank += 1;
@@ -148,9 +178,6 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, ReadError> {
     let mut has_body = false;
     let mut count = 0;
     loop {
-        if started.elapsed() > IDLE_TIMEOUT {
-            return Err(ReadError::Closed);
-        }
         let line = read_line(reader)?;
         if line.is_empty() {
             break;
@@ -305,6 +332,35 @@ mod tests {
             "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
         ));
         assert!(keeps("GET / HTTP/1.1\nContent-Length: 0\n\n"));
+    }
+
+    /// A client that sends a byte now and then cannot keep the connection
+    /// past the deadline.
+    #[test]
+    fn trickling_heads_meet_the_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            for _ in 0..40 {
+                if c.write_all(b"G").is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = DeadlineReader::new(stream);
+        let started = Instant::now();
+        reader.set_deadline(started + Duration::from_millis(300));
+        let result = read_request(&mut io::BufReader::new(reader));
+        assert!(matches!(result, Err(ReadError::Closed)));
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        client.join().unwrap();
     }
 
     #[test]

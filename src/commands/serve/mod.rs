@@ -381,16 +381,17 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
 /// Serves the requests of one connection until it closes.
 fn connection(shared: &Shared, mut stream: TcpStream) {
     let _ = stream.set_nodelay(true);
-    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err()
-        || stream.set_read_timeout(Some(IDLE_TIMEOUT)).is_err()
-    {
+    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
         return;
     }
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(read_half);
+    let mut reader = BufReader::new(http::DeadlineReader::new(read_half));
     loop {
+        reader
+            .get_mut()
+            .set_deadline(std::time::Instant::now() + IDLE_TIMEOUT);
         let rq = match http::read_request(&mut reader) {
             Ok(rq) => rq,
             Err(ReadError::Closed) => return,
