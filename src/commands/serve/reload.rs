@@ -106,7 +106,7 @@ pub(super) fn since(query: Option<&str>) -> Option<u64> {
 }
 
 /// The long-poll endpoint answered at once: a request without `since=`, or
-/// a `HEAD`. Polls that wait go to [`enqueue`] instead.
+/// a `HEAD`. Polls that wait go to [`hold`] instead.
 pub(super) fn events_now(shared: &Shared) -> Response {
     let body = answer_body(&shared.lock());
     respond_bytes(200, "application/json", body.into_bytes())
