@@ -100,7 +100,7 @@ fn only_the_dev_server_names_the_server_crates() {
         }
         let text = std::fs::read_to_string(file).unwrap();
         for line in code(&text) {
-            for krate in ["tiny_http", "notify", "mimalloc"] {
+            for krate in ["mime_guess", "notify", "mimalloc"] {
                 assert!(
                     !line.contains(&format!("{krate}::")),
                     "{} names {krate}: {line}",

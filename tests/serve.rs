@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use brief::commands::serve::{start, ServeOptions, ServerHandle};
+use brief::commands::serve::{start, ServeOptions, ServerHandle, MAX_POLLS, POLL_TIMEOUT};
 use brief::BuildOptions;
 
 mod common;
@@ -69,8 +69,12 @@ fn send(addr: SocketAddr, method: &str, path: &str) -> std::io::Result<TcpStream
 }
 
 /// Reads the whole reply to a request sent with [`send`].
-fn read_reply(mut stream: TcpStream) -> std::io::Result<Reply> {
-    let mut raw = Vec::new();
+fn read_reply(stream: TcpStream) -> std::io::Result<Reply> {
+    read_reply_after(Vec::new(), stream)
+}
+
+/// [`read_reply`] when `raw` was read from `stream` already.
+fn read_reply_after(mut raw: Vec<u8>, mut stream: TcpStream) -> std::io::Result<Reply> {
     stream.read_to_end(&mut raw)?;
     let split = raw
         .windows(4)
@@ -291,7 +295,7 @@ fn serves_the_site_under_its_base_path() {
     }
     assert_eq!(get(addr, "/briefings/leak.toml").status, 403);
 
-    // Shutting down frees the port (tiny_http closes it on its own thread).
+    // Shutting down frees the port (the accept thread drops the listener).
     server.shutdown();
     let start = Instant::now();
     while let Err(e) = TcpListener::bind(addr) {
@@ -321,7 +325,15 @@ fn rebuilds_on_change_and_shows_build_errors() {
     .unwrap();
     // ...: a request sent after it is answered at once,
     assert_eq!(generation(addr, ""), g0);
-    // while the long poll still has no answer (a non-blocking read finds nothing).
+    // while the long poll has its status line and headers (sent at once) but
+    // no answer (a non-blocking read finds nothing more).
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        (&long_poll).read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 200 "), "{head:?}");
     long_poll.set_nonblocking(true).unwrap();
     match (&long_poll).read(&mut [0u8; 1]) {
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
@@ -332,7 +344,9 @@ fn rebuilds_on_change_and_shows_build_errors() {
     // A change answers it with the new generation.
     let renamed = original.replace(TITLE, "Renamed while serving");
     std::fs::write(&article, &renamed).unwrap();
-    let g1 = generation_of(&read_reply(long_poll).expect("the long poll answers the change"));
+    let g1 = generation_of(
+        &read_reply_after(head, long_poll).expect("the long poll answers the change"),
+    );
     assert!(g1 > g0, "generation {g1} after {g0}");
     poll_until(addr, ARTICLE_URL, "the new title", |r| {
         r.status == 200 && r.body.contains("Renamed while serving")
@@ -445,8 +459,8 @@ impl Served {
         let line = served.next_line("the URL", |l| l.starts_with("serving at "));
         let port = line
             .strip_prefix("serving at http://127.0.0.1:")
-            .and_then(|rest| rest.strip_suffix("/briefings/"))
-            .and_then(|p| p.parse::<u16>().ok())
+            .and_then(|rest| rest.split_once('/'))
+            .and_then(|(p, _)| p.parse::<u16>().ok())
             .unwrap_or_else(|| panic!("no loopback URL in {line:?}"));
         assert_ne!(port, 0);
         served.addr.set_port(port);
@@ -629,4 +643,261 @@ fn serve_leaves_the_deploy_folder_alone() {
     drop(served);
 
     common::assert_same_files(&before, &common::snapshot(&public));
+}
+
+/// Sends `GET path` with the given HTTP version and extra header lines, and
+/// leaves the connection open.
+fn send_version(addr: SocketAddr, path: &str, version: &str, extra: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/{version}\r\nHost: {addr}\r\n{extra}\r\n"
+    )
+    .unwrap();
+    stream
+}
+
+/// The status code of the reply on `stream`, read from its status line alone
+/// (a waiting long poll sends its status line and headers at once).
+fn status_line(stream: &mut TcpStream) -> u16 {
+    let mut line = Vec::new();
+    let mut byte = [0u8];
+    while !line.ends_with(b"\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => line.push(byte[0]),
+            other => panic!("no status line: {other:?} after {line:?}"),
+        }
+    }
+    String::from_utf8_lossy(&line)
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {line:?}"))
+}
+
+/// Live-reload long polls whose clients went away (or stay without reading)
+/// take no page-request slot: with 200 of them, pages are answered at once,
+/// long before any poll times out, and so are 100 pages asked for together.
+#[test]
+fn abandoned_long_polls_starve_no_page() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let addr = served.addr;
+    let g = generation(addr, "");
+    let poll = format!("/briefings/__brief/events?since={g}");
+    let started = Instant::now();
+    for _ in 0..100 {
+        drop(send_version(addr, &poll, "1.1", ""));
+    }
+    let idle: Vec<TcpStream> = (0..100)
+        .map(|_| send_version(addr, &poll, "1.1", ""))
+        .collect();
+    let page = get(addr, ARTICLE_URL);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(TITLE));
+    // More than the 64 page slots at once: every one is answered.
+    let pages: Vec<_> = (0..100)
+        .map(|_| std::thread::spawn(move || get(addr, ARTICLE_URL).status))
+        .collect();
+    for p in pages {
+        assert_eq!(p.join().unwrap(), 200);
+    }
+    // All this while the idle polls are still open, waiting.
+    assert!(
+        started.elapsed() < POLL_TIMEOUT / 2,
+        "pages took {:?}",
+        started.elapsed()
+    );
+    drop(idle);
+}
+
+/// Long polls have a limit of their own; one beyond it is refused (not a
+/// page), and a poll whose client closed the connection frees its place
+/// soon, not at the poll's timeout.
+#[test]
+fn long_polls_have_their_own_limit_and_free_it_when_clients_leave() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let addr = served.addr;
+    let g = generation(addr, "");
+    let poll = format!("/briefings/__brief/events?since={g}");
+    let mut held: Vec<TcpStream> = (0..MAX_POLLS)
+        .map(|_| send_version(addr, &poll, "1.1", ""))
+        .collect();
+    for stream in &mut held {
+        assert_eq!(status_line(stream), 200);
+    }
+    let refused = read_reply(send_version(addr, &poll, "1.1", "Connection: close\r\n")).unwrap();
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    let page = get(addr, ARTICLE_URL);
+    assert_eq!(page.status, 200, "{}", page.body);
+
+    let closed = Instant::now();
+    drop(held);
+    loop {
+        let mut stream = send_version(addr, &poll, "1.1", "");
+        if status_line(&mut stream) == 200 {
+            break;
+        }
+        assert!(
+            closed.elapsed() < POLL_TIMEOUT / 2,
+            "closed polls still held after {:?}",
+            closed.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A waiting poll is still answered by the next build's generation.
+    assert_eq!(generation(addr, &format!("?since={}", g + 1)), g);
+}
+
+/// HTTP/1.0 without `Connection: keep-alive`: the reply, then the server
+/// closes the connection (a read to the end returns instead of timing out).
+#[test]
+fn http_1_0_gets_its_reply_then_the_connection_closes() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let addr = served.addr;
+    let g = generation(addr, "");
+    for path in [
+        ARTICLE_URL.to_string(),
+        "/briefings/en".to_string(),
+        "/briefings/nowhere".to_string(),
+        // A poll that is answered at once (another generation), and one
+        // without `since`.
+        format!("/briefings/__brief/events?since={}", g + 1),
+        "/briefings/__brief/events".to_string(),
+    ] {
+        let stream = send_version(addr, &path, "1.0", "");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let started = Instant::now();
+        let reply =
+            read_reply(stream).unwrap_or_else(|e| panic!("{path}: no end of the reply: {e}"));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(reply.status < 500, "{path}: {}", reply.status);
+        assert!(
+            reply.header("transfer-encoding").is_none(),
+            "{path}: chunked reply to HTTP/1.0"
+        );
+        if path.contains("events") {
+            assert_eq!(generation_of(&reply), g, "{path}");
+        }
+    }
+}
+
+/// HTTP/1.0 with `Connection: keep-alive`: each reply says it keeps the
+/// connection open, with its length, and the next request is answered on it.
+#[test]
+fn http_1_0_keep_alive_is_announced() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let mut stream = send_version(
+        served.addr,
+        ARTICLE_URL,
+        "1.0",
+        "Connection: keep-alive\r\n",
+    );
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for round in 0..2 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(
+            line.starts_with("HTTP/1.1 200 ") || line.starts_with("HTTP/1.0 200 "),
+            "{round}: {line}"
+        );
+        let mut length = None;
+        let mut keep_alive = false;
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            let Some((k, v)) = line.trim_end().split_once(": ") else {
+                break;
+            };
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.parse::<usize>().ok();
+            }
+            keep_alive |= k.eq_ignore_ascii_case("connection") && v == "keep-alive";
+        }
+        assert!(keep_alive, "{round}: no Connection: keep-alive");
+        let mut body = vec![0; length.expect("a Content-Length")];
+        reader.read_exact(&mut body).unwrap();
+        assert!(String::from_utf8_lossy(&body).contains(TITLE));
+        write!(
+            stream,
+            "GET {ARTICLE_URL} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        )
+        .unwrap();
+    }
+}
+
+/// With `base_url` at a domain root, `//en` is `/en`: no redirect to a
+/// protocol-relative URL (another host).
+#[test]
+fn repeated_slashes_never_redirect_to_another_host() {
+    let dir = site();
+    let config = dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let rooted = text.replace(
+        "base_url = \"https://example.org/briefings\"",
+        "base_url = \"https://example.org/\"",
+    );
+    assert_ne!(rooted, text);
+    std::fs::write(&config, rooted).unwrap();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let addr = served.addr;
+    assert_eq!(get(addr, "/en/").status, 200);
+    for path in [
+        "//en",
+        "//en/",
+        "///x",
+        "///en",
+        "//en//",
+        "//",
+        "//?a=b",
+        "//en?a=//b",
+    ] {
+        let r = get(addr, path);
+        if let Some(location) = r.header("location") {
+            assert!(
+                location.starts_with('/') && !location.starts_with("//"),
+                "{path} redirects to {location}"
+            );
+        }
+        assert!(r.status != 500, "{path}: {}", r.body);
+    }
+    let r = get(addr, "//en");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/en/"));
+    assert_eq!(get(addr, "//en/").status, 200);
+}
+
+/// A request with a body (which no served method has) is answered, then the
+/// connection is closed without losing the answer: what the client still
+/// sends is read and dropped, not reset.
+#[test]
+fn a_request_body_gets_its_reply_before_the_close() {
+    let dir = site();
+    let served = Served::start(&["--root".as_ref(), dir.path().as_os_str()]);
+    let body = vec![b'x'; 512 * 1024];
+    let mut stream = TcpStream::connect(served.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /briefings/ HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    // The reply may come before the body is sent; writing it must not fail.
+    stream.write_all(&body).unwrap();
+    let reply = read_reply(stream).unwrap();
+    assert_eq!(reply.status, 405, "{}", reply.body);
+    assert_eq!(reply.header("connection"), Some("close"));
+    assert_eq!(reply.header("allow"), Some("GET, HEAD"));
 }

@@ -6,37 +6,45 @@
 //!
 //! Three kinds of threads cooperate through [`Shared`]:
 //!
-//! * the *accept* thread takes requests from `tiny_http` and hands each to a
-//!   short-lived handler thread (bounded by [`MAX_IN_FLIGHT`]);
+//! * the *accept* thread takes connections and gives each a thread of its own
+//!   ([`http`]: at most [`MAX_CONNECTIONS`], idle ones closed);
 //! * the *watch* thread ([`watch`]) receives debounced file-system events,
 //!   filters them and runs the [`Rebuilder`], then bumps the build generation;
-//! * handler threads (routing here) resolve files at request time (the output
-//!   folder is replaced atomically by every build), inject the live-reload
-//!   script into HTML responses, and answer the long-poll endpoint
-//!   `<base>__brief/events` ([`reload`]).
+//! * connection threads read requests. A page request is routed here while
+//!   it holds one of [`MAX_IN_FLIGHT`] slots (waiting up to [`SLOT_WAIT`] for
+//!   one): files are resolved at request time (the output folder is replaced
+//!   atomically by every build) and the live-reload script is injected into
+//!   HTML. The response is written after the slot is given back, so a slow
+//!   client delays no one else. A live-reload long poll
+//!   (`<base>__brief/events?since=N`, [`reload`]) takes no slot: it waits on
+//!   its connection's thread, at most [`MAX_POLLS`] of them, and ends early
+//!   when its client closes the connection.
 //!
 //! The site is served under the base path of its `base_url`
 //! (`https://example.org/briefings` → `http://127.0.0.1:1111/briefings/`), and
 //! built with `base_url` pointing at the local server, so every link behaves as
 //! it does in production.
 
-use std::io::{Cursor, Read};
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::borrow::Cow;
+use std::io::BufReader;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Response, ResponseBox, Server, StatusCode};
-
 use crate::output::write;
 use crate::pipeline::build::BuildOptions;
 
+mod http;
 mod reload;
 mod watch;
 
-pub use reload::{EVENTS_PATH, POLL_TIMEOUT, SCRIPT_PATH};
+use http::{Body, ReadError, Response};
+pub use http::{IDLE_TIMEOUT, MAX_CONNECTIONS, WRITE_TIMEOUT};
+
+pub use reload::{EVENTS_PATH, MAX_POLLS, POLL_TIMEOUT, SCRIPT_PATH};
 use watch::{Builder, WatchMsg};
 pub use watch::{FullRebuild, IncrementalRebuild, Rebuilder, DEBOUNCE, WATCHED_DIRS};
 
@@ -46,8 +54,11 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
-/// Requests handled at once (long polls included); more get a 503.
-const MAX_IN_FLIGHT: usize = 64;
+/// Requests handled at once (not counting the long polls of live reload,
+/// which have their own limit, [`MAX_POLLS`]).
+pub const MAX_IN_FLIGHT: usize = 64;
+/// How long a request waits for a free slot before it gets a 503.
+pub const SLOT_WAIT: Duration = Duration::from_secs(10);
 
 /// What request handlers need to know about the latest build.
 struct State {
@@ -65,19 +76,50 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
-    in_flight: AtomicUsize,
+    /// Page requests being handled (at most [`MAX_IN_FLIGHT`]).
+    in_flight: Mutex<usize>,
+    slot_freed: Condvar,
+    /// Long polls waiting (at most [`MAX_POLLS`]).
+    polls: AtomicUsize,
+    /// Connections open (at most [`MAX_CONNECTIONS`]).
+    connections: AtomicUsize,
 }
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Takes a page-request slot, waiting up to [`SLOT_WAIT`] for one.
+    fn acquire_slot(&self) -> bool {
+        let deadline = std::time::Instant::now() + SLOT_WAIT;
+        let mut n = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        while *n >= MAX_IN_FLIGHT {
+            let now = std::time::Instant::now();
+            if now >= deadline || self.lock().shutdown {
+                return false;
+            }
+            n = self
+                .slot_freed
+                .wait_timeout(n, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        *n += 1;
+        true
+    }
+
+    fn release_slot(&self) {
+        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.slot_freed.notify_one();
+    }
 }
 
 /// A running server; dropping it (or calling [`ServerHandle::shutdown`]) stops it.
 pub struct ServerHandle {
     shared: Arc<Shared>,
-    server: Option<Arc<Server>>,
+    /// False once stopped.
+    running: bool,
     addr: SocketAddr,
     origin: String,
     watch_tx: mpsc::Sender<WatchMsg>,
@@ -124,21 +166,21 @@ impl ServerHandle {
             st.shutdown = true;
         }
         self.shared.changed.notify_all();
+        self.shared.slot_freed.notify_all();
         let _ = self.watch_tx.send(WatchMsg::Stop);
-        if let Some(server) = &self.server {
-            server.unblock();
-        }
+        // Wake the accept thread, which then drops the listener (and so
+        // frees the port).
+        let _ = TcpStream::connect_timeout(&wake_addr(self.addr), Duration::from_secs(1));
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
-        // The last reference: tiny_http closes the listening socket.
-        self.server = None;
+        self.running = false;
     }
 }
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
-        if self.server.is_some() {
+        if self.running {
             self.stop();
         }
     }
@@ -232,28 +274,25 @@ pub fn start_with(
             shutdown: false,
         }),
         changed: Condvar::new(),
-        in_flight: AtomicUsize::new(0),
+        in_flight: Mutex::new(0),
+        slot_freed: Condvar::new(),
+        polls: AtomicUsize::new(0),
+        connections: AtomicUsize::new(0),
     });
-
-    let server = Arc::new(
-        Server::from_listener(listener, None)
-            .map_err(|e| format!("cannot serve on {addr}: {e}"))?,
-    );
     let line = builder.build(&shared, &[]);
     println!("{line}");
 
     let watch_thread = watch::spawn_rebuild_loop(watcher, watch_rx, builder, shared.clone())?;
 
     let accept_shared = shared.clone();
-    let accept_server = server.clone();
     let accept_thread = std::thread::Builder::new()
         .name("brief-serve-accept".into())
-        .spawn(move || accept_loop(&accept_server, &accept_shared))
+        .spawn(move || accept_loop(&listener, &accept_shared))
         .map_err(|e| format!("cannot start the server thread: {e}"))?;
 
     Ok(ServerHandle {
         shared,
-        server: Some(server),
+        running: true,
         addr,
         origin,
         watch_tx,
@@ -289,63 +328,176 @@ fn origin_of(addr: SocketAddr) -> String {
     }
 }
 
-fn accept_loop(server: &Server, shared: &Arc<Shared>) {
-    loop {
-        let rq = match server.recv() {
-            Ok(rq) => rq,
+/// Where [`ServerHandle::stop`] connects to wake the accept thread.
+fn wake_addr(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(std::net::Ipv6Addr::LOCALHOST.into(), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.lock().shutdown {
+            return;
+        }
+        let mut stream = match stream {
+            Ok(s) => s,
             Err(_) => {
-                if shared.lock().shutdown {
-                    return;
-                }
+                // Out of file descriptors, say: let connections close.
+                std::thread::sleep(Duration::from_millis(20));
                 continue;
+            }
+        };
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = http::write_response(
+                &mut stream,
+                false,
+                false,
+                text_response(503, "503 Service Unavailable: too many connections"),
+            );
+            continue;
+        }
+        let conn_shared = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("brief-serve-connection".into())
+            .spawn(move || {
+                connection(&conn_shared, stream);
+                conn_shared.connections.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Serves the requests of one connection until it closes.
+fn connection(shared: &Shared, mut stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
+        return;
+    }
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(http::DeadlineReader::new(read_half));
+    loop {
+        reader
+            .get_mut()
+            .set_deadline(std::time::Instant::now() + IDLE_TIMEOUT);
+        let rq = match http::read_request(&mut reader) {
+            Ok(rq) => rq,
+            Err(ReadError::Closed) => return,
+            Err(ReadError::Bad(status)) => {
+                let text = format!("{status} {}", http::reason(status));
+                let response = text_response(status, &text);
+                if http::write_response(&mut stream, false, false, response).is_ok() {
+                    close_gently(&stream);
+                }
+                return;
             }
         };
         if shared.lock().shutdown {
             return;
         }
-        if shared.in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
-            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-            let _ = rq.respond(text_response(
-                503,
-                "503 Service Unavailable: too many requests",
-            ));
-            continue;
-        }
-        let worker_shared = shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name("brief-serve-request".into())
-            .spawn(move || {
-                let response = route(&worker_shared, rq.method(), rq.url());
-                let _ = rq.respond(response);
-                worker_shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let keep = if let Some(since) = poll_since(shared, &rq) {
+            reload::hold(shared, &mut stream, &rq, since).unwrap_or(false)
+        } else {
+            let response = if shared.acquire_slot() {
+                let r = route(shared, &rq.method, &rq.target);
+                shared.release_slot();
+                r
+            } else {
+                text_response(503, "503 Service Unavailable: too many requests")
+                    .with_header("Retry-After", "1")
+            };
+            http::write_response(&mut stream, rq.method == "HEAD", rq.keep_alive, response).is_ok()
+                && rq.keep_alive
+        };
+        if !keep {
+            close_gently(&stream);
+            return;
         }
     }
 }
 
-pub(super) fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// Ends a connection after a response that said `Connection: close`: the
+/// server's side first, then whatever the client still sends (a request
+/// body, say) is read and dropped for a moment, since closing a socket with
+/// unread data resets the connection and may lose the response on its way.
+fn close_gently(stream: &TcpStream) {
+    use std::io::Read;
+    if stream.shutdown(std::net::Shutdown::Write).is_err()
+        || stream
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .is_err()
+    {
+        return;
+    }
+    let mut sink = [0u8; 8192];
+    let mut total = 0;
+    while total < 1 << 20 {
+        match (&mut &*stream).read(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => total += n,
+        }
+    }
 }
 
-pub(super) fn respond_bytes(status: u16, content_type: &str, body: Vec<u8>) -> ResponseBox {
-    let len = body.len();
+/// The `since` of a live-reload long poll (`GET <base>__brief/events?since=N`);
+/// `None` for any other request.
+fn poll_since(shared: &Shared, rq: &http::Request) -> Option<u64> {
+    if rq.method != "GET" {
+        return None;
+    }
+    let (path, query) = match rq.target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rq.target.as_str(), None),
+    };
+    let path = collapse_slashes(path);
+    let is_events = path.strip_prefix(shared.lock().base_path.as_str()) == Some(EVENTS_PATH);
+    if is_events {
+        reload::since(query)
+    } else {
+        None
+    }
+}
+
+/// `//en///x` → `/en/x`: a path with repeated slashes names the same file,
+/// and must never make a `Location` that starts with `//` (another host).
+fn collapse_slashes(path: &str) -> Cow<'_, str> {
+    if !path.contains("//") {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && out.ends_with('/')) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+pub(super) fn respond_bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     Response::new(
-        StatusCode(status),
+        status,
         vec![
-            header("Content-Type", content_type),
-            header("Cache-Control", "no-cache"),
-            header("X-Content-Type-Options", "nosniff"),
+            ("Content-Type".into(), content_type.into()),
+            ("Cache-Control".into(), "no-cache".into()),
+            ("X-Content-Type-Options".into(), "nosniff".into()),
         ],
-        Box::new(Cursor::new(body)) as Box<dyn Read + Send>,
-        Some(len),
-        None,
+        Body::Bytes(body),
     )
-    .with_chunked_threshold(usize::MAX)
 }
 
-fn text_response(status: u16, text: &str) -> ResponseBox {
+fn text_response(status: u16, text: &str) -> Response {
     respond_bytes(
         status,
         "text/plain; charset=utf-8",
@@ -353,8 +505,8 @@ fn text_response(status: u16, text: &str) -> ResponseBox {
     )
 }
 
-fn redirect(status: u16, location: &str) -> ResponseBox {
-    text_response(status, &format!("see {location}")).with_header(header("Location", location))
+fn redirect(status: u16, location: &str) -> Response {
+    text_response(status, &format!("see {location}")).with_header("Location", location)
 }
 
 /// The `Content-Type` of a served file: mime_guess's type for its extension,
@@ -478,7 +630,7 @@ struct View {
 }
 
 impl View {
-    fn html(&self, status: u16, html: &[u8]) -> ResponseBox {
+    fn html(&self, status: u16, html: &[u8]) -> Response {
         let body = reload::inject(
             html,
             &reload::reload_snippet(&self.base_path, self.generation),
@@ -486,16 +638,16 @@ impl View {
         respond_bytes(status, "text/html; charset=utf-8", body)
     }
 
-    fn error_response(&self) -> Option<ResponseBox> {
+    fn error_response(&self) -> Option<Response> {
         let page = self.error_page.as_ref()?;
         Some(
             self.html(500, page.as_bytes())
-                .with_header(header("Cache-Control", "no-store")),
+                .with_header("Cache-Control", "no-store"),
         )
     }
 
     /// The site's 404 page (the language's own when there is one).
-    fn not_found(&self, segments: &[String]) -> ResponseBox {
+    fn not_found(&self, segments: &[String]) -> Response {
         if let Some(r) = self.error_response() {
             return r;
         }
@@ -516,7 +668,7 @@ impl View {
         text_response(404, "404 Not Found")
     }
 
-    fn file(&self, path: &Path) -> Option<ResponseBox> {
+    fn file(&self, path: &Path) -> Option<Response> {
         let ct = content_type(path);
         if ct.starts_with("text/html") {
             if let Some(r) = self.error_response() {
@@ -527,27 +679,21 @@ impl View {
         }
         let file = std::fs::File::open(path).ok()?;
         let len = file.metadata().ok()?.len();
-        Some(
-            Response::new(
-                StatusCode(200),
-                vec![
-                    header("Content-Type", &ct),
-                    header("Cache-Control", "no-cache"),
-                    header("X-Content-Type-Options", "nosniff"),
-                ],
-                Box::new(file) as Box<dyn Read + Send>,
-                usize::try_from(len).ok(),
-                None,
-            )
-            .with_chunked_threshold(usize::MAX),
-        )
+        Some(Response::new(
+            200,
+            vec![
+                ("Content-Type".into(), ct),
+                ("Cache-Control".into(), "no-cache".into()),
+                ("X-Content-Type-Options".into(), "nosniff".into()),
+            ],
+            Body::File(file, len),
+        ))
     }
 }
 
-fn route(shared: &Shared, method: &Method, url: &str) -> ResponseBox {
-    if !matches!(method, Method::Get | Method::Head) {
-        return text_response(405, "405 Method Not Allowed")
-            .with_header(header("Allow", "GET, HEAD"));
+fn route(shared: &Shared, method: &str, url: &str) -> Response {
+    if method != "GET" && method != "HEAD" {
+        return text_response(405, "405 Method Not Allowed").with_header("Allow", "GET, HEAD");
     }
     let (path, query) = match url.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -557,6 +703,8 @@ fn route(shared: &Shared, method: &Method, url: &str) -> ResponseBox {
     if !path.starts_with('/') {
         return text_response(400, "400 Bad Request");
     }
+    let path = collapse_slashes(path);
+    let path = path.as_ref();
     let view = {
         let st = shared.lock();
         View {
@@ -578,7 +726,7 @@ fn route(shared: &Shared, method: &Method, url: &str) -> ResponseBox {
         return view.not_found(&[]);
     };
     if rest == EVENTS_PATH {
-        return reload::events(shared, query);
+        return reload::events_now(shared);
     }
     if rest == SCRIPT_PATH {
         return reload::script();
@@ -634,6 +782,14 @@ mod tests {
             decode_segments("%252e%252e"),
             Ok(vec!["%2e%2e".to_string()])
         );
+    }
+
+    #[test]
+    fn repeated_slashes() {
+        assert_eq!(collapse_slashes("/en/x/"), "/en/x/");
+        assert_eq!(collapse_slashes("//en"), "/en");
+        assert_eq!(collapse_slashes("///x//y///"), "/x/y/");
+        assert!(matches!(collapse_slashes("/a/b"), Cow::Borrowed(_)));
     }
 
     /// The values served before mime_guess took over, for every extension
