@@ -857,3 +857,33 @@ fn cli_content_error_exits_one_and_reports_json() {
         .success();
     assert!(site.output_dir().join("en/x/index.html").is_file());
 }
+
+#[test]
+fn a_footnote_indented_under_another_is_reported() {
+    let site = Site::new();
+    let fm = fm("Notes", "2025-07-01");
+    site.article(
+        "en",
+        "notes.md",
+        &fm,
+        "A claim.[^a] Another.[^b]\n\n[^a]: The outer note begins.\n\n    [^b]: The inner note.\n\n    The outer note continues.\n",
+    );
+    let out = site.build_ok();
+    let doc = out.article("en", "notes");
+    let notes = texts(&doc, "section.footnotes li, .footnotes li");
+    assert!(
+        notes.iter().any(|n| n.contains("The outer note begins.")),
+        "the outer note's text is kept: {notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("The inner note.")),
+        "{notes:?}"
+    );
+    let warning = out
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "nested-footnote")
+        .expect("a nested-footnote warning");
+    assert_eq!(warning.pos.unwrap().line, Site::body_line(&fm) + 4);
+    assert_eq!(warning.pos.unwrap().column, 5);
+}

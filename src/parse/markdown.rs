@@ -507,10 +507,13 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         Vec<Event>,
         String,
     )> = None;
-    let mut footnote: Option<(String, Vec<Event>)> = None;
+    // The footnote definitions being read, innermost last: a definition
+    // indented inside another is its own footnote, and the outer one goes on
+    // after it (a single slot lost the outer one's text). Each with the index
+    // of its first marker id.
+    let mut footnotes: Vec<(String, Vec<Event>, usize)> = Vec::new();
     // Each definition with the ids of the markers written inside it.
     let mut footnote_defs: Vec<(String, Vec<Event>, Vec<String>)> = Vec::new();
-    let mut footnote_markers_from = 0;
     // A code block being read: its language, its text, and where it starts.
     let mut code: Option<(Option<String>, String, usize)> = None;
     let mut links: Vec<LinkKind> = Vec::new();
@@ -532,7 +535,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             links.pop();
             continue;
         }
-        let sink = if footnote.is_some() {
+        let sink = if !footnotes.is_empty() {
             Sink::Footnote
         } else if heading.is_some() {
             Sink::Heading
@@ -555,8 +558,8 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                         id: id.clone(),
                         text: strip_controls(&text).into_owned(),
                     });
-                    let target = match &footnote {
-                        Some(_) => &mut footnote.as_mut().expect("checked").1,
+                    let target = match footnotes.last_mut() {
+                        Some(f) => &mut f.1,
                         None => &mut main,
                     };
                     target.push(Event::Start(Tag::Heading {
@@ -574,13 +577,34 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 continue;
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                footnote = Some((label.to_string(), Vec::new()));
-                footnote_markers_from = state.marker_ids.len();
+                // An indented `[^b]:` under another note reads as part of it,
+                // but Markdown ends that note there: the text after it
+                // becomes `[^b]`'s, and the other note loses it.
+                let line_start = body_text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let indented = range.start > line_start
+                    && body_text[line_start..range.start].trim().is_empty();
+                let outer = footnotes
+                    .last()
+                    .map(|f| f.0.clone())
+                    .or_else(|| footnote_defs.last().map(|d| d.0.clone()));
+                if let (true, Some(outer)) = (indented, outer) {
+                    state.diags.push(
+                        Diagnostic::warning(
+                            "nested-footnote",
+                            format!("footnote `[^{label}]` is indented under footnote `[^{outer}]`, but Markdown ends `[^{outer}]` here"),
+                        )
+                        .at(input.file, state.pos(range.start))
+                        .help(format!(
+                            "the text after it belongs to `[^{label}]`: write `[^{label}]:` at the start of a line after the whole of `[^{outer}]`"
+                        )),
+                    );
+                }
+                footnotes.push((label.to_string(), Vec::new(), state.marker_ids.len()));
                 continue;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = footnote.take() {
-                    let markers = state.marker_ids[footnote_markers_from..].to_vec();
+                if let Some((label, events, from)) = footnotes.pop() {
+                    let markers = state.marker_ids[from..].to_vec();
                     footnote_defs.push((label, events, markers));
                 }
                 continue;
@@ -773,7 +797,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             other => emit = Some(other),
         }
         let target = match sink {
-            Sink::Footnote => &mut footnote.as_mut().expect("sink").1,
+            Sink::Footnote => &mut footnotes.last_mut().expect("sink").1,
             Sink::Heading => &mut heading.as_mut().expect("sink").2,
             Sink::Main => &mut main,
         };
