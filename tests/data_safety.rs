@@ -939,3 +939,33 @@ fn new_refuses_a_content_folder_linked_outside_the_root() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(root.join("shared/en/inside.md").is_file());
 }
+
+/// A refused `--output` names the real cause and blames `--output`, not
+/// book.toml: a dangling symbolic link, a file where a folder should be.
+#[test]
+fn a_refused_output_names_the_real_cause() {
+    let site = common::site_copy();
+    let root = site.path();
+    let link = root.join("dangling");
+    std::os::unix::fs::symlink(root.join("missing/folder"), &link).unwrap();
+    std::fs::write(root.join("afile"), "x").unwrap();
+    for (output, needle) in [
+        (link.clone(), "is a symbolic link to"),
+        (root.join("afile/out"), "is a file, not a folder"),
+        (root.join("content/x"), "inside content/"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--output")
+            .arg(&output)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(needle), "{}: {stderr}", output.display());
+        assert!(stderr.contains("--output"), "{stderr}");
+        assert!(!stderr.contains("in book.toml"), "{stderr}");
+    }
+    assert!(!root.join("missing").exists());
+}

@@ -74,14 +74,47 @@ pub fn absolute(p: &Path) -> PathBuf {
 pub fn check_output_dir(root: &Path, output: &Path, explicit: bool) -> Result<(), Diagnostic> {
     let root = absolute(root);
     let out = absolute(output);
+    // Blame what named the folder: `--output`, or `[build] output_dir`.
     let refuse = |why: String| {
-        Diagnostic::error(
+        let d = Diagnostic::error(
             "unsafe-output-dir",
             format!("refusing to write the site into {}: {why}", out.display()),
-        )
-        .in_file("book.toml")
-        .help("set [build] output_dir to a new folder inside the site root, such as public")
+        );
+        if explicit {
+            d.help("pass --output a new or brief-made folder, such as ./public")
+        } else {
+            d.in_file("book.toml")
+                .help("set [build] output_dir to a new folder inside the site root, such as public")
+        }
     };
+    // A symbolic link whose target is missing: say so, with the target.
+    if let Ok(meta) = std::fs::symlink_metadata(output) {
+        if meta.file_type().is_symlink() && !output.exists() {
+            let target = std::fs::read_link(output)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Err(refuse(format!(
+                "it is a symbolic link to {target}, which does not exist; create that folder, remove the link or choose another folder"
+            )));
+        }
+    }
+    // The parent must be a folder (or not exist yet): a file there makes
+    // every write fail with a cryptic "File exists".
+    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut p = Some(parent);
+        while let Some(dir) = p {
+            if dir.exists() {
+                if !dir.is_dir() {
+                    return Err(refuse(format!(
+                        "{} is a file, not a folder",
+                        absolute(dir).display()
+                    )));
+                }
+                break;
+            }
+            p = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        }
+    }
     if out == root {
         return Err(refuse("it is the site root".into()));
     }

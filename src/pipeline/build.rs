@@ -226,7 +226,8 @@ pub fn render_into(
 }
 
 /// A broken template fails every page that uses it; report each template
-/// problem once, naming the first page and how many others it broke.
+/// problem once, naming the first page and how many others it broke. The
+/// same for write failures with one cause.
 pub fn collapse_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<(Diagnostic, usize)> = Vec::new();
     let mut index: std::collections::HashMap<
@@ -237,7 +238,24 @@ pub fn collapse_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
         ),
         usize,
     > = Default::default();
+    // Writes that fail for one cause (a full disk, a read-only folder) are
+    // one problem, reported once with a count, not once per file.
+    let mut write_causes: std::collections::HashMap<String, usize> = Default::default();
     for d in errors {
+        if d.code == "write-failed" {
+            let cause = d
+                .message
+                .rsplit_once(": ")
+                .map_or(d.message.clone(), |(_, c)| c.to_string());
+            match write_causes.get(&cause) {
+                Some(&i) => out[i].1 += 1,
+                None => {
+                    write_causes.insert(cause, out.len());
+                    out.push((d, 0));
+                }
+            }
+            continue;
+        }
         if !d.code.starts_with("template-") {
             out.push((d, 0));
             continue;
@@ -254,8 +272,13 @@ pub fn collapse_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.into_iter()
         .map(|(mut d, more)| {
             if more > 0 {
+                let what = if d.code == "write-failed" {
+                    "file"
+                } else {
+                    "page"
+                };
                 d.message.push_str(&format!(
-                    " (and {more} more page{})",
+                    " (and {more} more {what}{})",
                     if more == 1 { "" } else { "s" }
                 ));
             }
@@ -369,4 +392,34 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
 /// Path of the site root's config, for messages.
 pub fn config_path(root: &Path) -> PathBuf {
     root.join(config::CONFIG_FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_failing_for_one_cause_are_one_error() {
+        let full = |i: usize| {
+            Diagnostic::error(
+                "write-failed",
+                format!("cannot write en/a{i}/index.html: No space left on device (os error 28)"),
+            )
+        };
+        let mut errors: Vec<Diagnostic> = (0..149).map(full).collect();
+        errors.push(Diagnostic::error(
+            "write-failed",
+            "cannot write ja/x/index.html: Permission denied (os error 13)",
+        ));
+        let out = collapse_template_errors(errors);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(
+            out[0]
+                .message
+                .ends_with("(os error 28) (and 148 more files)"),
+            "{}",
+            out[0].message
+        );
+        assert!(out[1].message.contains("Permission denied"));
+    }
 }
