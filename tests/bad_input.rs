@@ -1685,7 +1685,8 @@ fn pipes_and_devices_are_refused_without_hanging() {
                 std::fs::remove_file(root.join("book.toml")).unwrap();
                 symlink("/dev/zero", root.join("book.toml")).unwrap();
             }),
-            "config-missing",
+            // It exists: not "missing", but unreadable as a file.
+            "config-unreadable",
             "book.toml",
         ),
         (

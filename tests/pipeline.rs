@@ -887,3 +887,25 @@ fn a_footnote_indented_under_another_is_reported() {
     assert_eq!(warning.pos.unwrap().line, Site::body_line(&fm) + 4);
     assert_eq!(warning.pos.unwrap().column, 5);
 }
+
+/// A quote left open runs on into the next lines; the error points at the
+/// quote, not where the YAML parser gave up.
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    let site = Site::new();
+    site.article(
+        "en",
+        "q.md",
+        "title: \"Unclosed\ndate: 2025-07-01\nsummary: \"x\"",
+        "Body.\n",
+    );
+    let (ok, diags) = site.check();
+    assert!(!ok);
+    let d = diags
+        .iter()
+        .find(|d| d.code == "front-matter-syntax")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let pos = d.pos.unwrap();
+    assert_eq!((pos.line, pos.column), (2, 8), "{}", d.message);
+    assert!(d.message.contains("not closed"), "{}", d.message);
+}

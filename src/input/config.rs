@@ -172,11 +172,27 @@ pub fn load(root: &Path, fields: &[&str]) -> Result<Config, Diagnostics> {
                 return Err(diags);
             }
         },
-        Err(e) => {
+        // Missing is one problem (wrong folder), unreadable another.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(
                 Diagnostic::error("config-missing", format!("cannot read {}: {e}", path.display()))
                     .in_file(rel)
                     .help("run brief in the site's root folder or pass --root DIR; the root holds book.toml"),
+            );
+            return Err(diags);
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "config-unreadable",
+                    format!("book.toml exists but cannot be read: {e}"),
+                )
+                .in_file(rel)
+                .help(if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    "give brief permission to read book.toml (chmod u+r book.toml)"
+                } else {
+                    "book.toml must be a regular, readable file"
+                }),
             );
             return Err(diags);
         }

@@ -107,13 +107,33 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<PathBuf>, Diagnostics) {
                     let at = e
                         .path()
                         .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
-                    let msg = if e.loop_ancestor().is_some() {
-                        "symbolic link loop in content/".to_string()
+                    // Say what is wrong: a link loop, a dangling link, or a
+                    // folder brief may not read.
+                    let (msg, help) = if e.loop_ancestor().is_some() {
+                        (
+                            "symbolic link loop in content/".to_string(),
+                            "remove or fix the symbolic link",
+                        )
+                    } else if e
+                        .io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied)
+                    {
+                        (
+                            format!("cannot read: {e}"),
+                            "give brief permission to read this folder (chmod u+rx), or move it out of content/",
+                        )
+                    } else if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
+                        (
+                            format!("cannot read: {e}"),
+                            "the symbolic link points to nothing: fix or remove it",
+                        )
                     } else {
-                        format!("cannot read: {e}")
+                        (
+                            format!("cannot read: {e}"),
+                            "check that the file or folder exists and that brief may read it",
+                        )
                     };
-                    let mut d = Diagnostic::error("content-unreadable", msg)
-                        .help("remove or fix the symbolic link");
+                    let mut d = Diagnostic::error("content-unreadable", msg).help(help);
                     if let Some(at) = at {
                         d = d.in_file(at);
                     }

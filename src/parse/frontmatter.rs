@@ -274,6 +274,47 @@ fn list_item_positions(split: &Split, key: &str) -> Vec<Pos> {
     out
 }
 
+/// The opening `"` of the nearest line before the error `at` (or on it) whose
+/// double quotes do not pair up, when the value there starts with a quote.
+fn unclosed_quote(split: &Split, at: Pos) -> Option<Pos> {
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    let last = at
+        .line
+        .checked_sub(split.yaml_line)?
+        .min(lines.len().checked_sub(1)?);
+    for i in (0..=last).rev() {
+        let line = lines[i];
+        let Some((_, value)) = line.split_once(": ") else {
+            continue;
+        };
+        let value_start = line.len() - value.len();
+        let trimmed = value.trim_start();
+        if !trimmed.starts_with('"') {
+            continue;
+        }
+        let mut quotes = 0;
+        let mut escaped = false;
+        for c in trimmed.chars() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => quotes += 1,
+                _ => escaped = false,
+            }
+            if c != '\\' {
+                escaped = false;
+            }
+        }
+        if quotes % 2 == 1 && i < last {
+            let col = line[..value_start + (value.len() - trimmed.len())]
+                .chars()
+                .count()
+                + 1;
+            return Some(Pos::new(split.yaml_line + i, col));
+        }
+    }
+    None
+}
+
 fn yaml_pos(split: &Split, e: &yaml::YamlError) -> Pos {
     match (e.line, e.column) {
         (Some(l), Some(c)) => Pos::new(split.yaml_line + l - 1, c),
@@ -335,11 +376,25 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
             return Err(diags);
         }
         Err(e) => {
-            diags.push(
-                Diagnostic::error("front-matter-syntax", format!("invalid YAML: {}", e.message))
-                    .at(file, yaml_pos(split, &e))
+            let at = yaml_pos(split, &e);
+            // A quote left open runs on over the next lines (YAML allows
+            // that), and the parser stops only where it no longer makes
+            // sense: point at the quote instead.
+            let d = match unclosed_quote(split, at) {
+                Some(quote) => Diagnostic::error(
+                    "front-matter-syntax",
+                    format!(
+                        "invalid YAML: the quote opened here is not closed on its line (the parser stopped at line {}: {})",
+                        at.line, e.message
+                    ),
+                )
+                .at(file, quote)
+                .help("close the quote at the end of the value, or write a literal \" as \\\""),
+                None => Diagnostic::error("front-matter-syntax", format!("invalid YAML: {}", e.message))
+                    .at(file, at)
                     .help("check indentation and quoting; strings containing `: ` or starting with `[`, `{`, `*`, `&` need quotes"),
-            );
+            };
+            diags.push(d);
             return Err(diags);
         }
     };
