@@ -529,6 +529,36 @@ impl Running {
             .expect("kill")
             .success();
         assert!(ok, "kill -{sig}");
+        if sig == "STOP" {
+            self.wait_stopped();
+        }
+    }
+
+    /// Waits until every thread of the process is stopped (state `T` in
+    /// /proc): a signal is delivered to each thread on its way back from the
+    /// kernel, so a file being written when it was sent may still appear.
+    fn wait_stopped(&self) {
+        let tasks = format!("/proc/{}/task", self.child.id());
+        let start = Instant::now();
+        loop {
+            let all_stopped = std::fs::read_dir(&tasks)
+                .expect("the process's threads")
+                .filter_map(Result::ok)
+                .all(|t| {
+                    std::fs::read_to_string(t.path().join("stat")).is_ok_and(|stat| {
+                        stat.rsplit_once(')')
+                            .is_some_and(|(_, rest)| rest.trim_start().starts_with('T'))
+                    })
+                });
+            if all_stopped {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the build did not stop"
+            );
+            std::thread::yield_now();
+        }
     }
 
     /// Waits until the build prints a line containing `what` on stderr.
