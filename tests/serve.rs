@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use brief::commands::serve::{start, ServeOptions, ServerHandle, MAX_POLLS, POLL_TIMEOUT};
+use brief::commands::serve::{
+    start, ServeOptions, ServerHandle, IDLE_TIMEOUT, MAX_POLLS, POLL_TIMEOUT,
+};
 use brief::BuildOptions;
 
 mod common;
@@ -900,4 +902,34 @@ fn a_request_body_gets_its_reply_before_the_close() {
     assert_eq!(reply.status, 405, "{}", reply.body);
     assert_eq!(reply.header("connection"), Some("close"));
     assert_eq!(reply.header("allow"), Some("GET, HEAD"));
+}
+
+/// A client that sends its request head a byte now and then cannot keep
+/// the connection past [`IDLE_TIMEOUT`].
+#[test]
+fn trickling_heads_meet_the_idle_deadline() {
+    let dir = site();
+    let served = serve(dir.path());
+    let mut stream = TcpStream::connect(served.addr()).unwrap();
+    let reader = stream.try_clone().unwrap();
+    let started = Instant::now();
+    let closed = std::thread::spawn(move || {
+        let mut reader = reader;
+        let mut sink = Vec::new();
+        let _ = reader.read_to_end(&mut sink);
+        started.elapsed()
+    });
+    while !closed.is_finished() && started.elapsed() < IDLE_TIMEOUT * 2 {
+        if stream.write_all(b"G").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let after = closed.join().unwrap();
+    assert!(
+        after >= IDLE_TIMEOUT - Duration::from_secs(1)
+            && after < IDLE_TIMEOUT + Duration::from_secs(5),
+        "closed after {after:?}"
+    );
 }

@@ -4,21 +4,25 @@
 //! `--output` names one: never the deploy folder of `brief build`, since a
 //! preview is built for the local server (and maybe with drafts).
 //!
-//! Three kinds of threads cooperate through [`Shared`]:
+//! Two sides cooperate through [`Shared`]:
 //!
-//! * the *accept* thread takes connections and gives each a thread of its own
-//!   ([`http`]: at most [`MAX_CONNECTIONS`], idle ones closed);
+//! * the HTTP side: hyper (HTTP/1.1 and 1.0, keep-alive as RFC 9112 says) on
+//!   a tokio runtime of its own, [`WORKERS`] threads, started and stopped
+//!   with the server. A task accepts connections (at most
+//!   [`MAX_CONNECTIONS`]; an idle one is closed after [`IDLE_TIMEOUT`], one
+//!   that stops reading a response after [`WRITE_TIMEOUT`]) and gives each a
+//!   task of its own. A page request ([`handle`]) is routed while it holds
+//!   one of [`MAX_IN_FLIGHT`] slots (waiting up to [`SLOT_WAIT`] for one), on
+//!   a blocking thread: files are resolved at request time (the output folder
+//!   is replaced atomically by every build) and the live-reload script is
+//!   injected into HTML. The response is sent after the slot is given back,
+//!   so a slow client delays no one else. A live-reload long poll
+//!   (`<base>__brief/events?since=N`, [`reload`]) takes no slot: it waits as
+//!   a response body, at most [`MAX_POLLS`] of them, and ends when its
+//!   client closes the connection;
 //! * the *watch* thread ([`watch`]) receives debounced file-system events,
-//!   filters them and runs the [`Rebuilder`], then bumps the build generation;
-//! * connection threads read requests. A page request is routed here while
-//!   it holds one of [`MAX_IN_FLIGHT`] slots (waiting up to [`SLOT_WAIT`] for
-//!   one): files are resolved at request time (the output folder is replaced
-//!   atomically by every build) and the live-reload script is injected into
-//!   HTML. The response is written after the slot is given back, so a slow
-//!   client delays no one else. A live-reload long poll
-//!   (`<base>__brief/events?since=N`, [`reload`]) takes no slot: it waits on
-//!   its connection's thread, at most [`MAX_POLLS`] of them, and ends early
-//!   when its client closes the connection.
+//!   filters them and runs the [`Rebuilder`], then bumps the build generation
+//!   and tells the waiting polls ([`Shared::publish`]).
 //!
 //! The site is served under the base path of its `base_url`
 //! (`https://example.org/briefings` → `http://127.0.0.1:1111/briefings/`), and
@@ -26,23 +30,25 @@
 //! it does in production.
 
 use std::borrow::Cow;
-use std::io::BufReader;
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::HeaderValue;
+use hyper::{Method, Request, StatusCode};
 
 use crate::output::write;
 use crate::pipeline::build::BuildOptions;
 
-mod http;
 mod reload;
 mod watch;
-
-use http::{Body, ReadError, Response};
-pub use http::{IDLE_TIMEOUT, MAX_CONNECTIONS, WRITE_TIMEOUT};
 
 pub use reload::{EVENTS_PATH, MAX_POLLS, POLL_TIMEOUT, SCRIPT_PATH};
 use watch::{Builder, WatchMsg};
@@ -59,6 +65,27 @@ pub struct ServeOptions {
 pub const MAX_IN_FLIGHT: usize = 64;
 /// How long a request waits for a free slot before it gets a 503.
 pub const SLOT_WAIT: Duration = Duration::from_secs(10);
+/// Connections open at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How long a connection may wait for its next request, or take to send
+/// its head (hyper's header read timeout).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long one write to a client may wait (a client that stops reading a
+/// response loses its connection then).
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Most of a request body read (and dropped) before the reply; no method
+/// served has one, but closing with it unread would reset the connection
+/// and could lose the reply.
+const MAX_DRAINED: usize = 1 << 20;
+/// How long that reading may take.
+const DRAIN_WAIT: Duration = Duration::from_secs(5);
+/// Worker threads of the server's runtime.
+const WORKERS: usize = 2;
+
+/// A response as the handlers build it.
+type Response = hyper::Response<Full<Bytes>>;
+/// A response as hyper sends it: a whole body, or a long poll's later one.
+type Reply = hyper::Response<BoxBody<Bytes, Infallible>>;
 
 /// What request handlers need to know about the latest build.
 struct State {
@@ -75,10 +102,11 @@ struct State {
 
 struct Shared {
     state: Mutex<State>,
-    changed: Condvar,
+    /// Sent after every change of [`State`] (a build, the stop): waiting
+    /// long polls and the accept loop watch it.
+    changed: tokio::sync::watch::Sender<()>,
     /// Page requests being handled (at most [`MAX_IN_FLIGHT`]).
-    in_flight: Mutex<usize>,
-    slot_freed: Condvar,
+    slots: tokio::sync::Semaphore,
     /// Long polls waiting (at most [`MAX_POLLS`]).
     polls: AtomicUsize,
     /// Connections open (at most [`MAX_CONNECTIONS`]).
@@ -90,28 +118,10 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a page-request slot, waiting up to [`SLOT_WAIT`] for one.
-    fn acquire_slot(&self) -> bool {
-        let deadline = std::time::Instant::now() + SLOT_WAIT;
-        let mut n = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-        while *n >= MAX_IN_FLIGHT {
-            let now = std::time::Instant::now();
-            if now >= deadline || self.lock().shutdown {
-                return false;
-            }
-            n = self
-                .slot_freed
-                .wait_timeout(n, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-        *n += 1;
-        true
-    }
-
-    fn release_slot(&self) {
-        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
-        self.slot_freed.notify_one();
+    /// Tells the waiting long polls (and the accept loop) that the state
+    /// changed.
+    fn publish(&self) {
+        self.changed.send_replace(());
     }
 }
 
@@ -161,16 +171,11 @@ impl ServerHandle {
     }
 
     fn stop(&mut self) {
-        {
-            let mut st = self.shared.lock();
-            st.shutdown = true;
-        }
-        self.shared.changed.notify_all();
-        self.shared.slot_freed.notify_all();
+        self.shared.lock().shutdown = true;
+        // Ends the accept loop (which drops the listener, so frees the
+        // port) and the waiting long polls.
+        self.shared.publish();
         let _ = self.watch_tx.send(WatchMsg::Stop);
-        // Wake the accept thread, which then drops the listener (and so
-        // frees the port).
-        let _ = TcpStream::connect_timeout(&wake_addr(self.addr), Duration::from_secs(1));
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
@@ -230,6 +235,15 @@ pub fn start_with(
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {requested}: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot listen on {requested}: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .thread_name("brief-serve-http")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
     let origin = origin_of(addr);
 
     let root = write::absolute(&opts.build.root);
@@ -273,9 +287,8 @@ pub fn start_with(
             error_page: None,
             shutdown: false,
         }),
-        changed: Condvar::new(),
-        in_flight: Mutex::new(0),
-        slot_freed: Condvar::new(),
+        changed: tokio::sync::watch::Sender::new(()),
+        slots: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
         polls: AtomicUsize::new(0),
         connections: AtomicUsize::new(0),
     });
@@ -287,7 +300,12 @@ pub fn start_with(
     let accept_shared = shared.clone();
     let accept_thread = std::thread::Builder::new()
         .name("brief-serve-accept".into())
-        .spawn(move || accept_loop(&listener, &accept_shared))
+        .spawn(move || {
+            runtime.block_on(accept_loop(listener, accept_shared));
+            // Connections still open end here (a page being read from disk
+            // may take its moment).
+            runtime.shutdown_timeout(Duration::from_secs(1));
+        })
         .map_err(|e| format!("cannot start the server thread: {e}"))?;
 
     Ok(ServerHandle {
@@ -328,138 +346,135 @@ fn origin_of(addr: SocketAddr) -> String {
     }
 }
 
-/// Where [`ServerHandle::stop`] connects to wake the accept thread.
-fn wake_addr(addr: SocketAddr) -> SocketAddr {
-    match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => {
-            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
-        }
-        IpAddr::V6(ip) if ip.is_unspecified() => {
-            SocketAddr::new(std::net::Ipv6Addr::LOCALHOST.into(), addr.port())
-        }
-        _ => addr,
-    }
-}
-
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    for stream in listener.incoming() {
-        if shared.lock().shutdown {
+/// Takes connections until the server stops, each served by hyper on a
+/// task of its own.
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot serve: {e}");
             return;
         }
-        let mut stream = match stream {
-            Ok(s) => s,
-            Err(_) => {
-                // Out of file descriptors, say: let connections close.
-                std::thread::sleep(Duration::from_millis(20));
-                continue;
-            }
-        };
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            let _ = http::write_response(
-                &mut stream,
-                false,
-                false,
-                text_response(503, "503 Service Unavailable: too many connections"),
-            );
-            continue;
-        }
-        let conn_shared = shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name("brief-serve-connection".into())
-            .spawn(move || {
-                connection(&conn_shared, stream);
-                conn_shared.connections.fetch_sub(1, Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-}
-
-/// Serves the requests of one connection until it closes.
-fn connection(shared: &Shared, mut stream: TcpStream) {
-    let _ = stream.set_nodelay(true);
-    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
-        return;
-    }
-    let Ok(read_half) = stream.try_clone() else {
-        return;
     };
-    let mut reader = BufReader::new(http::DeadlineReader::new(read_half));
+    let mut changed = shared.changed.subscribe();
     loop {
-        reader
-            .get_mut()
-            .set_deadline(std::time::Instant::now() + IDLE_TIMEOUT);
-        let rq = match http::read_request(&mut reader) {
-            Ok(rq) => rq,
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Bad(status)) => {
-                let text = format!("{status} {}", http::reason(status));
-                let response = text_response(status, &text);
-                if http::write_response(&mut stream, false, false, response).is_ok() {
-                    close_gently(&stream);
-                }
-                return;
-            }
-        };
         if shared.lock().shutdown {
             return;
         }
-        let keep = if let Some(since) = poll_since(shared, &rq) {
-            reload::hold(shared, &mut stream, &rq, since).unwrap_or(false)
-        } else {
-            let response = if shared.acquire_slot() {
-                let r = route(shared, &rq.method, &rq.target);
-                shared.release_slot();
-                r
-            } else {
-                text_response(503, "503 Service Unavailable: too many requests")
-                    .with_header("Retry-After", "1")
-            };
-            http::write_response(&mut stream, rq.method == "HEAD", rq.keep_alive, response).is_ok()
-                && rq.keep_alive
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors, say: let connections close.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = changed.changed() => continue,
         };
-        if !keep {
-            close_gently(&stream);
-            return;
-        }
+        let _ = stream.set_nodelay(true);
+        let over = shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS;
+        let conn_shared = shared.clone();
+        tokio::spawn(async move {
+            let _open = Counted(&conn_shared.connections);
+            let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+            stream.set_write_timeout(Some(WRITE_TIMEOUT));
+            let io = hyper_util::rt::TokioIo::new(Box::pin(stream));
+            let mut http1 = hyper::server::conn::http1::Builder::new();
+            http1
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(IDLE_TIMEOUT);
+            if over {
+                let busy = hyper::service::service_fn(|_| async {
+                    let r = text_response(503, "503 Service Unavailable: too many connections");
+                    Ok::<_, Infallible>(with_header(r, "Connection", "close"))
+                });
+                let _ = http1.serve_connection(io, busy).await;
+            } else {
+                let service = hyper::service::service_fn(|rq| handle(conn_shared.clone(), rq));
+                let _ = http1.serve_connection(io, service).await;
+            }
+        });
     }
 }
 
-/// Ends a connection after a response that said `Connection: close`: the
-/// server's side first, then whatever the client still sends (a request
-/// body, say) is read and dropped for a moment, since closing a socket with
-/// unread data resets the connection and may lose the response on its way.
-fn close_gently(stream: &TcpStream) {
-    use std::io::Read;
-    if stream.shutdown(std::net::Shutdown::Write).is_err()
-        || stream
-            .set_read_timeout(Some(Duration::from_millis(500)))
-            .is_err()
-    {
-        return;
+/// Counts something in an atomic counter while it lives (incremented
+/// before).
+struct Counted<'a>(&'a AtomicUsize);
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
-    let mut sink = [0u8; 8192];
-    let mut total = 0;
-    while total < 1 << 20 {
-        match (&mut &*stream).read(&mut sink) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => total += n,
+}
+
+/// One request. hyper has parsed it and handles keep-alive (RFC 9112 §9.3:
+/// HTTP/1.0 keeps the connection only when asked to, and the reply says
+/// so); a page waits for one of [`MAX_IN_FLIGHT`] slots, up to
+/// [`SLOT_WAIT`], and is routed on a blocking thread ([`route`] reads
+/// files); a live-reload long poll takes no slot ([`reload::hold`]).
+async fn handle(shared: Arc<Shared>, rq: Request<Incoming>) -> Result<Reply, Infallible> {
+    let (parts, body) = rq.into_parts();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.to_string(), |p| p.as_str().to_string());
+    // A request with a body (no method served has one) is answered, then
+    // the connection closes: the body is read first (up to a limit), since
+    // closing with it unread resets the connection and may lose the reply.
+    let has_body = !hyper::body::Body::is_end_stream(&body);
+    if has_body {
+        let drained = Limited::new(body, MAX_DRAINED).collect();
+        let _ = tokio::time::timeout(DRAIN_WAIT, drained).await;
+    }
+    let close = |r: Reply| {
+        if has_body {
+            with_header(r, "Connection", "close")
+        } else {
+            r
+        }
+    };
+    // Visible ASCII only (RFC 9112 §3.2): none of it can break a header
+    // line when it comes back in a `Location`.
+    if !target.bytes().all(|b| b.is_ascii_graphic()) {
+        return Ok(close(boxed(text_response(400, "400 Bad Request"))));
+    }
+    if shared.lock().shutdown {
+        return Ok(close(boxed(text_response(
+            503,
+            "503 Service Unavailable: stopping",
+        ))));
+    }
+    if parts.method == Method::GET {
+        if let Some(since) = poll_since(&shared, &target) {
+            return Ok(close(reload::hold(shared, since).await));
         }
     }
+    let Ok(Ok(slot)) = tokio::time::timeout(SLOT_WAIT, shared.slots.acquire()).await else {
+        let r = text_response(503, "503 Service Unavailable: too many requests");
+        return Ok(close(boxed(with_header(r, "Retry-After", "1"))));
+    };
+    let method = parts.method.as_str().to_string();
+    let routed = tokio::task::spawn_blocking({
+        let shared = shared.clone();
+        move || route(&shared, &method, &target)
+    })
+    .await;
+    drop(slot);
+    let response = routed.unwrap_or_else(|_| text_response(500, "500 Internal Server Error"));
+    Ok(close(boxed(response)))
+}
+
+fn boxed(r: Response) -> Reply {
+    r.map(|body| body.boxed())
 }
 
 /// The `since` of a live-reload long poll (`GET <base>__brief/events?since=N`);
 /// `None` for any other request.
-fn poll_since(shared: &Shared, rq: &http::Request) -> Option<u64> {
-    if rq.method != "GET" {
-        return None;
-    }
-    let (path, query) = match rq.target.split_once('?') {
+fn poll_since(shared: &Shared, target: &str) -> Option<u64> {
+    let (path, query) = match target.split_once('?') {
         Some((p, q)) => (p, Some(q)),
-        None => (rq.target.as_str(), None),
+        None => (target, None),
     };
     let path = collapse_slashes(path);
     let is_events = path.strip_prefix(shared.lock().base_path.as_str()) == Some(EVENTS_PATH);
@@ -486,15 +501,24 @@ fn collapse_slashes(path: &str) -> Cow<'_, str> {
 }
 
 pub(super) fn respond_bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
-    Response::new(
-        status,
-        vec![
-            ("Content-Type".into(), content_type.into()),
-            ("Cache-Control".into(), "no-cache".into()),
-            ("X-Content-Type-Options".into(), "nosniff".into()),
-        ],
-        Body::Bytes(body),
-    )
+    let mut r = hyper::Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let r = with_header(r, "Content-Type", content_type);
+    let r = with_header(r, "Cache-Control", "no-cache");
+    with_header(r, "X-Content-Type-Options", "nosniff")
+}
+
+/// Sets a header, replacing any of the same name (none is set whose value
+/// is not a valid one: request targets are checked before).
+pub(super) fn with_header<B>(
+    mut r: hyper::Response<B>,
+    name: &'static str,
+    value: &str,
+) -> hyper::Response<B> {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        r.headers_mut().insert(name, value);
+    }
+    r
 }
 
 fn text_response(status: u16, text: &str) -> Response {
@@ -506,7 +530,11 @@ fn text_response(status: u16, text: &str) -> Response {
 }
 
 fn redirect(status: u16, location: &str) -> Response {
-    text_response(status, &format!("see {location}")).with_header("Location", location)
+    with_header(
+        text_response(status, &format!("see {location}")),
+        "Location",
+        location,
+    )
 }
 
 /// The `Content-Type` of a served file: mime_guess's type for its extension,
@@ -640,10 +668,11 @@ impl View {
 
     fn error_response(&self) -> Option<Response> {
         let page = self.error_page.as_ref()?;
-        Some(
-            self.html(500, page.as_bytes())
-                .with_header("Cache-Control", "no-store"),
-        )
+        Some(with_header(
+            self.html(500, page.as_bytes()),
+            "Cache-Control",
+            "no-store",
+        ))
     }
 
     /// The site's 404 page (the language's own when there is one).
@@ -677,23 +706,17 @@ impl View {
             let bytes = std::fs::read(path).ok()?;
             return Some(self.html(200, &bytes));
         }
-        let file = std::fs::File::open(path).ok()?;
-        let len = file.metadata().ok()?.len();
-        Some(Response::new(
-            200,
-            vec![
-                ("Content-Type".into(), ct),
-                ("Cache-Control".into(), "no-cache".into()),
-                ("X-Content-Type-Options".into(), "nosniff".into()),
-            ],
-            Body::File(file, len),
-        ))
+        Some(respond_bytes(200, &ct, std::fs::read(path).ok()?))
     }
 }
 
 fn route(shared: &Shared, method: &str, url: &str) -> Response {
     if method != "GET" && method != "HEAD" {
-        return text_response(405, "405 Method Not Allowed").with_header("Allow", "GET, HEAD");
+        return with_header(
+            text_response(405, "405 Method Not Allowed"),
+            "Allow",
+            "GET, HEAD",
+        );
     }
     let (path, query) = match url.split_once('?') {
         Some((p, q)) => (p, Some(q)),

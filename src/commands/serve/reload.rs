@@ -4,16 +4,21 @@
 //! when the answer names another generation.
 //!
 //! Waiting polls hold none of the request slots of pages, at most
-//! [`MAX_POLLS`] wait at once, and each ends soon after its client goes away
+//! [`MAX_POLLS`] wait at once, and each ends as soon as its client goes away
 //! (see [`hold`]).
 
-use std::io::{ErrorKind, Write};
-use std::net::TcpStream;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
-use super::http::{self, Request, Response};
-use super::{respond_bytes, Shared, State};
+use http_body_util::BodyExt;
+use hyper::body::{Body, Bytes, Frame, SizeHint};
+
+use super::{boxed, respond_bytes, with_header, Counted, Reply, Response, Shared, State};
 
 /// Site path (below the base path) of the long-poll endpoint.
 pub const EVENTS_PATH: &str = "__brief/events";
@@ -24,8 +29,6 @@ pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 /// Long polls waiting at once; more are answered 503 (the script retries
 /// after a pause). They hold none of the page-request slots.
 pub const MAX_POLLS: usize = 256;
-/// How often a waiting poll checks whether its client is still there.
-const CHECK: Duration = Duration::from_millis(250);
 
 const LIVE_RELOAD_JS: &str = r#"(function () {
   "use strict";
@@ -109,109 +112,116 @@ pub(super) fn since(query: Option<&str>) -> Option<u64> {
 /// a `HEAD`. Polls that wait go to [`hold`] instead.
 pub(super) fn events_now(shared: &Shared) -> Response {
     let body = answer_body(&shared.lock());
-    respond_bytes(200, "application/json", body.into_bytes())
-        .with_header("Cache-Control", "no-store")
+    with_header(
+        respond_bytes(200, "application/json", body.into_bytes()),
+        "Cache-Control",
+        "no-store",
+    )
 }
 
 /// A poll refused because [`MAX_POLLS`] are waiting: the script retries
 /// after a pause.
 fn too_many_polls() -> Response {
-    respond_bytes(
-        503,
-        "text/plain; charset=utf-8",
-        b"503 Service Unavailable: too many live-reload connections\n".to_vec(),
+    with_header(
+        respond_bytes(
+            503,
+            "text/plain; charset=utf-8",
+            b"503 Service Unavailable: too many live-reload connections\n".to_vec(),
+        ),
+        "Retry-After",
+        "1",
     )
-    .with_header("Retry-After", "1")
 }
 
-/// Whether the client of `stream` has closed the connection (or it broke).
-fn client_gone(stream: &TcpStream) -> bool {
-    if stream.set_nonblocking(true).is_err() {
-        return true;
+/// A long poll (`since` given): answered at once when the generation is
+/// another already; else the status line and headers go at once, and the
+/// body (the generation) once it differs from `since`, the server stops or
+/// [`POLL_TIMEOUT`] passes. It holds no page-request slot. hyper sends the
+/// body as a chunk for HTTP/1.1, or up to the close of the connection for
+/// HTTP/1.0; when the client closes the connection, hyper drops the body,
+/// and the poll's place is free there and then. At most [`MAX_POLLS`] wait
+/// at once; another gets a 503 with `Retry-After`.
+pub(super) async fn hold(shared: Arc<Shared>, since: u64) -> Reply {
+    if shared.lock().generation != since {
+        return boxed(events_now(&shared));
     }
-    let gone = match stream.peek(&mut [0u8]) {
-        Ok(0) => true,
-        Ok(_) => false,
-        Err(e) => e.kind() != ErrorKind::WouldBlock,
-    };
-    gone || stream.set_nonblocking(false).is_err()
-}
-
-/// Counts a waiting poll in `Shared::polls` while it lives.
-struct PollSlot<'a>(&'a Shared);
-
-impl Drop for PollSlot<'_> {
-    fn drop(&mut self) {
-        self.0.polls.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// A long poll (`since` given): waits, on its connection's thread, until the
-/// generation differs from `since`, the server stops or [`POLL_TIMEOUT`]
-/// passes, then answers the generation. Returns whether the connection may
-/// carry another request.
-///
-/// It holds no page-request slot. The status line and headers are sent at
-/// once (the JSON body follows: a chunk for HTTP/1.1, or up to the close of
-/// the connection for HTTP/1.0), and every [`CHECK`] the socket is checked
-/// for the client's close, which ends the poll there and then. At most
-/// [`MAX_POLLS`] wait at once; another gets a 503 with `Retry-After`.
-pub(super) fn hold(
-    shared: &Shared,
-    stream: &mut TcpStream,
-    rq: &Request,
-    since: u64,
-) -> std::io::Result<bool> {
     if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
         shared.polls.fetch_sub(1, Ordering::SeqCst);
-        http::write_response(stream, false, rq.keep_alive, too_many_polls())?;
-        return Ok(rq.keep_alive);
+        return boxed(too_many_polls());
     }
-    let _slot = PollSlot(shared);
-    let keep_alive = rq.keep_alive && rq.http11;
-    let headers = [
-        ("Content-Type".to_string(), "application/json".to_string()),
-        ("Cache-Control".to_string(), "no-store".to_string()),
-        ("X-Content-Type-Options".to_string(), "nosniff".to_string()),
-    ];
-    // No chunks in HTTP/1.0: there the body ends with the connection.
-    let framing = if rq.http11 {
-        http::Framing::Chunked
-    } else {
-        http::Framing::Close
+    let wait = async move {
+        let _slot = Counted(&shared.polls);
+        Bytes::from(wait_for_change(&shared, since).await)
     };
-    let mut head = Vec::new();
-    http::write_head(&mut head, 200, &headers, framing, keep_alive)?;
-    stream.write_all(&head)?;
+    let template = events_now_headers();
+    let mut reply = hyper::Response::new(
+        Later {
+            body: Some(Box::pin(wait)),
+        }
+        .boxed(),
+    );
+    *reply.headers_mut() = template;
+    reply
+}
 
-    let deadline = Instant::now() + POLL_TIMEOUT;
-    let body = loop {
+/// The headers of [`events_now`].
+fn events_now_headers() -> hyper::HeaderMap {
+    let r = with_header(
+        respond_bytes(200, "application/json", Vec::new()),
+        "Cache-Control",
+        "no-store",
+    );
+    r.into_parts().0.headers
+}
+
+/// The answer once the generation differs from `since`, the server stops or
+/// [`POLL_TIMEOUT`] passes.
+async fn wait_for_change(shared: &Shared, since: u64) -> String {
+    // Subscribed before the state is read: no change is missed in between.
+    let mut changed = shared.changed.subscribe();
+    let deadline = tokio::time::Instant::now() + POLL_TIMEOUT;
+    loop {
         {
             let st = shared.lock();
-            let now = Instant::now();
-            if st.generation != since || st.shutdown || now >= deadline {
-                break answer_body(&st);
-            }
-            let wait = CHECK.min(deadline - now);
-            let (st, _) = shared
-                .changed
-                .wait_timeout(st, wait)
-                .unwrap_or_else(|e| e.into_inner());
             if st.generation != since || st.shutdown {
-                break answer_body(&st);
+                return answer_body(&st);
             }
         }
-        if client_gone(stream) {
-            return Ok(false);
+        match tokio::time::timeout_at(deadline, changed.changed()).await {
+            Ok(Ok(())) => {}
+            _ => return answer_body(&shared.lock()),
         }
-    };
-    if rq.http11 {
-        write!(stream, "{:x}\r\n{body}\r\n0\r\n\r\n", body.len())?;
-    } else {
-        stream.write_all(body.as_bytes())?;
     }
-    stream.flush()?;
-    Ok(keep_alive)
+}
+
+/// A body of one frame, sent when its future ends.
+struct Later {
+    body: Option<Pin<Box<dyn Future<Output = Bytes> + Send + Sync>>>,
+}
+
+impl Body for Later {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let Some(body) = self.body.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let data = std::task::ready!(body.as_mut().poll(cx));
+        self.body = None;
+        Poll::Ready(Some(Ok(Frame::data(data))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
 }
 
 #[cfg(test)]

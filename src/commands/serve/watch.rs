@@ -376,7 +376,7 @@ impl Builder {
             st.output = self.output.clone();
             st.error_page = page;
         }
-        shared.changed.notify_all();
+        shared.publish();
         // The reload is on its way; now the work it need not wait for.
         if ok {
             if let Err(failure) = self.rebuilder.after_reload() {
@@ -385,7 +385,7 @@ impl Builder {
                 st.generation += 1;
                 st.error_page = Some(error_page(&failure.diagnostics, &self.opts.root));
                 drop(st);
-                shared.changed.notify_all();
+                shared.publish();
             }
         }
         line
