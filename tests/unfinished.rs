@@ -7,26 +7,12 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{copy_repo_site, repo};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::{copy_repo_site, repo, run, Run};
 
 fn brief(root: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_brief"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_brief"));
+    cmd.args(args).arg("--root").arg(root);
+    run(cmd)
 }
 
 /// The sample site with a Korean locale declared (files only: no `.ftl`).

@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use brief::base::yaml::Value;
 use scraper::{Html, Selector};
+use std::process::Command;
 
 mod common;
-use common::{repo, site_copy};
+use common::{repo, run, site_copy, Run};
 
 /// A `source_revision` as README documents it: `sha256:` and the first 16
 /// hex digits of the SHA-256 of the source's text.
@@ -26,24 +26,9 @@ fn fixture(name: &str) -> PathBuf {
 
 /// `brief SUB --root ROOT`; more arguments are added by the caller.
 fn brief(sub: &str, root: &Path) -> Command {
-    let mut c = Command::cargo_bin("brief").expect("binary");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_brief"));
     c.arg(sub).arg("--root").arg(root);
     c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(mut cmd: Command) -> Run {
-    let out = cmd.output().expect("run brief");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// Builds the site and fails the test, with the diagnostics, if it does not build.

@@ -873,3 +873,20 @@ pub fn parse_xml(text: &str) -> XmlNode {
     );
     doc.children.pop().expect("root")
 }
+
+/// What a run of the `brief` binary printed, and its exit code.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a command (the `brief` binary) to the end.
+pub fn run(mut cmd: std::process::Command) -> Run {
+    let out = cmd.output().expect("run brief");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
