@@ -142,6 +142,15 @@ pub fn parse(src: &SourceFile, config: &Config, locales: &Locales) -> (Outcome, 
         diags.extend(unfinished(src, &split, &fm, &body));
     }
     let disclosure = disclosure(&fm, config);
+    // The title, summary and key points get the body's smart punctuation,
+    // here, so that every output (page, cards, feeds, JSON-LD, search) shows
+    // the same text. Citation titles stay as written: they name a source.
+    let mut fm = fm;
+    fm.title = crate::parse::smart::text(&fm.title);
+    fm.summary = fm.summary.as_deref().map(crate::parse::smart::text);
+    for p in &mut fm.key_points {
+        *p = crate::parse::smart::text(p);
+    }
     let translation_key = fm
         .translation_key
         .clone()

@@ -446,7 +446,8 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_SMART_PUNCTUATION
+    // Smart punctuation is `parse::smart`'s: pulldown-cmark's turns quotes
+    // the wrong way next to CJK and Hangul text.
 }
 
 /// Renders a body. Returns the body and the problems found (errors and warnings).
@@ -551,6 +552,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, events, text)) = heading.take() {
+                    let text = crate::parse::smart::text(&text);
                     let id = state.heading_id(explicit.as_deref(), &text);
                     state.body.anchors.insert(id.clone());
                     state.body.headings.push(Heading {
@@ -764,9 +766,29 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             // Raw HTML is shown as text: briefings arrive from many hands and tools,
             // and the theme owns the markup (as Hugo does by default).
+            // (Escaped here, so that smart punctuation leaves its quotes.)
             Event::Html(h) | Event::InlineHtml(h) => {
                 plain.push_str(&h);
-                emit = Some(Event::Text(h));
+                let mut escaped = String::with_capacity(h.len() + 16);
+                escape_html_into(&mut escaped, &h);
+                emit = Some(Event::InlineHtml(CowStr::from(escaped)));
+            }
+            // A backslash-escaped quote stays straight.
+            Event::Text(t)
+                if matches!(&*t, "\"" | "'")
+                    && body_text[..range.end].ends_with(&format!("\\{t}")) =>
+            {
+                if let Some(h) = heading.as_mut() {
+                    h.3.push_str(&t);
+                } else {
+                    plain.push_str(&t);
+                    stats.add(&t);
+                }
+                emit = Some(Event::InlineHtml(CowStr::from(if &*t == "'" {
+                    "&#39;"
+                } else {
+                    "&quot;"
+                })));
             }
             Event::Text(t) => {
                 if let Some(h) = heading.as_mut() {
@@ -804,6 +826,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         target.extend(emit);
     }
 
+    crate::parse::smart::events(&mut main);
     let mut html = String::with_capacity(body_text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, main.into_iter());
 
@@ -835,6 +858,8 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     continue;
                 }
                 let mut note_html = String::new();
+                let mut events = events;
+                crate::parse::smart::events(&mut events);
                 pulldown_cmark::html::push_html(&mut note_html, events.into_iter());
                 notes.push(Footnote {
                     id: format!("fn-{}", safe_id(&label)),

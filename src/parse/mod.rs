@@ -6,4 +6,5 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
 pub mod script;
+pub mod smart;
 pub mod values;

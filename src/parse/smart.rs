@@ -1,0 +1,327 @@
+//! Smart punctuation: straight quotes become curly ones, `--`/`---` dashes
+//! and `...` an ellipsis, in bodies and in the title, summary and key points.
+//!
+//! pulldown-cmark's own smart punctuation decides a quote's direction from
+//! the characters around it as Latin text would: a `"` between two letters
+//! is "both sides flanking" and, left unpaired, becomes an opening quote, so
+//! `"모델 바우처"를` came out as `“모델 바우처“`. Here a quote between two
+//! letters of which one is CJK or Hangul (which have no apostrophes) closes
+//! the quote of its kind that is open, and opens one otherwise; between two
+//! Latin letters `'` stays an apostrophe (`Shanghai’s`).
+//!
+//! A quote's context runs across inline markup (emphasis, links, code spans)
+//! and ends at a block's edge, so the pass works on a block's events.
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+/// What a character next to a quote says about it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    /// Start or end of the block, or white space.
+    Space,
+    /// An opening bracket, dash, slash or opening quote: a quote after it opens.
+    Open,
+    /// Closing punctuation: a quote before it closes.
+    Close,
+    /// A letter or digit of a script with apostrophes (Latin, Greek, …).
+    Word,
+    /// A CJK ideograph, kana or Hangul: no apostrophes.
+    Cjk,
+}
+
+fn side(c: Option<char>) -> Side {
+    let Some(c) = c else { return Side::Space };
+    if c.is_whitespace() {
+        return Side::Space;
+    }
+    if is_cjk(c) {
+        return Side::Cjk;
+    }
+    if "([{<«‹“‘„‚（［｛「『【〔〈《〘-–—/\u{2015}".contains(c) {
+        return Side::Open;
+    }
+    if c.is_alphanumeric() {
+        return Side::Word;
+    }
+    // Other punctuation (`.`, `,`, `)`, `”`, `’`, `。`, `」`, a straight
+    // quote still to decide …).
+    Side::Close
+}
+
+/// Kana, CJK ideographs, Hangul and the CJK letters that go with them
+/// (`々`, `ー`, half-width katakana); CJK punctuation is not a letter.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x3005..=0x3007    // 々 〆 〇
+        | 0x3031..=0x3035
+        | 0x3040..=0x30FF    // Hiragana, Katakana (with ー)
+        | 0x3130..=0x318F    // Hangul compatibility Jamo
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xD7B0..=0xD7FF
+        | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F    // half-width katakana
+        | 0xFFA0..=0xFFDC    // half-width Hangul
+        | 0x20000..=0x3134F)
+}
+
+/// The quotes open so far in a block, innermost last.
+#[derive(Default)]
+struct Quoter {
+    open: Vec<char>,
+    /// The last character written (after conversion), `None` at a block start.
+    prev: Option<char>,
+}
+
+impl Quoter {
+    fn reset(&mut self) {
+        self.open.clear();
+        self.prev = None;
+    }
+
+    /// Closes the innermost open quote of kind `q`, if any is open.
+    fn close(&mut self, q: char) -> bool {
+        match self.open.iter().rposition(|&o| o == q) {
+            Some(i) => {
+                self.open.truncate(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The quote `q` (`"` or `'`) between `prev` and `next`, converted.
+    fn quote(&mut self, q: char, next: Option<char>) -> char {
+        let (open_c, close_c) = if q == '"' {
+            ('\u{201C}', '\u{201D}')
+        } else {
+            ('\u{2018}', '\u{2019}')
+        };
+        let before = side(self.prev);
+        let after = side(next);
+        let opens = match (before, after) {
+            // Alone between spaces: not a quote anyone meant to curl.
+            (Side::Space, Side::Space) => return q,
+            (Side::Space | Side::Open, _) => true,
+            // An apostrophe inside a Latin word: Shanghai's, don't.
+            (Side::Word, Side::Word) if q == '\'' => return close_c,
+            (_, Side::Space | Side::Close) => false,
+            // Letters on both sides, one of them CJK or Hangul (or after
+            // closing punctuation): it closes what is open, else opens.
+            _ => !self.open.contains(&q),
+        };
+        if opens {
+            self.open.push(q);
+            open_c
+        } else {
+            self.close(q);
+            close_c
+        }
+    }
+
+    /// Converts one run of text; `after` gives the first character after it
+    /// in the block (`None` at the block's end).
+    fn convert<'t>(&mut self, text: &'t str, after: impl Fn() -> Option<char>) -> CowStr<'t> {
+        if !text.contains(['"', '\'', '-', '.']) {
+            if let Some(c) = text.chars().last() {
+                self.prev = Some(c);
+            }
+            return CowStr::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' | '\'' => {
+                    let next = text[i + 1..].chars().next().or_else(&after);
+                    let q = self.quote(c, next);
+                    out.push(q);
+                    self.prev = Some(q);
+                }
+                '-' if text[i + 1..].starts_with('-') => {
+                    let mut n = 1;
+                    while chars.next_if(|&(_, c)| c == '-').is_some() {
+                        n += 1;
+                    }
+                    push_dashes(&mut out, n);
+                    self.prev = Some('—');
+                }
+                '.' if text[i..].starts_with("...") => {
+                    chars.next();
+                    chars.next();
+                    out.push('…');
+                    self.prev = Some('…');
+                }
+                c => {
+                    out.push(c);
+                    self.prev = Some(c);
+                }
+            }
+        }
+        CowStr::Boxed(out.into_boxed_str())
+    }
+}
+
+/// A run of `n` ≥ 2 hyphens, as CommonMark's smart punctuation reads it:
+/// em dashes when `n` is a multiple of 3, else en dashes when even, else
+/// em dashes first and en dashes last.
+fn push_dashes(out: &mut String, n: usize) {
+    let (em, en) = if n % 3 == 0 {
+        (n / 3, 0)
+    } else if n % 2 == 0 {
+        (0, n / 2)
+    } else if n % 3 == 2 {
+        (n / 3, 1)
+    } else {
+        ((n - 4) / 3, 2)
+    };
+    out.extend(std::iter::repeat_n('—', em));
+    out.extend(std::iter::repeat_n('–', en));
+}
+
+/// A plain-text field (title, summary, key point) typeset as one block.
+pub fn text(s: &str) -> String {
+    Quoter::default().convert(s, || None).into_string()
+}
+
+/// Typesets the text events of rendered Markdown in place. Code spans and
+/// autolinks are left as written but count as text around a quote; raw HTML
+/// and citation markers (inline HTML) count as a letter.
+pub fn events(events: &mut [Event<'_>]) {
+    let mut q = Quoter::default();
+    let mut autolink = 0usize;
+    for i in 0..events.len() {
+        match &events[i] {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => autolink += 1,
+            Event::End(TagEnd::Link) if autolink > 0 => autolink -= 1,
+            Event::Start(tag) if !is_inline(tag) => q.reset(),
+            Event::End(end) if !is_inline_end(end) => q.reset(),
+            Event::Text(t) if autolink == 0 => {
+                let t = t.clone();
+                let (head, tail) = events.split_at_mut(i + 1);
+                let converted = q.convert(&t, || first_char(tail));
+                if let CowStr::Boxed(s) = converted {
+                    head[i] = Event::Text(CowStr::Boxed(s));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = t.chars().last() {
+                    q.prev = Some(c);
+                }
+            }
+            Event::InlineHtml(_) | Event::Html(_) | Event::FootnoteReference(_) => {
+                q.prev = Some('x')
+            }
+            Event::SoftBreak | Event::HardBreak => q.prev = Some(' '),
+            _ => {}
+        }
+    }
+}
+
+/// The first character the reader sees after a text event, within its block.
+fn first_char(rest: &[Event<'_>]) -> Option<char> {
+    for e in rest {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = t.chars().next() {
+                    return Some(c);
+                }
+            }
+            Event::InlineHtml(_) | Event::Html(_) | Event::FootnoteReference(_) => {
+                return Some('x')
+            }
+            Event::SoftBreak | Event::HardBreak => return Some(' '),
+            Event::Start(tag) if is_inline(tag) => {}
+            Event::End(end) if is_inline_end(end) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+
+    /// Each pair: as written, as the reader must see it (written by hand).
+    #[test]
+    fn quotes_next_to_cjk_hangul_and_latin() {
+        let cases = [
+            ("\"모델 바우처\"를 받는다", "“모델 바우처”를 받는다"),
+            ("'컴퓨팅 바우처'는 지원한다", "‘컴퓨팅 바우처’는 지원한다"),
+            ("정부는 \"모델 바우처\"를", "정부는 “모델 바우처”를"),
+            ("これは\"二重引用符\"は", "これは“二重引用符”は"),
+            ("\"二重引用符\"は", "“二重引用符”は"),
+            ("これは'テスト'です", "これは‘テスト’です"),
+            ("「\"入れ子\"の例」", "「“入れ子”の例」"),
+            ("上海的\"算力券\"政策", "上海的“算力券”政策"),
+            ("\"算力券\"。", "“算力券”。"),
+            ("Shanghai's plan", "Shanghai’s plan"),
+            ("\"Shanghai's plan\"", "“Shanghai’s plan”"),
+            ("'Shanghai's plan'", "‘Shanghai’s plan’"),
+            ("He said \"no.\" Then left.", "He said “no.” Then left."),
+            ("the students' votes", "the students’ votes"),
+            ("(\"quoted\")", "(“quoted”)"),
+            ("\"He said 'hi'\"", "“He said ‘hi’”"),
+            ("don't \"stop\"", "don’t “stop”"),
+            ("a \" b", "a \" b"),
+            ("Seoul's \"AI 바우처\"는", "Seoul’s “AI 바우처”는"),
+            ("“already” curly", "“already” curly"),
+            ("2020--2025", "2020–2025"),
+            ("wait---what", "wait—what"),
+            ("and so...", "and so…"),
+            ("a - b", "a - b"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(text(input), want, "input: {input}");
+        }
+    }
+
+    #[test]
+    fn dash_runs() {
+        let cases = [
+            ("--", "–"),
+            ("---", "—"),
+            ("----", "––"),
+            ("-----", "—–"),
+            ("------", "——"),
+            ("-------", "—––"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(text(input), want, "input: {input}");
+        }
+    }
+}
