@@ -23,7 +23,6 @@ nav-latest = Latest
 nav-sources = Sources
 nav-feed = Feed
 language-switcher = Language
-translation-unavailable = no translation yet
 footer-text = { $site } · Analytical briefings on technology governance.
 
 # How the article was made. Each sentence states only what its front-matter
@@ -112,3 +111,21 @@ newer-page = Newer
 older-page = Older
 translation-stale = This translation was made from an earlier version of the { $language } original, which has changed since.
 translation-stale-link = Read the current { $language } version
+
+# Reader experience (issue 15): language names, why a translation is missing, footnote markers, 404
+language-name-ja = Japanese
+language-name-en = English
+language-name-ko = Korean
+language-name-zh = Chinese
+language-name-zh-Hans = Chinese (Simplified)
+language-name-zh-Hant = Chinese (Traditional)
+language-name-zh-CN = Chinese (Simplified)
+language-name-zh-TW = Chinese (Traditional)
+language-name-fr = French
+language-name-de = German
+language-name-es = Spanish
+language-name-ar = Arabic
+translation-unavailable-for = This page has no { $language } version yet
+footnote-marker = { $number }
+footnote-label = Note { $number }
+not-found-search = Search the briefings

@@ -9,7 +9,6 @@ nav-latest = 新着
 nav-sources = 出典一覧
 nav-feed = フィード
 language-switcher = 言語
-translation-unavailable = 翻訳はまだありません
 footer-text = { $site } · 技術ガバナンスに関する分析ブリーフィング
 
 # 記事の作成方法。各文はフロントマターに記録された事実だけを述べる（README「AI disclosure」参照）。
@@ -79,3 +78,21 @@ newer-page = 新しい記事へ
 older-page = 古い記事へ
 translation-stale = この翻訳は{ $language }の原文の旧版をもとにしており、原文はその後更新されています。
 translation-stale-link = 最新の{ $language }版を読む
+
+# 読みやすさ（issue 15）: 言語名、訳がない言語の説明、脚注マーカー、404
+language-name-ja = 日本語
+language-name-en = 英語
+language-name-ko = 韓国語
+language-name-zh = 中国語
+language-name-zh-Hans = 中国語（簡体字）
+language-name-zh-Hant = 中国語（繁体字）
+language-name-zh-CN = 中国語（簡体字）
+language-name-zh-TW = 中国語（繁体字）
+language-name-fr = フランス語
+language-name-de = ドイツ語
+language-name-es = スペイン語
+language-name-ar = アラビア語
+translation-unavailable-for = このページの{ $language }版はまだありません
+footnote-marker = 注{ $number }
+footnote-label = 注{ $number }
+not-found-search = 記事を検索する

@@ -18,7 +18,8 @@
 //! Per locale, the report lists the Fluent keys of the default language that
 //! the locale lacks, the keys of the locale that neither the theme nor the
 //! code uses (taxonomy term names excepted), and the taxonomy terms used by
-//! any article that have no name in the locale.
+//! any article that have no name in the locale, and (a warning) the
+//! configured languages the locale does not name (`language-name-<code>`).
 //!
 //! `--format json` prints one object, with every object key and array sorted:
 //!
@@ -33,7 +34,7 @@
 //!   ],
 //!   "default_language": "ja",
 //!   "languages": ["en", "ja", "ko"],
-//!   "locales": { "ko": { "missing_keys": [], "missing_terms": [], "unused_keys": [] } },
+//!   "locales": { "ko": { "missing_keys": [], "missing_language_names": ["ja"], "missing_terms": [], "unused_keys": [] } },
 //!   "unparsed": ["content/ja/broken.md"]
 //! }
 //! ```
@@ -48,7 +49,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::base::text::{display_width, truncate};
-use crate::input::locale::term_key;
+use crate::input::locale::{language_name_key, term_key};
 use crate::parse::article::Article;
 use crate::pipeline::build::{BuildOptions, Failure};
 use crate::pipeline::session::Session;
@@ -100,6 +101,8 @@ pub struct ArticleRow {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LocaleReport {
     pub missing_keys: Vec<String>,
+    /// Configured languages the locale has no `language-name-<code>` for.
+    pub missing_language_names: Vec<String>,
     pub missing_terms: Vec<String>,
     pub unused_keys: Vec<String>,
 }
@@ -254,6 +257,13 @@ impl StatusReport {
                 plural(r.missing_terms.len())
             );
             wrap_list(&mut s, "missing:", &r.missing_keys);
+            if !r.missing_language_names.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "    warning: no language-name-<code> message for {}; the language's own name is shown",
+                    r.missing_language_names.join(", ")
+                );
+            }
             wrap_list(&mut s, "unused:", &r.unused_keys);
             wrap_list(&mut s, "no name:", &r.missing_terms);
         }
@@ -436,7 +446,9 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
         let unused_keys = keys
             .iter()
             .filter(|k| {
-                !used.contains(**k) && !term_prefixes.iter().any(|p| k.starts_with(p.as_str()))
+                !used.contains(**k)
+                    && !term_prefixes.iter().any(|p| k.starts_with(p.as_str()))
+                    && !k.starts_with("language-name-")
             })
             .map(|k| k.to_string())
             .collect();
@@ -445,9 +457,16 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
             .filter(|k| !locales.has(lang, k))
             .cloned()
             .collect();
+        let missing_language_names = config
+            .languages
+            .keys()
+            .filter(|code| !locales.has(lang, &language_name_key(code)))
+            .cloned()
+            .collect();
         locale_reports.insert(
             lang.clone(),
             LocaleReport {
+                missing_language_names,
                 missing_keys,
                 missing_terms,
                 unused_keys,

@@ -277,3 +277,8 @@ pub fn term_key(taxonomy: &str, term: &str) -> String {
     let singular = taxonomy.strip_suffix('s').unwrap_or(taxonomy);
     format!("{singular}-{term}")
 }
+
+/// Fluent key of a language's name in a locale: `language-name-ko`.
+pub fn language_name_key(code: &str) -> String {
+    format!("language-name-{code}")
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::base::urls::Urls;
 use crate::input::config::Config;
-use crate::input::locale::{term_key, Locales};
+use crate::input::locale::{language_name_key, term_key, Locales};
 use crate::link::{Site, SOURCES_PER_PAGE};
 use crate::output::page::{page_count, Page};
 use crate::parse::disclosure::{Disclosure, NoticePart};
@@ -92,6 +92,22 @@ impl OutputEnv {
             .and_then(|l| l.title.clone())
             .or_else(|| self.locales.get(lang, "site-title", None))
             .unwrap_or_else(|| self.config.site.title.clone())
+    }
+
+    /// The name of language `code` for a reader of `lang`: the
+    /// `language-name-<code>` message of `lang`'s locale, else (reported by
+    /// `check_locales` and `brief status`) the language's own name from
+    /// book.toml. Never the default language's text: a Korean reader is
+    /// better served by `English` than by `英語`.
+    pub fn language_name(&self, lang: &str, code: &str) -> String {
+        self.locales
+            .get(lang, &language_name_key(code), None)
+            .unwrap_or_else(|| {
+                self.config
+                    .languages
+                    .get(code)
+                    .map_or_else(|| code.to_string(), |l| l.name.clone())
+            })
     }
 
     pub fn term_name(&self, lang: &str, taxonomy: &str, term: &str) -> String {

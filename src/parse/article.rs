@@ -311,6 +311,18 @@ fn render_body(
         args.set("number", n);
         locales.text(&src.lang, "citation-label", Some(&args))
     };
+    let note_marker = |n: u32| {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("number", n);
+        // Without locale files (the fuzz target), the number alone.
+        let text = |key: &str| {
+            locales
+                .get(&src.lang, key, Some(&args))
+                .or_else(|| locales.get(locales.default_lang(), key, Some(&args)))
+                .unwrap_or_else(|| n.to_string())
+        };
+        (text("footnote-marker"), text("footnote-label"))
+    };
     let input = markdown::Input {
         file_text: &src.text,
         lines: &lines,
@@ -320,6 +332,7 @@ fn render_body(
         rel_path: &src.rel_path,
         citations,
         cite_label: &cite_label,
+        note_marker: &note_marker,
     };
     markdown::render(split.body, &input)
 }

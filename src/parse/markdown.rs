@@ -52,6 +52,8 @@ pub struct Input<'a> {
     pub citations: &'a [Citation],
     /// Accessible name of a citation marker, e.g. "Reference 2".
     pub cite_label: &'a (dyn Fn(u32) -> String + Sync),
+    /// A footnote marker's visible text and accessible name, e.g. ("注1", "注1").
+    pub note_marker: &'a (dyn Fn(u32) -> (String, String) + Sync),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -620,9 +622,15 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 let ref_id = format!("fnref-{anchor}-{}", backrefs.len() + 1);
                 backrefs.push(ref_id.clone());
                 state.marker_ids.push(ref_id.clone());
-                emit = Some(Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"footnote-ref\"><a href=\"#fn-{anchor}\" id=\"{ref_id}\">{number}</a></sup>"
-                ))));
+                let (shown, label) = (input.note_marker)(u32::try_from(number).unwrap_or(u32::MAX));
+                let mut html = format!(
+                    "\u{2060}<sup class=\"footnote-ref\"><a href=\"#fn-{anchor}\" id=\"{ref_id}\" aria-label=\""
+                );
+                escape_html_into(&mut html, &label);
+                html.push_str("\">");
+                escape_html_into(&mut html, &shown);
+                html.push_str("</a></sup>");
+                emit = Some(Event::InlineHtml(CowStr::from(html)));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {

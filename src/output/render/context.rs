@@ -41,6 +41,7 @@ impl Renderer {
                 ),
                 dir: self.env.config.language_dir(&code).as_str(),
                 name: self.env.config.languages[&code].name.clone(),
+                label: self.env.language_name(current, &code),
                 code,
             })
             .collect()
@@ -76,6 +77,7 @@ impl Renderer {
                 current: code == lang,
                 url: path.map(|p| self.env.urls.path(&p)),
                 dir: self.env.config.language_dir(&code).as_str(),
+                label: self.env.language_name(lang, &code),
                 code,
                 name,
             });
@@ -195,13 +197,7 @@ impl Renderer {
                 ctx.insert(
                     "stale",
                     &StaleCtx {
-                        name: self
-                            .env
-                            .config
-                            .languages
-                            .get(&o.lang)
-                            .map(|l| l.name.clone())
-                            .unwrap_or_else(|| o.lang.clone()),
+                        name: self.env.language_name(&a.lang, &o.lang),
                         lang: o.lang.clone(),
                         url: self.env.urls.path(&o.path),
                     },
@@ -676,7 +672,10 @@ fn backref_letter(i: usize) -> String {
 #[derive(Serialize)]
 pub(super) struct LangLink {
     code: String,
+    /// The language's own name (book.toml).
     name: String,
+    /// Its name in the page's language (`language-name-<code>`).
+    label: String,
     url: Option<String>,
     current: bool,
     dir: &'static str,

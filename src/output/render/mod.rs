@@ -88,7 +88,13 @@ fn tera_error(e: &tera::Error, theme_rel: &Path) -> Diagnostic {
 }
 
 /// Keys the Rust side asks for, beside those in templates.
-pub const CODE_KEYS: &[&str] = &["citation-label", "date-format", "site-title"];
+pub const CODE_KEYS: &[&str] = &[
+    "citation-label",
+    "date-format",
+    "footnote-label",
+    "footnote-marker",
+    "site-title",
+];
 
 impl Renderer {
     pub fn new(
@@ -327,6 +333,26 @@ impl Renderer {
                             "missing-translation",
                             format!(
                                 "message `{key}` is missing in locale `{lang}`; using `{default}`"
+                            ),
+                        )
+                        .in_file(PathBuf::from("locales").join(lang))
+                        .help(format!("add `{key} = …` to a file in locales/{lang}/")),
+                    );
+                }
+            }
+        }
+        // Every language named in every locale; a missing name shows the
+        // language's own name (book.toml) instead.
+        for lang in self.env.config.languages.keys() {
+            for code in self.env.config.languages.keys() {
+                let key = crate::input::locale::language_name_key(code);
+                if !self.env.locales.has(lang, &key) {
+                    diags.push(
+                        Diagnostic::warning(
+                            "missing-language-name",
+                            format!(
+                                "locale `{lang}` has no name for language `{code}`; showing `{}`",
+                                self.env.config.languages[code].name
                             ),
                         )
                         .in_file(PathBuf::from("locales").join(lang))
