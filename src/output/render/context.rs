@@ -688,8 +688,8 @@ pub(super) struct StaleCtx {
 }
 #[derive(Serialize)]
 pub(super) struct Alternate {
-    hreflang: String,
-    href: String,
+    pub(super) hreflang: String,
+    pub(super) href: String,
 }
 #[derive(Serialize)]
 pub(super) struct TaxLink {

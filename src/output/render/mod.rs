@@ -494,6 +494,23 @@ impl Renderer {
                 }
                 let mut ctx = self.common(view, site, &lang, "", |l| Some(home(l)));
                 ctx.insert("languages", &self.language_homes(&lang));
+                // Every language's home (the default one too), and the picker
+                // itself for everyone else.
+                let mut alternates: Vec<Alternate> = self
+                    .env
+                    .config
+                    .language_codes()
+                    .into_iter()
+                    .map(|code| Alternate {
+                        href: self.env.urls.absolute(&home(&code)),
+                        hreflang: code,
+                    })
+                    .collect();
+                alternates.push(Alternate {
+                    hreflang: "x-default".into(),
+                    href: self.env.urls.absolute(""),
+                });
+                ctx.insert("alternates", &alternates);
                 ctx.insert("default_url", &self.env.urls.path(&home(&lang)));
                 Filled::Template("root.html", ctx)
             }
@@ -506,6 +523,23 @@ impl Renderer {
                 // An error page has no translations to point at and should not be indexed.
                 ctx.insert("alternates", &Vec::<Alternate>::new());
                 ctx.insert("noindex", &true);
+                // Every language's text: the page answers any path.
+                let blocks: Vec<serde_json::Value> = self
+                    .env
+                    .config
+                    .language_codes()
+                    .iter()
+                    .map(|code| {
+                        serde_json::json!({
+                            "code": code,
+                            "dir": self.env.config.language_dir(code).as_str(),
+                            "site_title": self.env.site_title(code),
+                            "home_url": self.env.urls.path(&Route::Home { lang: code, page: 1 }.path()),
+                            "search_url": self.env.urls.path(&Route::Search { lang: code }.path()),
+                        })
+                    })
+                    .collect();
+                ctx.insert("not_found", &blocks);
                 Filled::Template("404.html", ctx)
             }
             Page::Feed { lang } => {

@@ -245,7 +245,51 @@
     }
   }
 
+  // The 404 page carries every language's text (main[data-not-found], one
+  // [data-lang] block each): show the block of the language the missing
+  // path belongs to (/<base>/<lang>/…), else of the browser's languages;
+  // with neither, every block stays visible.
+  function notFoundLanguage() {
+    var main = document.querySelector("main[data-not-found]");
+    if (!main) return;
+    var blocks = main.querySelectorAll("[data-lang]");
+    var base = main.getAttribute("data-base-path") || "/";
+    var path = window.location.pathname;
+    var wanted = [];
+    if (path.indexOf(base) === 0) {
+      var first = path.slice(base.length).split("/")[0];
+      try {
+        wanted.push(decodeURIComponent(first));
+      } catch (e) {
+        // A malformed escape names no language.
+      }
+    }
+    var fromPath = wanted.length;
+    var prefs = navigator.languages || [navigator.language || ""];
+    for (var p = 0; p < prefs.length; p++) wanted.push(String(prefs[p]));
+    var pick = null;
+    for (var w = 0; w < wanted.length && !pick; w++) {
+      var code = wanted[w].toLowerCase();
+      if (!code) continue;
+      // The path must name the language exactly; a browser preference
+      // may also match by its primary subtag (ko-KR → ko).
+      for (var i = 0; i < blocks.length && !pick; i++) {
+        var lang = blocks[i].getAttribute("data-lang").toLowerCase();
+        if (lang === code || (w >= fromPath && lang.split("-")[0] === code.split("-")[0])) {
+          pick = blocks[i];
+        }
+      }
+    }
+    if (!pick) return;
+    for (var j = 0; j < blocks.length; j++) blocks[j].hidden = blocks[j] !== pick;
+    document.documentElement.lang = pick.getAttribute("lang");
+    document.documentElement.dir = pick.getAttribute("dir") || "ltr";
+    var title = pick.getAttribute("data-title");
+    if (title) document.title = title;
+  }
+
   function start() {
+    notFoundLanguage();
     focusableScrollers();
     // Web fonts and late layout can change what overflows.
     window.addEventListener("load", focusableScrollers);
