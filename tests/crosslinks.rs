@@ -99,8 +99,25 @@ fn language_switcher_links_translations_and_marks_missing_ones() {
         "no link to a missing translation"
     );
     let unavailable = select_one(&only, ".lang-switcher .unavailable");
-    assert_eq!(attr(unavailable, "lang"), "en");
-    assert!(text(unavailable).contains("English"));
+    // The language's own name, in its language; why it is not a link, in
+    // the reader's (a tooltip, and text for screen readers).
+    assert_eq!(
+        text(select_one(&only, ".lang-switcher .unavailable [lang=\"en\"]")),
+        "English"
+    );
+    assert_eq!(
+        attr(unavailable, "title"),
+        "このページの英語版はまだありません"
+    );
+    assert_eq!(
+        text(select_one(&only, ".lang-switcher .unavailable .visually-hidden")),
+        "(このページの英語版はまだありません)"
+    );
+    // A link to another language names it in the reader's language too.
+    assert_eq!(
+        attrs(&en_a, ".lang-switcher a", "title"),
+        ["Japanese"]
+    );
 
     // translation_key pairs files with different names.
     let pair = out.article("en", "pair-en");
@@ -943,16 +960,38 @@ fn robots_and_not_found_page() {
 
     let nf = out.html("404.html");
     assert_eq!(attr(select_one(&nf, "html"), "lang"), "ja");
+    // Every language's text is in the page, each block in its language
+    // (brief.js shows the one the path asked for; without it, all show).
+    let blocks = select(&nf, "main [data-lang]");
     assert_eq!(
-        text(select_one(&nf, "main h1")),
-        site.message("ja", "not-found-title")
+        blocks.iter().map(|b| attr(*b, "lang")).collect::<Vec<_>>(),
+        ["ja", "en"]
     );
-    // One link home per language, each in its own language.
     for lang in ["ja", "en"] {
-        let a = select_one(&nf, &format!("main .language-choice a[lang=\"{lang}\"]"));
-        assert_eq!(text(a), site.message(lang, "not-found-home"));
-        assert_eq!(attr(a, "href"), out.url(&format!("{lang}/")));
+        let block = format!("main section[lang=\"{lang}\"][data-lang=\"{lang}\"]");
+        assert_eq!(
+            text(select_one(&nf, &format!("{block} h2"))),
+            site.message(lang, "not-found-title")
+        );
+        assert_eq!(
+            text(select_one(&nf, &format!("{block} p"))),
+            site.message(lang, "not-found-text")
+        );
+        // Its home page and its search page.
+        assert_eq!(
+            attrs(&nf, &format!("{block} .language-choice a"), "href"),
+            [out.url(&format!("{lang}/")), out.url(&format!("{lang}/search/"))]
+        );
     }
+    assert_eq!(
+        attr(select_one(&nf, "main[data-not-found]"), "data-base-path"),
+        out.base_path()
+    );
+    assert!(select(&nf, "script:not([src])").is_empty(), "no inline script");
+    assert_eq!(
+        text(select_one(&nf, "title")),
+        "ページが見つかりません / Page not found | ガバナンス・ブリーフィング"
+    );
     // Served at any depth: every link must be absolute or root-relative.
     for href in attrs(&nf, "[href]", "href")
         .into_iter()
@@ -983,6 +1022,20 @@ fn root_page_offers_every_language_home() {
         "the root page redirects to itself:\n{raw}"
     );
     assert!(raw.contains(&format!("\"{}\"", out.url("ja/"))));
+    // hreflang: every language's home (the default one too) and x-default
+    // for the picker itself.
+    let alternates: Vec<(String, String)> = select(&root, "link[rel=\"alternate\"][hreflang]")
+        .into_iter()
+        .map(|l| (attr(l, "hreflang"), attr(l, "href")))
+        .collect();
+    assert_eq!(
+        alternates,
+        [
+            ("ja".to_string(), out.absolute("ja/")),
+            ("en".to_string(), out.absolute("en/")),
+            ("x-default".to_string(), out.absolute("")),
+        ]
+    );
 }
 
 // ---------------------------------------------------------------------------

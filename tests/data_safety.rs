@@ -144,11 +144,8 @@ fn stderr(o: &Output) -> String {
 fn break_404_at_render(root: &Path) -> (PathBuf, String) {
     let tpl = root.join("themes/default/templates/404.html");
     let original = std::fs::read_to_string(&tpl).unwrap();
-    std::fs::write(
-        &tpl,
-        original.replace("{% block content %}", "{% block content %}{{ nope.nope }}"),
-    )
-    .unwrap();
+    assert!(original.contains("</main>"), "the 404 template changed");
+    std::fs::write(&tpl, original.replace("</main>", "{{ nope.nope }}</main>")).unwrap();
     (tpl, original)
 }
 

@@ -45,6 +45,9 @@ language-switcher = 언어
 key-points = 핵심 요약
 references = 참고 문헌
 reading-time = 약 { $minutes }분
+language-name-ja = 일본어
+language-name-en = 영어
+language-name-ko = 한국어
 ";
 
 /// Keys translated into Arabic.
@@ -142,6 +145,15 @@ fn adding_a_locale_needs_no_code() {
             assert!(stderr.contains(&msg), "no warning `{msg}` in:\n{stderr}");
         }
     }
+    // A language the locale does not name: a warning, and its own name.
+    assert!(
+        stderr.contains(
+            "locale `ko` has no name for language `ar`; showing `العربية`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("locale `ko` has no name for language `en`"));
+    assert!(!stderr.contains("locale `ja` has no name for language"));
     // Translated keys are not reported.
     assert!(!stderr.contains("message `nav-latest` is missing in locale `ko`"));
 
@@ -197,11 +209,17 @@ fn adding_a_locale_needs_no_code() {
         .unwrap()
         .ends_with("/ko/shanghai-ai-compute-subsidy/"));
     let ar_item = switcher
-        .select(&sel(".unavailable[lang=\"ar\"]"))
+        .select(&sel(".unavailable [lang=\"ar\"]"))
         .next()
         .expect("Arabic listed as unavailable");
     assert!(ar_item.text().collect::<String>().contains("العربية"));
     assert!(switcher.select(&sel("a[hreflang=\"ar\"]")).next().is_none());
+    // On the Korean page, Japanese is named in Korean (the link's title)
+    // and shown in its own name.
+    let ko_switch = ko.select(&sel("nav.lang-switcher")).next().unwrap();
+    let ja_link = ko_switch.select(&sel("a[hreflang=\"ja\"]")).next().unwrap();
+    assert_eq!(ja_link.value().attr("title"), Some("일본어"));
+    assert_eq!(ja_link.text().collect::<String>(), "日本語");
     let ar_switch = ar.select(&sel("nav.lang-switcher")).next().unwrap();
     assert!(ar_switch
         .select(&sel(".current[lang=\"ar\"][dir=\"rtl\"]"))
@@ -240,6 +258,19 @@ fn adding_a_locale_needs_no_code() {
         .unwrap()
         .contains(&serde_json::json!("topic-startups")));
     assert_eq!(json["locales"]["ja"]["missing_keys"], serde_json::json!([]));
+    // Language names: Korean names all but Arabic, Arabic none.
+    assert_eq!(
+        json["locales"]["ko"]["missing_language_names"],
+        serde_json::json!(["ar"])
+    );
+    assert_eq!(
+        json["locales"]["ar"]["missing_language_names"],
+        serde_json::json!(["ar", "en", "ja", "ko"])
+    );
+    assert_eq!(
+        json["locales"]["ja"]["missing_language_names"],
+        serde_json::json!([])
+    );
     let row = json["articles"]
         .as_array()
         .unwrap()
@@ -258,6 +289,10 @@ fn adding_a_locale_needs_no_code() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("ko: ") && text.contains("skip-to-content"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: no language-name-<code> message for ar;"),
         "{text}"
     );
 }

@@ -595,7 +595,9 @@ fn unknown_book_toml_key_has_line_and_nearest_key() {
 #[test]
 fn markup_in_titles_and_text_is_escaped_everywhere() {
     let site = Site::new();
-    let title = "<script>alert(1)</script> & \"quotes\"";
+    // As shown everywhere (page, cards, feed): escaped, with the body's
+    // smart punctuation.
+    let title = "<script>alert(1)</script> & “quotes”";
     site.article(
         "en",
         "x.md",

@@ -86,7 +86,8 @@ fn translation_behind_its_source_shows_a_notice() {
     brief(root, &["build"]);
     let (text, href) = stale_notice(root).expect("a stale-translation notice");
     assert!(
-        text.contains("earlier version of the 日本語 original"),
+        // The original's language named in the reader's (English) locale.
+        text.contains("earlier version of the Japanese original"),
         "{text}"
     );
     assert_eq!(href, "/briefings/ja/shanghai-ai-compute-subsidy/");

@@ -438,9 +438,10 @@ pub fn status(root: &Path) -> Result<StatusReport, Failure> {
     let mut locale_reports = BTreeMap::new();
     for lang in config.languages.keys() {
         let keys = locales.keys(lang);
+        // Language names are reported on their own, for configured languages only.
         let missing_keys = default_keys
             .iter()
-            .filter(|k| !keys.contains(*k))
+            .filter(|k| !keys.contains(*k) && !k.starts_with("language-name-"))
             .map(|k| k.to_string())
             .collect();
         let unused_keys = keys
