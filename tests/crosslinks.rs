@@ -102,7 +102,10 @@ fn language_switcher_links_translations_and_marks_missing_ones() {
     // The language's own name, in its language; why it is not a link, in
     // the reader's (a tooltip, and text for screen readers).
     assert_eq!(
-        text(select_one(&only, ".lang-switcher .unavailable [lang=\"en\"]")),
+        text(select_one(
+            &only,
+            ".lang-switcher .unavailable [lang=\"en\"]"
+        )),
         "English"
     );
     assert_eq!(
@@ -110,14 +113,14 @@ fn language_switcher_links_translations_and_marks_missing_ones() {
         "このページの英語版はまだありません"
     );
     assert_eq!(
-        text(select_one(&only, ".lang-switcher .unavailable .visually-hidden")),
+        text(select_one(
+            &only,
+            ".lang-switcher .unavailable .visually-hidden"
+        )),
         "(このページの英語版はまだありません)"
     );
     // A link to another language names it in the reader's language too.
-    assert_eq!(
-        attrs(&en_a, ".lang-switcher a", "title"),
-        ["Japanese"]
-    );
+    assert_eq!(attrs(&en_a, ".lang-switcher a", "title"), ["Japanese"]);
 
     // translation_key pairs files with different names.
     let pair = out.article("en", "pair-en");
@@ -980,14 +983,20 @@ fn robots_and_not_found_page() {
         // Its home page and its search page.
         assert_eq!(
             attrs(&nf, &format!("{block} .language-choice a"), "href"),
-            [out.url(&format!("{lang}/")), out.url(&format!("{lang}/search/"))]
+            [
+                out.url(&format!("{lang}/")),
+                out.url(&format!("{lang}/search/"))
+            ]
         );
     }
     assert_eq!(
         attr(select_one(&nf, "main[data-not-found]"), "data-base-path"),
         out.base_path()
     );
-    assert!(select(&nf, "script:not([src])").is_empty(), "no inline script");
+    assert!(
+        select(&nf, "script:not([src])").is_empty(),
+        "no inline script"
+    );
     assert_eq!(
         text(select_one(&nf, "title")),
         "ページが見つかりません / Page not found | ガバナンス・ブリーフィング"

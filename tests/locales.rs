@@ -147,9 +147,7 @@ fn adding_a_locale_needs_no_code() {
     }
     // A language the locale does not name: a warning, and its own name.
     assert!(
-        stderr.contains(
-            "locale `ko` has no name for language `ar`; showing `العربية`"
-        ),
+        stderr.contains("locale `ko` has no name for language `ar`; showing `العربية`"),
         "{stderr}"
     );
     assert!(!stderr.contains("locale `ko` has no name for language `en`"));

@@ -452,19 +452,27 @@ pub fn options() -> Options {
     // the wrong way next to CJK and Hangul text.
 }
 
+/// Private-use characters the renderer gives a meaning: the link token's
+/// two, and smart punctuation's literal quotes; input is scrubbed of them.
+const RESERVED: [char; 4] = [
+    TOKEN_START,
+    TOKEN_END,
+    crate::parse::smart::LITERAL_DOUBLE,
+    crate::parse::smart::LITERAL_SINGLE,
+];
+
 /// Renders a body. Returns the body and the problems found (errors and warnings).
 pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     // Scrub token characters so that no input can forge a link token.
     let scrubbed;
     // Both token characters start with the byte 0xEE, which a plain byte
     // search finds fast; text almost never has it.
-    let body_text =
-        if body_text.as_bytes().contains(&0xEE) && body_text.contains([TOKEN_START, TOKEN_END]) {
-            scrubbed = body_text.replace([TOKEN_START, TOKEN_END], "\u{FFFD}");
-            scrubbed.as_str()
-        } else {
-            body_text
-        };
+    let body_text = if body_text.as_bytes().contains(&0xEE) && body_text.contains(RESERVED) {
+        scrubbed = body_text.replace(RESERVED, "\u{FFFD}");
+        scrubbed.as_str()
+    } else {
+        body_text
+    };
     let input_has_controls =
         crate::base::text::has_forbidden_control(body_text) || body_text.contains("&#");
     let mut state = State {
@@ -781,23 +789,6 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 escape_html_into(&mut escaped, &h);
                 emit = Some(Event::InlineHtml(CowStr::from(escaped)));
             }
-            // A backslash-escaped quote stays straight.
-            Event::Text(t)
-                if matches!(&*t, "\"" | "'")
-                    && body_text[..range.end].ends_with(&format!("\\{t}")) =>
-            {
-                if let Some(h) = heading.as_mut() {
-                    h.3.push_str(&t);
-                } else {
-                    plain.push_str(&t);
-                    stats.add(&t);
-                }
-                emit = Some(Event::InlineHtml(CowStr::from(if &*t == "'" {
-                    "&#39;"
-                } else {
-                    "&quot;"
-                })));
-            }
             Event::Text(t) => {
                 if let Some(h) = heading.as_mut() {
                     h.3.push_str(&t);
@@ -805,7 +796,15 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     plain.push_str(&t);
                     stats.add(&t);
                 }
-                emit = Some(Event::Text(t));
+                // A backslash-escaped quote (`\"`) starts a text event of its
+                // own and stays straight.
+                let escaped =
+                    t.starts_with(['"', '\'']) && body_text[..range.start].ends_with('\\');
+                emit = Some(Event::Text(if escaped {
+                    CowStr::from(crate::parse::smart::literal_first(&t))
+                } else {
+                    t
+                }));
             }
             Event::Code(t) => {
                 if let Some(h) = heading.as_mut() {

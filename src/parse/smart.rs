@@ -14,6 +14,24 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
+/// A `"` the writer escaped (`\"`): written straight, never curled. The
+/// renderer scrubs both characters from its input, so only it makes them.
+pub const LITERAL_DOUBLE: char = '\u{E002}';
+/// A `'` the writer escaped.
+pub const LITERAL_SINGLE: char = '\u{E003}';
+
+/// `t` with its first character (a quote) marked as written literally.
+pub fn literal_first(t: &str) -> String {
+    let mut chars = t.chars();
+    let mark = match chars.next() {
+        Some('"') => LITERAL_DOUBLE,
+        Some('\'') => LITERAL_SINGLE,
+        Some(c) => c,
+        None => return String::new(),
+    };
+    std::iter::once(mark).chain(chars).collect()
+}
+
 /// What a character next to a quote says about it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Side {
@@ -126,7 +144,7 @@ impl Quoter {
     /// Converts one run of text; `after` gives the first character after it
     /// in the block (`None` at the block's end).
     fn convert<'t>(&mut self, text: &'t str, after: impl Fn() -> Option<char>) -> CowStr<'t> {
-        if !text.contains(['"', '\'', '-', '.']) {
+        if !text.contains(['"', '\'', '-', '.', LITERAL_DOUBLE, LITERAL_SINGLE]) {
             if let Some(c) = text.chars().last() {
                 self.prev = Some(c);
             }
@@ -139,6 +157,11 @@ impl Quoter {
                 '"' | '\'' => {
                     let next = text[i + 1..].chars().next().or_else(&after);
                     let q = self.quote(c, next);
+                    out.push(q);
+                    self.prev = Some(q);
+                }
+                LITERAL_DOUBLE | LITERAL_SINGLE => {
+                    let q = if c == LITERAL_DOUBLE { '"' } else { '\'' };
                     out.push(q);
                     self.prev = Some(q);
                 }
@@ -170,9 +193,9 @@ impl Quoter {
 /// em dashes when `n` is a multiple of 3, else en dashes when even, else
 /// em dashes first and en dashes last.
 fn push_dashes(out: &mut String, n: usize) {
-    let (em, en) = if n % 3 == 0 {
+    let (em, en) = if n.is_multiple_of(3) {
         (n / 3, 0)
-    } else if n % 2 == 0 {
+    } else if n.is_multiple_of(2) {
         (0, n / 2)
     } else if n % 3 == 2 {
         (n / 3, 1)
