@@ -54,6 +54,24 @@ function writeCitedSite(root) {
   }
 }
 
+/**
+ * Writes a copy of the sample site with a Korean and a Chinese locale added
+ * the way a translator adds one: book.toml tables, locales/<lang>/*.ftl and
+ * content/<lang>/ from fixtures/cjk/, no code and no theme change.
+ */
+function writeCjkSite(root) {
+  for (const dir of ["themes", "locales", "content"]) {
+    fs.cpSync(path.join(repo, dir), path.join(root, dir), { recursive: true });
+  }
+  fs.cpSync(path.join(here, "fixtures", "cjk", "locales"), path.join(root, "locales"), { recursive: true });
+  fs.cpSync(path.join(here, "fixtures", "cjk", "content"), path.join(root, "content"), { recursive: true });
+  const toml = fs.readFileSync(path.join(repo, "book.toml"), "utf8");
+  fs.writeFileSync(
+    path.join(root, "book.toml"),
+    `${toml}\n[languages.ko]\nname = "한국어"\n\n[languages.zh]\nname = "中文"\n`,
+  );
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "brief-browser-"));
 const out = path.join(tmp, "briefings");
 let server;
@@ -84,6 +102,16 @@ try {
   });
   if (builtCited !== 0) throw new Error(`building the cited-source site failed (exit ${builtCited})`);
 
+  // The sample with a Korean and a Chinese locale added from files only.
+  const cjk = path.join(tmp, "cjk-src");
+  const cjkOut = path.join(tmp, "cjk");
+  const cjkBase = `${origin}/cjk/`;
+  writeCjkSite(cjk);
+  const builtCjk = await run(cmd, [...pre, "build", "--root", cjk, "--output", cjkOut, "--base-url", cjkBase.replace(/\/$/, "")], {
+    cwd: repo,
+  });
+  if (builtCjk !== 0) throw new Error(`building the Korean and Chinese site failed (exit ${builtCjk})`);
+
   const files = process.argv.slice(2).length
     ? process.argv.slice(2)
     : fs.readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort();
@@ -99,6 +127,8 @@ try {
         BRIEF_BASE_URL: base,
         BRIEF_CITED_SITE_DIR: citedOut,
         BRIEF_CITED_BASE_URL: citedBase,
+        BRIEF_CJK_SITE_DIR: cjkOut,
+        BRIEF_CJK_BASE_URL: cjkBase,
         SCREENSHOT_DIR: process.env.SCREENSHOT_DIR || path.join(here, "screenshots"),
       },
     },
