@@ -42,33 +42,44 @@ fn quotes_turn_the_right_way_next_to_hangul_kanji_and_latin() {
     let out = site.build_ok();
 
     // Korean body, heading, footnote; code spans keep their straight quotes.
+    // In HTML a quote between two Hangul letters is glued to them with word
+    // joiners (U+2060), so no line breaks beside it inside a word.
     let ko = out.article("ko", "voucher");
     let body = body_text(&ko);
     for want in [
-        "정부는 “모델 바우처”를 도입했다.",
-        "‘컴퓨팅 바우처’는 별도다.",
-        "강조도 “모델”을 넘는다.",
+        "정부는 “모델 바우처\u{2060}”\u{2060}를 도입했다.",
+        "‘컴퓨팅 바우처\u{2060}’\u{2060}는 별도다.",
+        "강조도 “모델\u{2060}”\u{2060}을 넘는다.",
         "코드는 \"그대로\" 둔다.",
     ] {
         assert!(body.contains(want), "`{want}` not in: {body}");
     }
-    assert_eq!(text(select_one(&ko, ".briefing-body h2")), "“인용”의 제목");
+    assert_eq!(
+        text(select_one(&ko, ".briefing-body h2")),
+        "“인용\u{2060}”\u{2060}의 제목"
+    );
     assert_eq!(
         text(select_one(&ko, ".footnotes li p")),
-        "주석의 “인용”은 닫힌다."
+        "주석의 “인용\u{2060}”\u{2060}은 닫힌다."
     );
     // Title, summary and key points as in the body.
     assert_eq!(
         text(select_one(&ko, "h1#article-title")),
-        "상하이의 “모델 바우처”는 무엇인가"
+        "상하이의 “모델 바우처\u{2060}”\u{2060}는 무엇인가"
     );
     assert_eq!(
         text(select_one(&ko, ".summary")),
-        "‘컴퓨팅 바우처’는 연산 비용을 보조한다."
+        "‘컴퓨팅 바우처\u{2060}’\u{2060}는 연산 비용을 보조한다."
     );
     assert_eq!(
         texts(&ko, ".key-points li"),
-        ["“말뭉치 바우처”를 포함한다."]
+        ["“말뭉치 바우처\u{2060}”\u{2060}를 포함한다."]
+    );
+    // The feed carries the typeset text without joiners.
+    let feed = parse_xml(&out.read("ko/atom.xml"));
+    assert_eq!(
+        feed.child("entry").text_of("title"),
+        "상하이의 “모델 바우처”는 무엇인가"
     );
 
     // Japanese, with an escaped quote left straight and code untouched.

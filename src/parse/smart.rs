@@ -93,6 +93,8 @@ struct Quoter {
     open: Vec<char>,
     /// The last character written (after conversion), `None` at a block start.
     prev: Option<char>,
+    /// Glue a quote to Hangul on both sides with word joiners (HTML only).
+    glue: bool,
 }
 
 impl Quoter {
@@ -144,7 +146,18 @@ impl Quoter {
     /// Converts one run of text; `after` gives the first character after it
     /// in the block (`None` at the block's end).
     fn convert<'t>(&mut self, text: &'t str, after: impl Fn() -> Option<char>) -> CowStr<'t> {
-        if !text.contains(['"', '\'', '-', '.', LITERAL_DOUBLE, LITERAL_SINGLE]) {
+        if !text.contains([
+            '"',
+            '\'',
+            '-',
+            '.',
+            LITERAL_DOUBLE,
+            LITERAL_SINGLE,
+            '“',
+            '”',
+            '‘',
+            '’',
+        ]) {
             if let Some(c) = text.chars().last() {
                 self.prev = Some(c);
             }
@@ -154,10 +167,21 @@ impl Quoter {
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             match c {
-                '"' | '\'' => {
-                    let next = text[i + 1..].chars().next().or_else(&after);
-                    let q = self.quote(c, next);
+                '"' | '\'' | '“' | '”' | '‘' | '’' => {
+                    let next = text[i + c.len_utf8()..].chars().next().or_else(&after);
+                    let glue = self.glue && between_hangul(self.prev, next);
+                    let q = if matches!(c, '"' | '\'') {
+                        self.quote(c, next)
+                    } else {
+                        c
+                    };
+                    if glue {
+                        out.push(WORD_JOINER);
+                    }
                     out.push(q);
+                    if glue {
+                        out.push(WORD_JOINER);
+                    }
                     self.prev = Some(q);
                 }
                 LITERAL_DOUBLE | LITERAL_SINGLE => {
@@ -189,6 +213,49 @@ impl Quoter {
     }
 }
 
+const WORD_JOINER: char = '\u{2060}';
+
+/// A quote with CJK letters on both sides, one of them Hangul. Unicode's
+/// line breaking (UAX #14, LB19a) allows a break on either side of a quote
+/// between two East Asian letters, which `word-break: keep-all` does not
+/// prevent: `바우처’는` could break after `’`. Korean separates words by
+/// spaces, so the quote is glued to its word instead.
+fn between_hangul(prev: Option<char>, next: Option<char>) -> bool {
+    match (prev, next) {
+        (Some(p), Some(n)) => is_cjk(p) && is_cjk(n) && (is_hangul(p) || is_hangul(n)),
+        _ => false,
+    }
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF)
+}
+
+/// Glues the quotes of an already typeset text (a title, summary or key
+/// point, for HTML) to the Hangul around them; see [`between_hangul`].
+pub fn glue_hangul(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['“', '”', '‘', '’', '"', '\'']) || !s.chars().any(is_hangul) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 12);
+    let mut prev = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let glue = matches!(c, '“' | '”' | '‘' | '’' | '"' | '\'')
+            && between_hangul(prev, chars.peek().copied());
+        if glue {
+            out.push(WORD_JOINER);
+        }
+        out.push(c);
+        if glue {
+            out.push(WORD_JOINER);
+        }
+        prev = Some(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A run of `n` ≥ 2 hyphens, as CommonMark's smart punctuation reads it:
 /// em dashes when `n` is a multiple of 3, else en dashes when even, else
 /// em dashes first and en dashes last.
@@ -215,7 +282,10 @@ pub fn text(s: &str) -> String {
 /// autolinks are left as written but count as text around a quote; raw HTML
 /// and citation markers (inline HTML) count as a letter.
 pub fn events(events: &mut [Event<'_>]) {
-    let mut q = Quoter::default();
+    let mut q = Quoter {
+        glue: true,
+        ..Quoter::default()
+    };
     let mut autolink = 0usize;
     for i in 0..events.len() {
         match &events[i] {
@@ -331,6 +401,25 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(text(input), want, "input: {input}");
         }
+    }
+
+    #[test]
+    fn quotes_between_hangul_letters_are_glued_for_html() {
+        use super::glue_hangul;
+        let wj = '\u{2060}';
+        assert_eq!(
+            glue_hangul("“모델 바우처”를 받는다"),
+            format!("“모델 바우처{wj}”{wj}를 받는다")
+        );
+        assert_eq!(
+            glue_hangul("정부는 ‘컴퓨팅’은"),
+            format!("정부는 ‘컴퓨팅{wj}’{wj}은")
+        );
+        // Japanese and Latin text is left alone.
+        assert_eq!(glue_hangul("“二重”は"), "“二重”は");
+        assert_eq!(glue_hangul("Seoul’s"), "Seoul’s");
+        // Typesetting for plain text (feeds, JSON-LD) adds no joiner.
+        assert_eq!(text("\"모델\"를"), "“모델”를");
     }
 
     #[test]

@@ -181,6 +181,14 @@ impl Renderer {
                 Ok(loc.text(&lang, key, args))
             },
         );
+        // `{{ page.title | glue }}`: quotes glued to the Hangul around them,
+        // so Korean lines never break beside a quote inside a word.
+        tera.register_filter(
+            "glue",
+            |val: tera::StringInput, _: Kwargs, _: &State| -> tera::Value {
+                val.inherit_safety(crate::parse::smart::glue_hangul(val.as_str()).into_owned())
+            },
+        );
         let u = urls.clone();
         tera.register_function(
             "url",
