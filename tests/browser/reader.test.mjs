@@ -116,6 +116,26 @@ test("Korean and Chinese text is set in a Korean and a Chinese Gothic face, not 
   }
 });
 
+test("English text is set in a named sans face, not DejaVu or a fallback serif", async () => {
+  await withPage({}, async (page) => {
+    await page.goto(url(`en/${SLUG}/`));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument");
+    for (const selector of ["h1", ".briefing-body p", ".meta"]) {
+      const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+      const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+      const main = fonts.sort((a, b) => b.glyphCount - a.glyphCount)[0].familyName;
+      // On Linux (.ci/run installs fonts-liberation) the stack's named faces.
+      assert.ok(
+        ["Noto Sans", "Ubuntu", "Cantarell", "Liberation Sans", "Noto Serif", "Source Serif 4"].includes(main),
+        `${selector}: drawn with ${main}`,
+      );
+    }
+  });
+});
+
 test("quotes turn the right way next to Hangul and Han characters", async () => {
   await withPage(PHONE, async (page) => {
     await page.goto(cjk(`ko/${SLUG}/`));
