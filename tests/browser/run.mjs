@@ -72,6 +72,19 @@ function writeCjkSite(root) {
   );
 }
 
+/**
+ * Writes a site with the sample's configuration, locales and theme whose only
+ * articles are fixtures/markup/: every Markdown construct the renderer writes
+ * (tables, task lists, code, images, heading attributes, …), for vnu.test.mjs.
+ */
+function writeMarkupSite(root) {
+  for (const dir of ["themes", "locales"]) {
+    fs.cpSync(path.join(repo, dir), path.join(root, dir), { recursive: true });
+  }
+  fs.cpSync(path.join(here, "fixtures", "markup", "content"), path.join(root, "content"), { recursive: true });
+  fs.copyFileSync(path.join(repo, "book.toml"), path.join(root, "book.toml"));
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "brief-browser-"));
 const out = path.join(tmp, "briefings");
 let server;
@@ -112,6 +125,16 @@ try {
   });
   if (builtCjk !== 0) throw new Error(`building the Korean and Chinese site failed (exit ${builtCjk})`);
 
+  // The markup sampler (fixtures/markup/), for the Nu Html Checker.
+  const markup = path.join(tmp, "markup-src");
+  const markupOut = path.join(tmp, "markup");
+  const markupBase = `${origin}/markup/`;
+  writeMarkupSite(markup);
+  const builtMarkup = await run(cmd, [...pre, "build", "--root", markup, "--output", markupOut, "--base-url", markupBase.replace(/\/$/, "")], {
+    cwd: repo,
+  });
+  if (builtMarkup !== 0) throw new Error(`building the markup sampler site failed (exit ${builtMarkup})`);
+
   const files = process.argv.slice(2).length
     ? process.argv.slice(2)
     : fs.readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort();
@@ -129,6 +152,7 @@ try {
         BRIEF_CITED_BASE_URL: citedBase,
         BRIEF_CJK_SITE_DIR: cjkOut,
         BRIEF_CJK_BASE_URL: cjkBase,
+        BRIEF_MARKUP_SITE_DIR: markupOut,
         SCREENSHOT_DIR: process.env.SCREENSHOT_DIR || path.join(here, "screenshots"),
       },
     },
