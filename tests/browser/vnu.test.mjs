@@ -4,7 +4,9 @@
 // 404.html), of the cited-source site (a source's own page, paginated lists),
 // of the sample with Korean and Chinese added and of the markup sampler
 // (fixtures/markup/: tables, task lists, code, images, heading attributes),
-// and every .css file they ship.
+// and every .css file they ship. Also three pages as Chromium holds them after
+// the theme's scripts ran (search results for a query in each language, an
+// open citation preview), serialized to files.
 //
 // One JVM run checks all of them (a few seconds; a JVM per page would take
 // minutes). `java` comes from PATH, or from $JAVA; vnu.jar from the pinned npm
@@ -17,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vnuJar from "vnu-jar";
-import { SITE_DIR } from "./lib/site.mjs";
+import { SITE_DIR, launch, newPage, url } from "./lib/site.mjs";
 
 const JAVA = process.env.JAVA || "java";
 
@@ -93,8 +95,50 @@ function writeCanary() {
   return { dir, html, css };
 }
 
+/**
+ * Pages as the theme's scripts leave them, which vnu cannot see in the built
+ * files: search results listed for a query, and an open citation preview.
+ * Each is [name, site path, a function that brings the page into that state].
+ */
+const SCRIPTED = [
+  ["ja-search-results", `ja/search/?q=${encodeURIComponent("上海")}`, (page) => page.locator("#search-results > li").first().waitFor()],
+  ["en-search-results", "en/search/?q=compute", (page) => page.locator("#search-results > li").first().waitFor()],
+  [
+    "en-citation-preview",
+    "en/shanghai-ai-compute-subsidy/",
+    async (page) => {
+      await page.locator("sup.citation a").first().focus();
+      await page.locator(".cite-preview").waitFor({ state: "visible" });
+    },
+  ],
+];
+
+/** Writes each SCRIPTED state's DOM, serialized, to dir; returns Map(file → URL). */
+async function snapshotScriptedPages(dir) {
+  const files = new Map();
+  const browser = await launch();
+  try {
+    for (const [name, rel, ready] of SCRIPTED) {
+      const { context, page } = await newPage(browser);
+      try {
+        await page.goto(url(rel));
+        await ready(page);
+        assert.deepEqual(page.errors, [], `script errors on ${rel}`);
+        const html = await page.evaluate(() => `<!DOCTYPE html>\n${document.documentElement.outerHTML}\n`);
+        const file = path.join(dir, `${name}.html`);
+        fs.writeFileSync(file, html);
+        files.set(file, url(rel));
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return files;
+}
+
 const fileOf = (m) => fileURLToPath(m.url);
-const where = (m) => `${fileOf(m)}:${m.firstLine ?? m.lastLine ?? "?"}:${m.firstColumn ?? m.lastColumn ?? "?"}`;
 const isWarning = (m) => m.type === "info" && m.subType === "warning";
 
 test("the Nu Html Checker reports no error in any page or stylesheet of the built sites", async () => {
@@ -124,7 +168,11 @@ test("the Nu Html Checker reports no error in any page or stylesheet of the buil
   }
   const canary = writeCanary();
   try {
-    const files = [...pages, ...styles, canary.html, canary.css];
+    const scripted = await snapshotScriptedPages(canary.dir);
+    // file:line:column, naming the address for a page saved after its scripts ran.
+    const where = (m) =>
+      `${scripted.has(fileOf(m)) ? `${scripted.get(fileOf(m))} after its scripts ran, saved as ` : ""}${fileOf(m)}:${m.firstLine ?? m.lastLine ?? "?"}:${m.firstColumn ?? m.lastColumn ?? "?"}`;
+    const files = [...pages, ...scripted.keys(), ...styles, canary.html, canary.css];
     const started = Date.now();
     // --also-check-css: .css files are checked as CSS (and <style> and style
     // attributes in pages always are). --verbose lists each checked file on
@@ -174,7 +222,7 @@ test("the Nu Html Checker reports no error in any page or stylesheet of the buil
       `vnu: ${errors.length} errors and ${unaccepted.length} warnings not accepted (ACCEPTED_WARNINGS in vnu.test.mjs) in ${pages.length} pages and ${styles.length} stylesheets:\n${show([...errors, ...unaccepted])}`,
     );
     console.log(
-      `# vnu ${report.version}: ${pages.length} pages and ${styles.length} stylesheets, 0 errors, ${warnings.length} accepted warnings, ${infos.length} info messages, in ${seconds.toFixed(1)}s`,
+      `# vnu ${report.version}: ${pages.length} pages, ${scripted.size} pages after their scripts ran and ${styles.length} stylesheets, 0 errors, ${warnings.length} accepted warnings, ${infos.length} info messages, in ${seconds.toFixed(1)}s`,
     );
   } finally {
     fs.rmSync(canary.dir, { recursive: true, force: true });
