@@ -84,7 +84,7 @@ function run(cmd, args) {
  * and the test fails instead of passing on an empty report.
  */
 function writeCanary() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "brief-vnu-canary-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "brief-vnu-"));
   const html = path.join(dir, "canary.html");
   const css = path.join(dir, "canary.css");
   fs.writeFileSync(
@@ -219,7 +219,7 @@ test("the Nu Html Checker reports no error in any page or stylesheet of the buil
     assert.equal(
       errors.length + unaccepted.length,
       0,
-      `vnu: ${errors.length} errors and ${unaccepted.length} warnings not accepted (ACCEPTED_WARNINGS in vnu.test.mjs) in ${pages.length} pages and ${styles.length} stylesheets:\n${show([...errors, ...unaccepted])}`,
+      `vnu: ${errors.length} errors and ${unaccepted.length} warnings not accepted (ACCEPTED_WARNINGS in vnu.test.mjs) in ${pages.length} pages, ${scripted.size} pages after their scripts ran and ${styles.length} stylesheets:\n${show([...errors, ...unaccepted])}`,
     );
     console.log(
       `# vnu ${report.version}: ${pages.length} pages, ${scripted.size} pages after their scripts ran and ${styles.length} stylesheets, 0 errors, ${warnings.length} accepted warnings, ${infos.length} info messages, in ${seconds.toFixed(1)}s`,
