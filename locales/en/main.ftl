@@ -112,3 +112,7 @@ newer-page = Newer
 older-page = Older
 translation-stale = This translation was made from an earlier version of the { $language } original, which has changed since.
 translation-stale-link = Read the current { $language } version
+
+## Publishing and navigation: redirects (aliases), callouts, contents
+redirect-title = This briefing has moved
+redirect-text = It is now at:

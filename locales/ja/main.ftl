@@ -79,3 +79,7 @@ newer-page = 新しい記事へ
 older-page = 古い記事へ
 translation-stale = この翻訳は{ $language }の原文の旧版をもとにしており、原文はその後更新されています。
 translation-stale-link = 最新の{ $language }版を読む
+
+## Publishing and navigation: redirects (aliases), callouts, contents
+redirect-title = このブリーフィングは移動しました
+redirect-text = 新しい場所：

@@ -4,6 +4,7 @@ pub mod env;
 pub mod feeds;
 pub mod metadata;
 pub mod page;
+pub mod redirects;
 pub mod references;
 pub mod render;
 pub mod view;

@@ -1,5 +1,6 @@
 //! Stage 2, parse: one source file → one `Article` (front-matter, body, disclosure).
 
+pub mod aliases;
 pub mod article;
 pub mod disclosure;
 pub mod frontmatter;

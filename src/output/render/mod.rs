@@ -39,6 +39,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "root.html",
     "404.html",
     "search.html",
+    "redirect.html",
 ];
 
 pub struct Renderer {
@@ -504,6 +505,13 @@ impl Renderer {
                 .into_bytes(),
             ),
             Page::SyntaxCss => Filled::Bytes(crate::parse::highlight::stylesheet().into_bytes()),
+            Page::Redirect(i) => Filled::Template(
+                "redirect.html",
+                crate::output::redirects::redirect_view(&self.env, site, *i, view),
+            ),
+            Page::Redirects => Filled::Bytes(
+                crate::output::redirects::redirects_file(&self.env, site).into_bytes(),
+            ),
         }
     }
 
