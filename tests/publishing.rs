@@ -86,6 +86,22 @@ fn wire(s: &str) -> String {
         .collect()
 }
 
+/// The repository's sample site built with the binary into a fresh folder
+/// (the folder and the output inside it).
+fn sample() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut cmd = brief("build", &repo());
+    cmd.arg("--output").arg(&out);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (tmp, out)
+}
+
+fn sample_page(out: &Path, rel: &str) -> Html {
+    Html::parse_document(&std::fs::read_to_string(out.join(rel)).unwrap())
+}
+
 const FM_JA: &str = "title: \"新しい題名の記事\"\ndate: 2025-03-01\n";
 
 // ---------------------------------------------------------------------------
@@ -333,12 +349,7 @@ fn alias_errors_name_the_alias_in_the_front_matter() {
 
 #[test]
 fn the_sample_site_redirects_its_aliases() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let mut cmd = brief("build", &repo());
-    cmd.arg("--output").arg(&out);
-    let r = run(cmd);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_tmp, out) = sample();
     let redirects: BTreeMap<String, String> = std::fs::read_to_string(out.join("_redirects"))
         .unwrap()
         .lines()
@@ -366,4 +377,248 @@ fn the_sample_site_redirects_its_aliases() {
         );
     }
     assert_links_ok(&out, "https://example.org/briefings");
+}
+
+// ---------------------------------------------------------------------------
+// Callouts
+
+#[test]
+fn callouts_render_as_labelled_notes_in_each_language() {
+    let site = Site::new();
+    let body = "## Callout 1\n\nText.\n\n> [!NOTE]\n> A note with **bold** text.\n\n> [!tip]\n> A tip.\n\n> [!IMPORTANT]\n> Important.\n\n> [!WARNING]\n> A warning.\n\n> [!CAUTION]\n> Caution.\n\n> A plain quote.\n";
+    site.article(
+        "en",
+        "a.md",
+        "title: \"Callouts\"\ndate: 2025-01-01\n",
+        body,
+    );
+    site.article(
+        "ja",
+        "a.md",
+        "title: \"注意書き\"\ndate: 2025-01-01\n",
+        "本文。\n\n> [!WARNING]\n> 警告の本文。\n",
+    );
+    let r = build(&site);
+    assert!(!r.stderr.contains("unknown-callout"), "{}", r.stderr);
+    for (lang, kinds, texts) in [
+        (
+            "en",
+            vec!["note", "tip", "important", "warning", "caution"],
+            vec![
+                "A note with bold text.",
+                "A tip.",
+                "Important.",
+                "A warning.",
+                "Caution.",
+            ],
+        ),
+        ("ja", vec!["warning"], vec!["警告の本文。"]),
+    ] {
+        let doc = page(&site, &format!("{lang}/a/index.html"));
+        let asides = select(&doc, ".briefing-body aside.callout");
+        assert_eq!(asides.len(), kinds.len(), "{lang}");
+        let all_ids = common::ids(&doc);
+        for ((aside, kind), body_text) in asides.iter().zip(&kinds).zip(&texts) {
+            let class = attr(*aside, "class");
+            assert!(
+                class.split(' ').any(|c| c == format!("callout-{kind}")),
+                "{class}"
+            );
+            assert_eq!(attr(*aside, "role"), "note");
+            // Named by its visible label, in the page's language.
+            let label_id = attr(*aside, "aria-labelledby");
+            let label = select(&doc, &format!("[id=\"{label_id}\"]"));
+            assert_eq!(label.len(), 1, "one element has the id {label_id}");
+            let want = ftl_message(
+                &site.path(&format!("locales/{lang}")),
+                &format!("callout-{kind}"),
+            );
+            assert_eq!(
+                text(label[0]),
+                format!("{} {want}", text(select_in_one(label[0], ".callout-icon")))
+            );
+            assert_eq!(
+                attr(select_in_one(label[0], ".callout-icon"), "aria-hidden"),
+                "true"
+            );
+            assert!(
+                label[0].ancestors().any(|n| n.id() == aside.id()),
+                "the label is inside its callout"
+            );
+            let paragraphs: Vec<String> = common::select_in(*aside, "p:not(.callout-label)")
+                .into_iter()
+                .map(text)
+                .collect();
+            assert_eq!(paragraphs, [body_text.to_string()]);
+        }
+        // Ids stay unique beside a heading that slugifies like a label.
+        assert_eq!(
+            all_ids.len(),
+            common::attrs(&doc, "[id]", "id").len(),
+            "duplicate ids in {lang}"
+        );
+        if lang == "en" {
+            assert_eq!(
+                texts_of(&doc, ".briefing-body blockquote"),
+                ["A plain quote."]
+            );
+            assert!(all_ids.contains("callout-1"), "the heading keeps its id");
+        }
+    }
+    assert_links_ok(&site.path("public"), site.base_url());
+}
+
+fn select_in_one<'a>(el: scraper::ElementRef<'a>, css: &str) -> scraper::ElementRef<'a> {
+    let all = common::select_in(el, css);
+    assert_eq!(all.len(), 1, "expected one `{css}`");
+    all[0]
+}
+
+fn texts_of(doc: &Html, css: &str) -> Vec<String> {
+    common::texts(doc, css)
+}
+
+#[test]
+fn an_unknown_callout_kind_is_a_warning_at_its_line() {
+    let site = Site::new();
+    let fm = "title: \"Callouts\"\ndate: 2025-01-01\n";
+    // The body starts on line 5.
+    site.article(
+        "en",
+        "a.md",
+        fm,
+        "Text.\n\n> [!FOO]\n> Shown as a quote.\n\n  > [!Danger]\n  > Also.\n",
+    );
+    let (code, diags) = check_json(site.root(), &[]);
+    assert_eq!(code, 0, "{diags:#?}");
+    let got: Vec<(&str, &str, &str, u64, u64)> = diags
+        .iter()
+        .filter(|d| d.code == "unknown-callout")
+        .map(|d| {
+            (
+                d.severity.as_str(),
+                d.code.as_str(),
+                d.file.as_str(),
+                d.line,
+                d.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("warning", "unknown-callout", "content/en/a.md", 7, 3),
+            ("warning", "unknown-callout", "content/en/a.md", 10, 5)
+        ]
+    );
+    assert!(diags.iter().any(|d| d.message.contains("[!FOO]")));
+    build(&site);
+    let doc = page(&site, "en/a/index.html");
+    assert!(select(&doc, "aside.callout").is_empty());
+    assert_eq!(select(&doc, ".briefing-body blockquote").len(), 2);
+}
+
+#[test]
+fn the_sample_site_has_a_callout_in_each_language() {
+    let (_tmp, out) = sample();
+    for lang in ["ja", "en"] {
+        let doc = sample_page(
+            &out,
+            &format!("{lang}/shanghai-ai-compute-subsidy/index.html"),
+        );
+        let aside = select_one(&doc, "aside.callout.callout-note[role=note]");
+        let want = ftl_message(&repo().join(format!("locales/{lang}")), "callout-note");
+        assert!(text(aside).contains(&want), "{lang}: {}", text(aside));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Table of contents
+
+#[test]
+fn briefings_with_three_sections_get_a_table_of_contents() {
+    let site = Site::new();
+    site.article(
+        "en",
+        "long.md",
+        "title: \"Long\"\ndate: 2025-01-01\n",
+        "Intro.\n\n### Before any section\n\n## First\n\nText.\n\n### Detail {#detail}\n\nMore.\n\n#### Deep\n\nx\n\n## Second & \"quoted\"\n\nText.\n\n## Third\n\nText.\n",
+    );
+    site.article(
+        "en",
+        "short.md",
+        "title: \"Short\"\ndate: 2025-01-01\n",
+        "## One\n\nText.\n\n## Two\n\nText.\n\n### Sub\n\nx\n",
+    );
+    site.article(
+        "ja",
+        "long.md",
+        "title: \"長い記事\"\ndate: 2025-01-01\n",
+        "## 概要\n\n本文。\n\n## 背景\n\n本文。\n\n## 評価と論点\n\n本文。\n",
+    );
+    build(&site);
+    let doc = page(&site, "en/long/index.html");
+    let nav = select_one(&doc, "nav.toc");
+    let heading_id = attr(nav, "aria-labelledby");
+    let heading = select_one(&doc, &format!("nav.toc [id=\"{heading_id}\"]"));
+    assert_eq!(
+        text(heading),
+        ftl_message(&site.path("locales/en"), "toc-heading")
+    );
+    // Top-level entries are the `##` headings, with their `###` nested.
+    let top: Vec<(String, String)> = common::select_in(nav, ":scope > ol > li > a")
+        .into_iter()
+        .map(|a| (attr(a, "href"), text(a)))
+        .collect();
+    let body_h2: Vec<(String, String)> = select(&doc, ".briefing-body h2")
+        .into_iter()
+        .map(|h| (format!("#{}", attr(h, "id")), text(h)))
+        .collect();
+    assert_eq!(top, body_h2);
+    assert_eq!(top.len(), 3);
+    assert_eq!(top[1].1, "Second & \u{201c}quoted\u{201d}");
+    let nested: Vec<String> = common::select_in(nav, "ol ol a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(nested, ["#detail"]);
+    // The `###` before the first section and the `####` are not listed.
+    assert_eq!(common::select_in(nav, "a").len(), 4);
+    // The table of contents comes before the body.
+    let html = read(&site, "en/long/index.html");
+    assert!(html.find("class=\"toc\"").unwrap() < html.find("class=\"briefing-body\"").unwrap());
+
+    let short = page(&site, "en/short/index.html");
+    assert!(select(&short, "nav.toc").is_empty());
+
+    let ja = page(&site, "ja/long/index.html");
+    let nav = select_one(&ja, "nav.toc");
+    assert!(text(nav).starts_with(&ftl_message(&site.path("locales/ja"), "toc-heading")));
+    assert_eq!(
+        common::select_in(nav, "a")
+            .into_iter()
+            .map(|a| attr(a, "href"))
+            .collect::<Vec<_>>(),
+        ["#概要", "#背景", "#評価と論点"]
+    );
+    assert_links_ok(&site.path("public"), site.base_url());
+}
+
+#[test]
+fn the_sample_site_shows_contents_on_its_long_briefings() {
+    let (_tmp, out) = sample();
+    let doc = sample_page(&out, "en/waic-2025-ai-cooperation-organization/index.html");
+    let hrefs: Vec<String> = select(&doc, "nav.toc a")
+        .into_iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "#what-was-proposed",
+            "#the-global-ai-governance-action-plan",
+            "#open-source",
+            "#assessment"
+        ]
+    );
 }

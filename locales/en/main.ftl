@@ -116,3 +116,9 @@ translation-stale-link = Read the current { $language } version
 ## Publishing and navigation: redirects (aliases), callouts, contents
 redirect-title = This briefing has moved
 redirect-text = It is now at:
+callout-note = Note
+callout-tip = Tip
+callout-important = Important
+callout-warning = Warning
+callout-caution = Caution
+toc-heading = Contents

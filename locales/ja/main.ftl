@@ -83,3 +83,9 @@ translation-stale-link = 最新の{ $language }版を読む
 ## Publishing and navigation: redirects (aliases), callouts, contents
 redirect-title = このブリーフィングは移動しました
 redirect-text = 新しい場所：
+callout-note = 注記
+callout-tip = ヒント
+callout-important = 重要
+callout-warning = 警告
+callout-caution = 注意
+toc-heading = 目次

@@ -7,5 +7,6 @@ pub mod page;
 pub mod redirects;
 pub mod references;
 pub mod render;
+pub mod toc;
 pub mod view;
 pub mod write;

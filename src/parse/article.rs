@@ -302,6 +302,7 @@ fn render_body(
         args.set("number", n);
         locales.text(&src.lang, "citation-label", Some(&args))
     };
+    let callout_label = |kind: &str| locales.text(&src.lang, &format!("callout-{kind}"), None);
     let input = markdown::Input {
         file_text: &src.text,
         lines: &lines,
@@ -311,6 +312,7 @@ fn render_body(
         rel_path: &src.rel_path,
         citations,
         cite_label: &cite_label,
+        callout_label: &callout_label,
     };
     markdown::render(split.body, &input)
 }

@@ -2,6 +2,7 @@
 
 pub mod aliases;
 pub mod article;
+pub mod callout;
 pub mod disclosure;
 pub mod frontmatter;
 pub mod highlight;

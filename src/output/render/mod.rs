@@ -245,6 +245,7 @@ impl Renderer {
             CODE_KEYS
                 .iter()
                 .chain(crate::parse::disclosure::MESSAGE_KEYS)
+                .chain(crate::parse::callout::MESSAGE_KEYS)
                 .map(|k| k.to_string()),
         );
         s.extend(
@@ -273,6 +274,7 @@ impl Renderer {
                 CODE_KEYS
                     .iter()
                     .chain(crate::parse::disclosure::MESSAGE_KEYS)
+                    .chain(crate::parse::callout::MESSAGE_KEYS)
                     .map(|k| (None, k.to_string())),
             )
             .chain(
