@@ -302,7 +302,7 @@ fn alias_errors_name_the_alias_in_the_front_matter() {
     site.article(
         "ja",
         "b.md",
-        &format!("{FM_JA}aliases:\n  - shared\n  - /static/old/\n  - /ja/../../etc/\n  - 'C:\\site\\x'\n  - /ja/a b/\n  - /ja/report.pdf\n  - //evil.example/x\n  - /ja/\n"),
+        &format!("{FM_JA}aliases:\n  - shared\n  - /static/old/\n  - /ja/../../etc/\n  - 'C:\\site\\x'\n  - /ja/a b/\n  - /ja/report.pdf\n  - //evil.example/x\n  - /ja/\n  - /ja/taken/old/\n  - /ja/index.html/x/\n"),
         "本文。\n",
     );
     let (code, diags) = check_json(site.root(), &[]);
@@ -329,6 +329,9 @@ fn alias_errors_name_the_alias_in_the_front_matter() {
         ("bad-alias", b, 10, 5),
         ("bad-alias", b, 11, 5),
         ("reserved-alias", b, 12, 5),
+        // Inside the folder of content/ja/taken.md.
+        ("alias-collision", b, 13, 5),
+        ("bad-alias", b, 14, 5),
     ];
     want.sort();
     assert_eq!(got, want, "{diags:#?}");

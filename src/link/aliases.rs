@@ -130,6 +130,16 @@ pub fn alias_path(alias: &str, lang: &str) -> Result<String, (String, String)> {
             ));
         }
     }
+    let n = segments.len();
+    if let Some(seg) = segments[..n - 1].iter().find(|s| {
+        let s = s.to_lowercase();
+        s.ends_with(".html") || s.ends_with(".htm")
+    }) {
+        return Err((
+            format!("alias `{alias}` has a folder `{seg}` named like a page file"),
+            "only the last part of the path may end in .html".into(),
+        ));
+    }
     let last = segments.last().copied().unwrap_or_default().to_lowercase();
     if folder || !last.contains('.') {
         return Ok(format!("{body}/"));
@@ -201,6 +211,25 @@ pub(super) fn aliases(
                     "reserved-alias",
                     format!("alias `{alias}` is under `{seg}`, which belongs to the site's own pages"),
                     "choose an address outside the site's own folders (page, sources, search, taxonomies, static)".into(),
+                ));
+                continue;
+            }
+            // Inside an article's folder, beside its page and its exports.
+            let dirs = segs.len() - if path.ends_with('/') { 2 } else { 1 };
+            let folders: Vec<String> = (1..=dirs)
+                .map(|k| format!("{}/", segs[..k].join("/")))
+                .collect();
+            if let Some(t) = folders.iter().find_map(|f| match taken.get(&file_key(f)) {
+                Some(Owner::Article(t)) => Some(*t),
+                _ => None,
+            }) {
+                diags.push(error(
+                    "alias-collision",
+                    format!(
+                        "alias `{alias}` is inside the folder of {}",
+                        articles[t].file.display()
+                    ),
+                    "choose an address outside the folder of another page".into(),
                 ));
                 continue;
             }
@@ -282,6 +311,7 @@ mod tests {
             "/en/a\\b/",
             "/en/con/",
             "/en/file.pdf",
+            "/en/index.html/x/",
             "/en/x\u{7}/",
         ] {
             assert!(alias_path(bad, "ja").is_err(), "{bad:?}");
