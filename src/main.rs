@@ -71,6 +71,22 @@ enum Command {
         /// Include articles with draft: true
         #[arg(long)]
         drafts: bool,
+        /// Also fetch every citation URL and warn about dead (`dead-url`)
+        /// and permanently moved (`moved-url`) ones; answers are cached in
+        /// .brief/external.json
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for one answer
+        #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+        timeout: f64,
+        /// With --external: how long a cached answer is used (30m, 24h, 7d;
+        /// 0 fetches everything again)
+        #[arg(long, value_name = "AGE", default_value = "24h")]
+        max_age: String,
+        /// With --external: further attempts after a timeout, a failed
+        /// connection or a 5xx, each after a longer pause
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        retries: u32,
     },
     /// Build, serve on loopback, rebuild and reload on change
     #[cfg(feature = "server")]
@@ -242,20 +258,51 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
             drafts,
+            external,
+            timeout,
+            max_age,
+            retries,
         } => {
             let opts = BuildOptions {
                 root: site.root.clone(),
                 drafts,
                 ..Default::default()
             };
-            let (diags, failed) = match brief::check(&opts) {
-                Ok(d) => {
-                    let fail = deny_warnings && !d.is_empty();
-                    (d, fail)
+            let external = if external {
+                match external_options(timeout, &max_age, retries) {
+                    Ok(e) => Some(e),
+                    Err(msg) => {
+                        eprintln!("error: {msg}");
+                        return ExitCode::from(2);
+                    }
                 }
+            } else {
+                None
+            };
+            let (mut diags, mut failed) = match brief::check(&opts) {
+                Ok(d) => (d, false),
                 Err(f) => (f.diagnostics, true),
             };
+            let mut summary = None;
+            if let Some(ext) = external {
+                match run_external(&opts, &ext) {
+                    Ok((ds, text)) => {
+                        diags.extend(ds);
+                        diags.normalize();
+                        summary = Some(text);
+                    }
+                    Err(ds) => {
+                        diags.extend(ds);
+                        diags.normalize();
+                        failed = true;
+                    }
+                }
+            }
+            failed |= diags.has_errors() || (deny_warnings && !diags.is_empty());
             print_diags(&diags, &site.root, format);
+            if let (Some(text), Format::Text) = (summary, format) {
+                eprintln!("{text}");
+            }
             if format == Format::Text {
                 eprintln!(
                     "{}: {} error{}, {} warning{}",
@@ -360,6 +407,78 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The options of `check --external`, or what is wrong with them.
+fn external_options(timeout: f64, max_age: &str, retries: u32) -> Result<ExternalArgs, String> {
+    if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
+        return Err(format!(
+            "--timeout {timeout}: give the seconds to wait, more than 0 and at most 3600"
+        ));
+    }
+    Ok(ExternalArgs {
+        timeout: std::time::Duration::from_secs_f64(timeout),
+        max_age: parse_age(max_age).map_err(|e| format!("--max-age {e}"))?,
+        retries: retries.min(10),
+    })
+}
+
+/// `check --external`'s settings, as the command line gave them.
+#[cfg_attr(not(feature = "external"), allow(dead_code))]
+struct ExternalArgs {
+    timeout: std::time::Duration,
+    max_age: std::time::Duration,
+    retries: u32,
+}
+
+#[cfg(feature = "external")]
+fn parse_age(s: &str) -> Result<std::time::Duration, String> {
+    brief::commands::external::parse_duration(s)
+}
+
+#[cfg(not(feature = "external"))]
+fn parse_age(_: &str) -> Result<std::time::Duration, String> {
+    Ok(std::time::Duration::ZERO)
+}
+
+/// Runs the link check: its diagnostics and a summary line, or the
+/// diagnostics that say why it could not run.
+#[cfg(feature = "external")]
+fn run_external(
+    opts: &BuildOptions,
+    ext: &ExternalArgs,
+) -> Result<(Diagnostics, String), Diagnostics> {
+    let options = brief::commands::external::ExternalOptions {
+        timeout: ext.timeout,
+        max_age: ext.max_age,
+        retries: ext.retries,
+        ..Default::default()
+    };
+    match brief::commands::external::run(opts, &options) {
+        Ok(r) => Ok((
+            r.diagnostics,
+            format!(
+                "external: {} URL{} checked ({} from the cache)",
+                r.urls,
+                if r.urls == 1 { "" } else { "s" },
+                r.cached
+            ),
+        )),
+        Err(f) => Err(f.diagnostics),
+    }
+}
+
+#[cfg(not(feature = "external"))]
+fn run_external(_: &BuildOptions, _: &ExternalArgs) -> Result<(Diagnostics, String), Diagnostics> {
+    let mut ds = Diagnostics::new();
+    ds.push(
+        brief::Diagnostic::error(
+            "usage",
+            "this brief was built without the `external` feature, which --external needs",
+        )
+        .help("build brief with its default features (cargo build --release)"),
+    );
+    Err(ds)
 }
 
 /// Prints the path written by `new`/`translate`, or the problems.

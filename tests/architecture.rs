@@ -1,7 +1,8 @@
 //! The structure ARCHITECTURE.md promises, checked on the source itself:
 //! values flow one way through the stage folders (a stage never names a later
-//! one), no source file grows past 1,000 lines, and only the dev server names
-//! the HTTP server and file-watcher crates.
+//! one), no source file grows past 1,000 lines, only the dev server names
+//! the HTTP server and file-watcher crates, and only the link check of
+//! `check --external` names the HTTP client.
 
 use std::path::{Path, PathBuf};
 
@@ -110,6 +111,35 @@ fn only_the_dev_server_names_the_server_crates() {
                 "tokio",
                 "tokio_io_timeout",
             ] {
+                assert!(
+                    !line.contains(&format!("{krate}::")),
+                    "{} names {krate}: {line}",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+/// The network is the commands' business: only `commands::external::fetch`
+/// (`check --external`) names the HTTP client, so nothing in the build
+/// pipeline can fetch.
+#[test]
+fn only_the_link_check_names_the_http_client() {
+    let mut files = Vec::new();
+    sources(&src(), &mut files);
+    let fetch = src().join("commands").join("external").join("fetch.rs");
+    assert!(fetch.is_file());
+    for file in &files {
+        if *file == fetch {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for line in code(&text) {
+            for krate in ["ureq", "rustls", "webpki_roots", "reqwest", "hyper"] {
+                if krate == "hyper" && file.starts_with(src().join("commands").join("serve")) {
+                    continue;
+                }
                 assert!(
                     !line.contains(&format!("{krate}::")),
                     "{} names {krate}: {line}",

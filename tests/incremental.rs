@@ -431,3 +431,38 @@ fn generated_site_edits_match_clean_builds() {
     f.edit(&b, |t| t + "\nMore.\n");
     f.rebuild("two files", &[a.as_str(), b.as_str()]);
 }
+
+/// Aliases: redirect pages and `_redirects` appear, change and disappear
+/// with the front-matter, and a link through an alias follows the article.
+#[test]
+fn alias_edits_match_clean_builds() {
+    let mut f = sample();
+    const JA: &str = "content/ja/us-china-compute-strategies.md";
+    f.edit(EN, |t| {
+        set_line(
+            t,
+            "aliases:",
+            "aliases: [stargate-state-fund, renamed-again]",
+        )
+    });
+    f.rebuild("alias added", &[EN]);
+    f.edit(EN_WAIC, |t| {
+        t + "\nSee [the renamed one](renamed-again.md).\n"
+    });
+    f.rebuild("link through an alias", &[EN_WAIC]);
+    f.edit(EN, |t| {
+        set_line(t, "title:", "title: \"A retitled briefing\"")
+    });
+    f.rebuild("title of an aliased article", &[EN]);
+    f.edit(EN_WAIC, |t| {
+        t.replace("\nSee [the renamed one](renamed-again.md).\n", "")
+    });
+    f.rebuild("link removed", &[EN_WAIC]);
+    f.edit(EN, |t| set_line(t, "aliases:", "aliases: []"));
+    f.rebuild("English aliases removed", &[EN]);
+    assert!(f.inc.output().join("_redirects").is_file());
+    f.edit(JA, |t| set_line(t, "aliases:", ""));
+    f.rebuild("every alias removed", &[JA]);
+    assert!(!f.inc.output().join("_redirects").exists());
+    assert!(!f.inc.output().join("ja/stargate-state-fund").exists());
+}

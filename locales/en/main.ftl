@@ -129,3 +129,13 @@ translation-unavailable-for = This page has no { $language } version yet
 footnote-marker = { $number }
 footnote-label = Note { $number }
 not-found-search = Search the briefings
+
+## Publishing and navigation: redirects (aliases), callouts, contents
+redirect-title = This briefing has moved
+redirect-text = It is now at:
+callout-note = Note
+callout-tip = Tip
+callout-important = Important
+callout-warning = Warning
+callout-caution = Caution
+toc-heading = Contents

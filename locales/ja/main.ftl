@@ -96,3 +96,13 @@ translation-unavailable-for = このページの{ $language }版はまだあり�
 footnote-marker = 注{ $number }
 footnote-label = 注{ $number }
 not-found-search = 記事を検索する
+
+## Publishing and navigation: redirects (aliases), callouts, contents
+redirect-title = このブリーフィングは移動しました
+redirect-text = 新しい場所：
+callout-note = 注記
+callout-tip = ヒント
+callout-important = 重要
+callout-warning = 警告
+callout-caution = 注意
+toc-heading = 目次

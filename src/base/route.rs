@@ -55,6 +55,13 @@ pub enum Route<'a> {
     SearchDocs { lang: &'a str, chunk: usize },
     /// `/<lang>/search/index-N.json`.
     SearchShard { lang: &'a str, shard: usize },
+    /// An earlier address of an article (its front-matter's `aliases`): a
+    /// page that redirects to it. `path` is a checked site path, `en/old/`
+    /// or `en/old.html`.
+    Alias { path: &'a str },
+    /// `/_redirects`: every alias as `old new 301`, for Netlify and
+    /// Cloudflare Pages.
+    Redirects,
 }
 
 /// Page `n` (1-based) of a list rooted at the folder `base`.
@@ -96,6 +103,8 @@ impl Route<'_> {
             Route::SearchMeta { lang } => format!("{lang}/search/meta.json"),
             Route::SearchDocs { lang, chunk } => format!("{lang}/search/docs-{chunk}.json"),
             Route::SearchShard { lang, shard } => format!("{lang}/search/index-{shard}.json"),
+            Route::Alias { path } => path.to_string(),
+            Route::Redirects => "_redirects".into(),
         }
     }
 
@@ -144,6 +153,26 @@ pub fn reserved_segments(taxonomies: &[String]) -> Vec<String> {
     out
 }
 
+/// Names at the output root that belong to site-wide routes (`404.html`,
+/// `sitemap.xml`, `robots.txt`, `static`, `_redirects`, and the root page's
+/// `index.html`): an alias outside the language folders may not take them.
+pub fn reserved_root_names() -> Vec<String> {
+    [
+        Route::Root,
+        Route::NotFound,
+        Route::Sitemap,
+        Route::Robots,
+        Route::Static { file: "x" },
+        Route::Redirects,
+    ]
+    .iter()
+    .map(|r| {
+        let file = r.file();
+        file.split('/').next().unwrap_or(&file).to_string()
+    })
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +204,29 @@ mod tests {
             reserved_segments(&taxes),
             ["page", "sources", "search", "atom.xml", "static", "topics", "regions"]
         );
+        assert_eq!(
+            reserved_root_names(),
+            [
+                "index.html",
+                "404.html",
+                "sitemap.xml",
+                "robots.txt",
+                "static",
+                "_redirects"
+            ]
+        );
+    }
+
+    #[test]
+    fn alias_pages() {
+        assert_eq!(Route::Alias { path: "en/old/" }.file(), "en/old/index.html");
+        assert_eq!(
+            Route::Alias {
+                path: "en/old.html"
+            }
+            .file(),
+            "en/old.html"
+        );
+        assert_eq!(Route::Redirects.file(), "_redirects");
     }
 }

@@ -56,7 +56,8 @@ pub fn is_safe_slug(s: &str) -> bool {
         && !is_windows_device_name(s)
 }
 
-fn is_windows_device_name(s: &str) -> bool {
+/// Whether `s` (lowercase) is a name Windows reserves for a device.
+pub fn is_windows_device_name(s: &str) -> bool {
     match s {
         "con" | "prn" | "aux" | "nul" => true,
         _ => s

@@ -5,6 +5,10 @@
 //! [`frontmatter_writer`]; no command reaches into another.
 
 pub mod common;
+/// Behind the default feature `external`: `check --external`, the one
+/// command that fetches from the network.
+#[cfg(feature = "external")]
+pub mod external;
 pub mod frontmatter_writer;
 pub mod import;
 pub mod scaffold;

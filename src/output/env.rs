@@ -82,6 +82,10 @@ impl OutputEnv {
                 pages.push(Page::ArticleBib(id));
             }
         }
+        pages.extend((0..site.redirects.len()).map(Page::Redirect));
+        if !site.redirects.is_empty() {
+            pages.push(Page::Redirects);
+        }
         pages
     }
 

@@ -49,6 +49,10 @@ pub enum Page {
     Sitemap,
     Robots,
     SyntaxCss,
+    /// The redirect page of an alias (`site.redirects[i]`).
+    Redirect(usize),
+    /// `_redirects`: every alias, for hosts that redirect by a file.
+    Redirects,
 }
 
 impl Page {
@@ -102,6 +106,10 @@ impl Page {
             Page::Sitemap => Route::Sitemap,
             Page::Robots => Route::Robots,
             Page::SyntaxCss => Route::SyntaxCss,
+            Page::Redirect(i) => Route::Alias {
+                path: &site.redirects[*i].path,
+            },
+            Page::Redirects => Route::Redirects,
         }
     }
 }

@@ -323,6 +323,7 @@ fn render_body(
         };
         (text("footnote-marker"), text("footnote-label"))
     };
+    let callout_label = |kind: &str| locales.text(&src.lang, &format!("callout-{kind}"), None);
     let input = markdown::Input {
         file_text: &src.text,
         lines: &lines,
@@ -333,6 +334,7 @@ fn render_body(
         citations,
         cite_label: &cite_label,
         note_marker: &note_marker,
+        callout_label: &callout_label,
     };
     markdown::render(split.body, &input)
 }

@@ -127,6 +127,13 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation_key: Option<String>,
+    /// Earlier addresses of the article (`old-slug`, `/en/older/path/`),
+    /// each redirected to it; checked by the link stage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Position of each alias in the file, same order as `aliases`.
+    #[serde(skip)]
+    pub alias_pos: Vec<Pos>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_revision: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -677,6 +684,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         .map(clean)
         .collect();
     fm.citation_pos = citation_pos;
+    fm.alias_pos = crate::parse::aliases::positions(split, &fm.aliases);
     fm.taxonomies = taxonomies;
     Ok(fm)
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::base::diag::{Diagnostic, LineIndex, Pos};
 use crate::base::text::{escape_html_into, safe_id, slugify, strip_controls};
 use crate::parse::frontmatter::Citation;
-use crate::parse::script;
+use crate::parse::{callout, script};
 
 /// Ids the default theme gives its landmarks and sections; a heading slug
 /// equal to one of them gets an `h-` prefix instead.
@@ -34,6 +34,7 @@ const THEME_IDS: &[&str] = &[
     "references-heading",
     "backlinks-heading",
     "related-heading",
+    "toc-heading",
 ];
 
 const TOKEN_START: char = '\u{E000}';
@@ -54,6 +55,8 @@ pub struct Input<'a> {
     pub cite_label: &'a (dyn Fn(u32) -> String + Sync),
     /// A footnote marker's visible text and accessible name, e.g. ("注1", "注1").
     pub note_marker: &'a (dyn Fn(u32) -> (String, String) + Sync),
+    /// Visible label of a callout of a kind (`note`, …), e.g. "Note".
+    pub callout_label: &'a (dyn Fn(&str) -> String + Sync),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,6 +228,8 @@ struct State<'a, 'i> {
     heading_suffix: HashMap<String, usize>,
     /// Ids of the citation and footnote markers, in the order written.
     marker_ids: Vec<String>,
+    /// Callouts so far (their labels' ids count on from it).
+    callouts: usize,
 }
 
 impl<'a, 'i> State<'a, 'i> {
@@ -448,6 +453,7 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
     // Smart punctuation is `parse::smart`'s: pulldown-cmark's turns quotes
     // the wrong way next to CJK and Hangul text.
 }
@@ -498,6 +504,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         heading_ids: HashSet::new(),
         heading_suffix: HashMap::new(),
         marker_ids: Vec::new(),
+        callouts: 0,
     };
 
     // Citation markers come back as links of an `…Unknown` type (only this
@@ -587,6 +594,32 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                     stats.add(&text);
                 }
                 continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                // The label's id: unique among the headings' (which avoid it).
+                let id = loop {
+                    state.callouts += 1;
+                    let id = format!("callout-{}", state.callouts);
+                    if state.heading_ids.insert(id.clone()) {
+                        break id;
+                    }
+                };
+                state.body.anchors.insert(id.clone());
+                let label = (input.callout_label)(callout::name(kind));
+                emit = Some(Event::Html(callout::open(kind, &id, &label).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                emit = Some(Event::Html(CowStr::from(callout::CLOSE)));
+            }
+            Event::Start(Tag::BlockQuote(None)) => {
+                if let Some((at, word)) = callout::unknown_marker(&body_text[range.clone()]) {
+                    state.diags.push(
+                        Diagnostic::warning("unknown-callout", format!("`[!{word}]` is not a callout kind; the block is shown as a plain quote"))
+                            .at(input.file, state.pos(range.start + at))
+                            .help("use [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]"),
+                    );
+                }
+                emit = Some(Event::Start(Tag::BlockQuote(None)));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 // An indented `[^b]:` under another note reads as part of it,

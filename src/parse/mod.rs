@@ -1,6 +1,8 @@
 //! Stage 2, parse: one source file → one `Article` (front-matter, body, disclosure).
 
+pub mod aliases;
 pub mod article;
+pub mod callout;
 pub mod disclosure;
 pub mod frontmatter;
 pub mod highlight;

@@ -395,6 +395,7 @@ impl Renderer {
             );
         }
         ctx.insert("page", &page);
+        ctx.insert("toc", &crate::output::toc::toc(&a.body.headings));
         ctx.digest_only("content_from", &(&a.hash, &site.link_urls[id]));
         ctx
     }

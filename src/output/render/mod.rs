@@ -39,6 +39,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "root.html",
     "404.html",
     "search.html",
+    "redirect.html",
 ];
 
 pub struct Renderer {
@@ -258,6 +259,7 @@ impl Renderer {
             CODE_KEYS
                 .iter()
                 .chain(crate::parse::disclosure::MESSAGE_KEYS)
+                .chain(crate::parse::callout::MESSAGE_KEYS)
                 .map(|k| k.to_string()),
         );
         s.extend(
@@ -286,6 +288,7 @@ impl Renderer {
                 CODE_KEYS
                     .iter()
                     .chain(crate::parse::disclosure::MESSAGE_KEYS)
+                    .chain(crate::parse::callout::MESSAGE_KEYS)
                     .map(|k| (None, k.to_string())),
             )
             .chain(
@@ -572,6 +575,13 @@ impl Renderer {
                 .into_bytes(),
             ),
             Page::SyntaxCss => Filled::Bytes(crate::parse::highlight::stylesheet().into_bytes()),
+            Page::Redirect(i) => Filled::Template(
+                "redirect.html",
+                crate::output::redirects::redirect_view(&self.env, site, *i, view),
+            ),
+            Page::Redirects => Filled::Bytes(
+                crate::output::redirects::redirects_file(&self.env, site).into_bytes(),
+            ),
         }
     }
 
