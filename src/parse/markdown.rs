@@ -22,6 +22,8 @@ use serde::Serialize;
 use crate::base::diag::{Diagnostic, LineIndex, Pos};
 use crate::base::text::{escape_html_into, safe_id, slugify, strip_controls};
 use crate::parse::frontmatter::Citation;
+use crate::parse::link_dest::{has_scheme, is_safe_scheme};
+pub use crate::parse::link_dest::{resolve_internal_link, LinkTarget};
 use crate::parse::{callout, script};
 
 /// Ids the default theme gives its landmarks and sections; a heading slug
@@ -197,9 +199,6 @@ impl TextStats {
     }
 }
 
-/// Where an internal link points: language, path under `content/<lang>/`, anchor.
-pub type LinkTarget = (String, String, Option<String>);
-
 enum LinkKind {
     Normal,
     Internal,
@@ -374,77 +373,6 @@ impl<'a, 'i> State<'a, 'i> {
     fn internal_target(&self, dest: &str) -> Option<Result<LinkTarget, String>> {
         resolve_internal_link(dest, self.input.lang, self.input.rel_path)
     }
-}
-
-/// Resolves a link destination written in `content/<lang>/<rel_path>` to the
-/// language, path under `content/<lang>/` and anchor of the article it names.
-/// `None` for links that are not to an article (external, `/…`, `#…`, other
-/// files); an error when the path leaves `content/` or names no language.
-pub fn resolve_internal_link(
-    dest: &str,
-    lang: &str,
-    rel_path: &str,
-) -> Option<Result<LinkTarget, String>> {
-    if dest.is_empty()
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-        || dest.starts_with('?')
-        || has_scheme(dest)
-    {
-        return None;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string())),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    if !path.ends_with(".md") {
-        return None;
-    }
-    let path = crate::base::text::percent_decode(path);
-    let mut segs: Vec<String> = vec![lang.to_string()];
-    if let Some((dir, _)) = rel_path.rsplit_once('/') {
-        segs.extend(dir.split('/').map(str::to_string));
-    }
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if segs.pop().is_none() {
-                    return Some(Err(format!("link `{dest}` leads outside content/")));
-                }
-            }
-            p => segs.push(p.to_string()),
-        }
-    }
-    if segs.len() < 2 {
-        return Some(Err(format!(
-            "link `{dest}` does not point at an article under content/<lang>/"
-        )));
-    }
-    let lang = segs.remove(0);
-    Some(Ok((lang, segs.join("/"), anchor.filter(|a| !a.is_empty()))))
-}
-
-fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) => {
-            let scheme = &s[..i];
-            !scheme.is_empty()
-                && !scheme.contains('/')
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        None => false,
-    }
-}
-
-fn is_safe_scheme(s: &str) -> bool {
-    let lower = s.trim().to_ascii_lowercase();
-    ["http:", "https:", "mailto:", "tel:"]
-        .iter()
-        .any(|p| lower.starts_with(p))
 }
 
 pub fn options() -> Options {

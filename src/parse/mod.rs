@@ -6,6 +6,7 @@ pub mod callout;
 pub mod disclosure;
 pub mod frontmatter;
 pub mod highlight;
+pub mod link_dest;
 pub mod markdown;
 pub mod script;
 pub mod smart;
