@@ -1176,7 +1176,7 @@ fn hostile_titles_are_escaped_in_every_output() {
     );
 
     // Search documents: the title round-trips through JSON.
-    let docs = std::fs::read_to_string(public.join("en/search/docs-0.json")).unwrap();
+    let docs = std::fs::read_to_string(public.join("en/search/doc/0.json")).unwrap();
     assert!(
         docs.contains(&serde_json::to_string(&title).unwrap()[1..]),
         "{docs}"

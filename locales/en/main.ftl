@@ -112,3 +112,11 @@ newer-page = Newer
 older-page = Older
 translation-stale = This translation was made from an earlier version of the { $language } original, which has changed since.
 translation-stale-link = Read the current { $language } version
+
+## Search results: excerpts, short queries, more results (search)
+# A query shorter than the minimum ($count characters).
+search-short = Type at least { $count } characters to search.
+# Labels an excerpt taken from a key point or a citation.
+search-part-key-point = Key point:
+search-part-citation = Source:
+search-more = Show more results

@@ -79,3 +79,11 @@ newer-page = 新しい記事へ
 older-page = 古い記事へ
 translation-stale = この翻訳は{ $language }の原文の旧版をもとにしており、原文はその後更新されています。
 translation-stale-link = 最新の{ $language }版を読む
+
+## Search results: excerpts, short queries, more results (search)
+# A query shorter than the minimum ($count characters).
+search-short = { $count }文字以上入力してください。
+# Labels an excerpt taken from a key point or a citation.
+search-part-key-point = 要点：
+search-part-citation = 出典：
+search-more = さらに表示

@@ -16,7 +16,7 @@ use crate::base::route::Route;
 use crate::base::urls::Urls;
 use crate::input::locale::{term_key, Locales};
 use crate::link::{ArticleId, Site};
-use search::{CachedDoc, Doc, IndexBuilder, LangIndex};
+use search::{CachedDoc, Doc, IndexBuilder, LangIndex, Part, Shown};
 
 /// What a search document needs beside its article.
 #[derive(Clone, Copy)]
@@ -37,8 +37,8 @@ impl SearchIndex {
         let mut out = Vec::new();
         for (lang, index) in &self.langs {
             out.push((Route::SearchMeta { lang }, index.meta.as_str()));
-            for (chunk, text) in index.doc_chunks.iter().enumerate() {
-                out.push((Route::SearchDocs { lang, chunk }, text.as_str()));
+            for (doc, text) in index.docs.iter().enumerate() {
+                out.push((Route::SearchDoc { lang, doc }, text.as_str()));
             }
             for (shard, text) in index.shards.iter().enumerate() {
                 out.push((Route::SearchShard { lang, shard }, text.as_str()));
@@ -58,15 +58,40 @@ pub fn document<'a>(site: &'a Site, id: ArticleId, env: SearchEnv) -> Doc<'a> {
             .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
             .filter_map(|(tax, t)| env.locales.get(lang, &term_key(tax, t), None))
             .collect();
-    let excerpt = match &a.fm.summary {
+    let summary = match &a.fm.summary {
         Some(s) => s.clone(),
         None => crate::parse::markdown::plain_excerpt(&a.body.plain_text, 160),
     };
+    // The text an excerpt is chosen from: every field the index holds but
+    // the title, summary and topics, which a result shows anyway.
+    let mut text: Vec<(Part, &str)> = a
+        .fm
+        .key_points
+        .iter()
+        .map(|k| (Part::KeyPoint, k.as_str()))
+        .collect();
+    for c in &a.fm.citations {
+        text.push((Part::Citation, c.title.as_str()));
+        if let Some(p) = &c.publisher {
+            text.push((Part::Citation, p.as_str()));
+        }
+    }
+    text.extend(
+        a.body
+            .plain_text
+            .split('\n')
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| (Part::Body, line)),
+    );
     Doc {
-        title: &a.fm.title,
-        url: env.urls.path(&a.path),
-        date: env.locales.format_date(lang, a.fm.date.date),
-        excerpt,
+        shown: Shown {
+            title: &a.fm.title,
+            url: env.urls.path(&a.path),
+            date: env.locales.format_date(lang, a.fm.date.date),
+            summary,
+            text,
+        },
         terms: search::article_terms(a, &labels),
     }
 }
