@@ -52,6 +52,7 @@ QUERIES = [
     ("ja", "輸出管理"),
     ("ja", "グローバルサウス"),
     ("ja", "サプライチェーン"),
+    ("ja", "サイバーセキュリティ"),
     ("ja", "AI"),
 ]
 
@@ -63,6 +64,11 @@ def norm(text):
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
+# A letter or digit of a spaced script: what may not touch a whole word (in
+# 生成AIの, "ai" is a word).
+LATIN = r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
+
+
 def contains(text, query):
     """Whether normalized `text` holds every word of `query`: CJK words as
     substrings, other words as whole words (with an optional plural s/es)."""
@@ -70,7 +76,7 @@ def contains(text, query):
         if CJK.search(word):
             if word not in text:
                 return False
-        elif not re.search(r"(?<![\w])" + re.escape(word) + r"(?:e?s)?(?![\w])", text):
+        elif not re.search(f"(?<!{LATIN})" + re.escape(word) + f"(?:e?s)?(?!{LATIN})", text):
             return False
     return True
 
@@ -163,11 +169,21 @@ def main():
     corpus = work / f"corpus-{args.articles}"
     site = work / f"site-{args.articles}"
     subprocess.run([gen, "--articles", str(args.articles), "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+    for link in ("themes", "locales"):  # the repository's theme and locales, as bench.py does
+        target = corpus / link
+        if target.is_symlink() or target.exists():
+            target.unlink() if target.is_symlink() else shutil.rmtree(target)
+        target.symlink_to(ROOT / link)
     if site.exists():
         shutil.rmtree(site)
-    subprocess.run(
-        [brief, "build", "--root", corpus, "--output", site, "--base-url", "https://bench.invalid"], check=True
+    built = subprocess.run(
+        [brief, "build", "--root", corpus, "--output", site, "--base-url", "https://bench.invalid"],
+        capture_output=True,
+        text=True,
     )
+    if built.returncode != 0:
+        sys.exit(built.stderr)
+    print(built.stderr.strip().splitlines()[-1])  # "built N files …" (the corpus names no terms: warnings)
 
     pagefind_version = None
     if not args.no_pagefind:

@@ -8,6 +8,7 @@
 
 pub mod search;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -64,16 +65,26 @@ pub fn document<'a>(site: &'a Site, id: ArticleId, env: SearchEnv) -> Doc<'a> {
     };
     // The text an excerpt is chosen from: every field the index holds but
     // the title, summary and topics, which a result shows anyway.
-    let mut text: Vec<(Part, &str)> = a
-        .fm
-        .key_points
-        .iter()
-        .map(|k| (Part::KeyPoint, k.as_str()))
-        .collect();
+    let mut text: Vec<(Part, Cow<str>)> =
+        a.fm.key_points
+            .iter()
+            .map(|k| (Part::KeyPoint, Cow::from(k.as_str())))
+            .collect();
     for c in &a.fm.citations {
-        text.push((Part::Citation, c.title.as_str()));
-        if let Some(p) = &c.publisher {
-            text.push((Part::Citation, p.as_str()));
+        // "Title — Publisher, Author", as a reference reads; the address
+        // apart, shown only when it is what matched.
+        let by: Vec<&str> = [c.publisher.as_deref(), c.author.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let line = if by.is_empty() {
+            Cow::from(c.title.as_str())
+        } else {
+            Cow::from(format!("{} — {}", c.title, by.join(", ")))
+        };
+        text.push((Part::Citation, line));
+        if let Some(u) = &c.url {
+            text.push((Part::Citation, Cow::from(u.0.as_str())));
         }
     }
     text.extend(
@@ -82,7 +93,7 @@ pub fn document<'a>(site: &'a Site, id: ArticleId, env: SearchEnv) -> Doc<'a> {
             .split('\n')
             .map(str::trim)
             .filter(|line| !line.is_empty())
-            .map(|line| (Part::Body, line)),
+            .map(|line| (Part::Body, Cow::from(line))),
     );
     Doc {
         shown: Shown {

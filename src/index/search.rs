@@ -13,7 +13,7 @@
 //! results it shows and nothing else; search.js picks the excerpt of each
 //! result from that text with the same tokenizer.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
@@ -29,6 +29,7 @@ pub const WEIGHT_TITLE: u32 = 8;
 pub const WEIGHT_KEY_POINTS: u32 = 4;
 pub const WEIGHT_TERMS: u32 = 4;
 pub const WEIGHT_SUMMARY: u32 = 3;
+/// Citation titles, publishers and authors.
 pub const WEIGHT_CITATIONS: u32 = 2;
 pub const WEIGHT_BODY: u32 = 1;
 
@@ -37,7 +38,7 @@ pub const WEIGHT_BODY: u32 = 1;
 pub const PAGE: usize = 10;
 /// Aim for shards of about this many postings, so that a query of several
 /// tokens (a Japanese word of five characters is four bigrams) stays small.
-const POSTINGS_PER_SHARD: usize = 6_000;
+const POSTINGS_PER_SHARD: usize = 2_000;
 const MAX_SHARDS: usize = 1024;
 /// Format version of the files, checked by search.js.
 pub const FORMAT_VERSION: u32 = 2;
@@ -374,9 +375,22 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
     field(&mut a.fm.summary.iter().map(String::as_str), WEIGHT_SUMMARY);
     field(
         &mut a.fm.citations.iter().flat_map(|c| {
-            std::iter::once(c.title.as_str()).chain(c.publisher.as_deref())
+            std::iter::once(c.title.as_str())
+                .chain(c.publisher.as_deref())
+                .chain(c.author.as_deref())
         }),
         WEIGHT_CITATIONS,
+    );
+    // A reference's address is shown too, and found by its words, as
+    // weakly as the body.
+    field(
+        &mut a
+            .fm
+            .citations
+            .iter()
+            .filter_map(|c| c.url.as_ref())
+            .map(|u| u.0.as_str()),
+        WEIGHT_BODY,
     );
     field(
         &mut std::iter::once(a.body.plain_text.as_str()),
@@ -532,7 +546,7 @@ pub enum Part {
     /// A key point.
     #[serde(rename = "k")]
     KeyPoint,
-    /// A citation: its title and publisher.
+    /// A citation: its title, publisher and author, or its address.
     #[serde(rename = "c")]
     Citation,
     /// A paragraph, heading or list item of the body.
@@ -548,7 +562,7 @@ pub struct Shown<'a> {
     pub url: String,
     pub date: String,
     pub summary: String,
-    pub text: Vec<(Part, &'a str)>,
+    pub text: Vec<(Part, Cow<'a, str>)>,
 }
 
 impl Serialize for ShownRow<'_, '_> {
@@ -866,7 +880,7 @@ mod tests {
                     url: String::new(),
                     date: String::new(),
                     summary: String::new(),
-                    text: vec![(Part::Body, "b")],
+                    text: vec![(Part::Body, "b".into())],
                 },
                 terms,
             });

@@ -137,18 +137,52 @@
     return spans;
   }
 
+  /**
+   * What a query looks for, for marking: its tokens (a Set) and its words,
+   * each the Set of its tokens (a CJK run's overlapping bigrams are one
+   * word; so is each word of other scripts).
+   */
+  function wanted(query) {
+    var words = [], last = -1;
+    scan(String(query).normalize("NFKC").toLowerCase(), function (t, a, b) {
+      if (a < last && words.length) words[words.length - 1].add(t);
+      else words.push(new Set([t]));
+      last = b;
+    });
+    var tokens = new Set();
+    words.forEach(function (w) { w.forEach(function (t) { tokens.add(t); }); });
+    return { tokens: tokens, words: words };
+  }
+
+  /**
+   * The places in `text` where a whole word of the query matched (not a
+   * lone bigram of a longer CJK word), as [start, end, words found].
+   */
+  function wordSpans(text, want) {
+    var out = [];
+    matchSpans(text, want.tokens).forEach(function (sp) {
+      var found = want.words.filter(function (w) {
+        var all = true;
+        w.forEach(function (t) { if (!sp[2].has(t)) all = false; });
+        return all;
+      });
+      if (found.length) out.push([sp[0], sp[1], new Set(found)]);
+    });
+    return out;
+  }
+
   var PART_RANK = { k: 3, c: 2, b: 1 };
 
   /**
    * The excerpt of a result: the text (a [part, text] of doc/N.json) that
-   * holds the most distinct query tokens (key points before citations
+   * holds the most distinct words of the query (see `wanted`; key points before citations
    * before the body when tied), cut to a window around its densest match.
    * Returns { part, text, spans, before, after } or null.
    */
   function bestExcerpt(texts, want) {
     var best = null;
     texts.forEach(function (pt) {
-      var spans = matchSpans(pt[1], want);
+      var spans = wordSpans(pt[1], want);
       if (!spans.length) return;
       var found = new Set();
       spans.forEach(function (sp) { sp[2].forEach(function (t) { found.add(t); }); });
@@ -188,7 +222,8 @@
   if (typeof module !== "undefined" && module.exports) {
     module.exports = {
       tokenize: tokenize, stem: stem, fnv1a: fnv1a, countChars: countChars, MIN_CHARS: MIN_CHARS,
-      shardName: shardName, docName: docName, lookup: lookup, matchSpans: matchSpans, bestExcerpt: bestExcerpt,
+      shardName: shardName, docName: docName, lookup: lookup, matchSpans: matchSpans,
+      wanted: wanted, wordSpans: wordSpans, bestExcerpt: bestExcerpt,
     };
     return;
   }
@@ -250,14 +285,14 @@
     h.className = "result-title";
     var a = document.createElement("a");
     a.href = d[1];
-    appendMarked(a, d[0], matchSpans(d[0], want));
+    appendMarked(a, d[0], wordSpans(d[0], want));
     h.appendChild(a);
     var date = document.createElement("p");
     date.className = "result-date";
     date.textContent = d[2];
     var snip = document.createElement("p");
     snip.className = "result-snippet";
-    appendMarked(snip, d[3], matchSpans(d[3], want));
+    appendMarked(snip, d[3], wordSpans(d[3], want));
     li.appendChild(h);
     li.appendChild(date);
     li.appendChild(snip);
@@ -310,7 +345,7 @@
     }).then(function (r) {
       if (gen !== generation) return;
       if (!r.hits.length) { say("none"); return; }
-      current = { hits: r.hits, shown: 0, want: new Set(tokens), m: r.m };
+      current = { hits: r.hits, shown: 0, want: wanted(query), m: r.m };
       return showMore(gen);
     }).catch(function () { if (gen === generation) say("error"); });
   }
