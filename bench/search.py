@@ -222,7 +222,7 @@ def main():
     pf_by = {(r["lang"], r["query"]): r for r in (res["pagefind"] or [])}
     print("\nfirst query (brief: meta.json + shards + the first page's document files;"
           " Pagefind: everything pagefind.js fetched for search() and the first 10 data()):")
-    print(f"  {'query':<28} {'brief files':>11} {'raw':>10} {'gzip':>10} | {'Pagefind files':>14} {'bytes':>10}")
+    print(f"  {'query':<28} {'brief files':>11} {'raw':>10} {'gzip':>10} | {'Pagefind files':>14} {'bytes':>10} {'index only':>10}")
     worst_raw = worst_gz = 0
     for b in res["brief"]:
         key = (b["lang"], b["query"])
@@ -232,7 +232,13 @@ def main():
         worst_raw = max(worst_raw, b["raw"])
         worst_gz = max(worst_gz, b["gzip"])
         p = pf_by.get(key)
-        pf_cols = f"{len(p['fetched']):>14} {kb(sum(n for _, n in p['fetched'])):>10}" if p else ""
+        pf_cols = ""
+        if p:
+            # pagefind.js, its WebAssembly and entry file are the same for
+            # every query (brief's search.js is not counted either).
+            runtime = sum(n for u, n in p["fetched"] if re.search(r"\.(js|json)$|wasm", u))
+            total = sum(n for _, n in p["fetched"])
+            pf_cols = f"{len(p['fetched']):>14} {kb(total):>10} {kb(total - runtime):>10}"
         print(f"  {b['lang'] + ': ' + b['query']:<28} {b['requests']:>11} {kb(b['raw']):>10} {kb(b['gzip']):>10} | {pf_cols}")
     print(f"  largest brief first query: {kb(worst_raw)} raw, {kb(worst_gz)} gzipped")
 
