@@ -296,6 +296,10 @@ const PUBLISHERS: &[(&str, &str, bool)] = &[
     ("情報処理推進機構", "ipa.go.jp", true),
     ("日本貿易振興機構", "jetro.go.jp", true),
     ("日本経済新聞", "nikkei.com", true),
+    // Chinese publishers keep their own names in English briefings too, so
+    // an English page may hold 上海 only in its references (search bench).
+    ("上海市人民政府", "shanghai.gov.cn", true),
+    ("上海市经济和信息化委员会", "sheitc.sh.gov.cn", true),
 ];
 
 const URL_SECTIONS: &[&str] = &[
@@ -351,6 +355,7 @@ const SUBJ_JA: &[&str] = &[
     "米議会の超党派グループ",
     "内閣府の有識者会議",
     "主要なAI開発企業",
+    "上海市政府",
 ];
 const OBJ_JA: &[&str] = &[
     "生成AIの安全性評価",
@@ -442,6 +447,7 @@ const SUBJ_EN: &[&str] = &[
     "the UK AI Security Institute",
     "a bipartisan group in Congress",
     "frontier AI developers",
+    "the Shanghai municipal government",
 ];
 const OBJ_EN: &[&str] = &[
     "safety evaluations for generative AI",

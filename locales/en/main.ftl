@@ -139,3 +139,11 @@ callout-important = Important
 callout-warning = Warning
 callout-caution = Caution
 toc-heading = Contents
+
+## Search results: excerpts, short queries, more results (search)
+# A query shorter than the minimum ($count characters).
+search-short = Type at least { $count } characters to search.
+# Labels an excerpt taken from a key point or a citation.
+search-part-key-point = Key point:
+search-part-citation = Source:
+search-more = Show more results

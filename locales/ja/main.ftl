@@ -106,3 +106,11 @@ callout-important = 重要
 callout-warning = 警告
 callout-caution = 注意
 toc-heading = 目次
+
+## Search results: excerpts, short queries, more results (search)
+# A query shorter than the minimum ($count characters).
+search-short = { $count }文字以上入力してください。
+# Labels an excerpt taken from a key point or a citation.
+search-part-key-point = 要点：
+search-part-citation = 出典：
+search-more = さらに表示

@@ -51,8 +51,8 @@ pub enum Route<'a> {
     Search { lang: &'a str },
     /// `/<lang>/search/meta.json`.
     SearchMeta { lang: &'a str },
-    /// `/<lang>/search/docs-N.json`.
-    SearchDocs { lang: &'a str, chunk: usize },
+    /// `/<lang>/search/doc/N.json`: what result N shows.
+    SearchDoc { lang: &'a str, doc: usize },
     /// `/<lang>/search/index-N.json`.
     SearchShard { lang: &'a str, shard: usize },
     /// An earlier address of an article (its front-matter's `aliases`): a
@@ -101,7 +101,7 @@ impl Route<'_> {
             Route::Feed { lang } => format!("{lang}/atom.xml"),
             Route::Search { lang } => format!("{lang}/search/"),
             Route::SearchMeta { lang } => format!("{lang}/search/meta.json"),
-            Route::SearchDocs { lang, chunk } => format!("{lang}/search/docs-{chunk}.json"),
+            Route::SearchDoc { lang, doc } => format!("{lang}/search/doc/{doc}.json"),
             Route::SearchShard { lang, shard } => format!("{lang}/search/index-{shard}.json"),
             Route::Alias { path } => path.to_string(),
             Route::Redirects => "_redirects".into(),

@@ -8,6 +8,7 @@
 
 pub mod search;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ use crate::base::route::Route;
 use crate::base::urls::Urls;
 use crate::input::locale::{term_key, Locales};
 use crate::link::{ArticleId, Site};
-use search::{CachedDoc, Doc, IndexBuilder, LangIndex};
+use search::{CachedDoc, Doc, IndexBuilder, LangIndex, Part, Shown};
 
 /// What a search document needs beside its article.
 #[derive(Clone, Copy)]
@@ -37,8 +38,8 @@ impl SearchIndex {
         let mut out = Vec::new();
         for (lang, index) in &self.langs {
             out.push((Route::SearchMeta { lang }, index.meta.as_str()));
-            for (chunk, text) in index.doc_chunks.iter().enumerate() {
-                out.push((Route::SearchDocs { lang, chunk }, text.as_str()));
+            for (doc, text) in index.docs.iter().enumerate() {
+                out.push((Route::SearchDoc { lang, doc }, text.as_str()));
             }
             for (shard, text) in index.shards.iter().enumerate() {
                 out.push((Route::SearchShard { lang, shard }, text.as_str()));
@@ -58,15 +59,50 @@ pub fn document<'a>(site: &'a Site, id: ArticleId, env: SearchEnv) -> Doc<'a> {
             .flat_map(|(tax, terms)| terms.iter().map(move |t| (tax, t)))
             .filter_map(|(tax, t)| env.locales.get(lang, &term_key(tax, t), None))
             .collect();
-    let excerpt = match &a.fm.summary {
+    let summary = match &a.fm.summary {
         Some(s) => s.clone(),
         None => crate::parse::markdown::plain_excerpt(&a.body.plain_text, 160),
     };
+    // The text an excerpt is chosen from: every field the index holds but
+    // the title, summary and topics, which a result shows anyway.
+    let mut text: Vec<(Part, Cow<str>)> =
+        a.fm.key_points
+            .iter()
+            .map(|k| (Part::KeyPoint, Cow::from(k.as_str())))
+            .collect();
+    for c in &a.fm.citations {
+        // "Title — Publisher, Author", as a reference reads; the address
+        // apart, shown only when it is what matched.
+        let by: Vec<&str> = [c.publisher.as_deref(), c.author.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let line = if by.is_empty() {
+            Cow::from(c.title.as_str())
+        } else {
+            Cow::from(format!("{} — {}", c.title, by.join(", ")))
+        };
+        text.push((Part::Citation, line));
+        if let Some(u) = &c.url {
+            text.push((Part::Citation, Cow::from(u.0.as_str())));
+        }
+    }
+    text.extend(
+        a.body
+            .plain_text
+            .split('\n')
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| (Part::Body, Cow::from(line))),
+    );
     Doc {
-        title: &a.fm.title,
-        url: env.urls.path(&a.path),
-        date: env.locales.format_date(lang, a.fm.date.date),
-        excerpt,
+        shown: Shown {
+            title: &a.fm.title,
+            url: env.urls.path(&a.path),
+            date: env.locales.format_date(lang, a.fm.date.date),
+            summary,
+            text,
+        },
         terms: search::article_terms(a, &labels),
     }
 }

@@ -7,10 +7,13 @@
 //! the same tokenizer for queries; a test runs both on the same strings.
 //!
 //! The index of a language is split into shards by a hash of the token, so a
-//! query downloads only the shards of its own tokens, and a document list in
-//! chunks, so result titles load only for the hits shown.
+//! query downloads only the shards of its own tokens, and each document has a
+//! file of its own (title, address, date, summary and the plain text of its
+//! key points, citations and body), so a query downloads the data of the
+//! results it shows and nothing else; search.js picks the excerpt of each
+//! result from that text with the same tokenizer.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
@@ -26,16 +29,19 @@ pub const WEIGHT_TITLE: u32 = 8;
 pub const WEIGHT_KEY_POINTS: u32 = 4;
 pub const WEIGHT_TERMS: u32 = 4;
 pub const WEIGHT_SUMMARY: u32 = 3;
+/// Citation titles, publishers and authors.
 pub const WEIGHT_CITATIONS: u32 = 2;
 pub const WEIGHT_BODY: u32 = 1;
 
-/// Documents per `docs-N.json` chunk.
-pub const DOCS_PER_CHUNK: usize = 200;
-/// Aim for shards of about this many postings.
-const POSTINGS_PER_SHARD: usize = 24_000;
+/// Results search.js shows at first (and adds at a time): the document
+/// files a first query fetches.
+pub const PAGE: usize = 10;
+/// Aim for shards of about this many postings, so that a query of several
+/// tokens (a Japanese word of five characters is four bigrams) stays small.
+const POSTINGS_PER_SHARD: usize = 2_000;
 const MAX_SHARDS: usize = 1024;
 /// Format version of the files, checked by search.js.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Light English stemming; search.js has the same rules.
 pub fn stem(word: &str) -> String {
@@ -368,8 +374,23 @@ pub fn article_terms(a: &Article, term_labels: &[String]) -> Terms {
     );
     field(&mut a.fm.summary.iter().map(String::as_str), WEIGHT_SUMMARY);
     field(
-        &mut a.fm.citations.iter().map(|c| c.title.as_str()),
+        &mut a.fm.citations.iter().flat_map(|c| {
+            std::iter::once(c.title.as_str())
+                .chain(c.publisher.as_deref())
+                .chain(c.author.as_deref())
+        }),
         WEIGHT_CITATIONS,
+    );
+    // A reference's address is shown too, and found by its words, as
+    // weakly as the body.
+    field(
+        &mut a
+            .fm
+            .citations
+            .iter()
+            .filter_map(|c| c.url.as_ref())
+            .map(|u| u.0.as_str()),
+        WEIGHT_BODY,
     );
     field(
         &mut std::iter::once(a.body.plain_text.as_str()),
@@ -504,8 +525,8 @@ pub fn fnv1a(s: &str) -> u32 {
 pub struct Meta {
     pub v: u32,
     pub docs: usize,
-    pub chunk: usize,
     pub shards: usize,
+    pub page: usize,
 }
 
 /// The search files of one language.
@@ -513,33 +534,71 @@ pub struct Meta {
 pub struct LangIndex {
     /// `meta.json`.
     pub meta: String,
-    /// `docs-N.json`.
-    pub doc_chunks: Vec<String>,
+    /// `doc/N.json`, one per document.
+    pub docs: Vec<String>,
     /// `index-N.json`.
     pub shards: Vec<String>,
 }
 
-/// One searchable document: what a result shows, and its weighted tokens.
-pub struct Doc<'a> {
+/// Where an excerpt's text comes from, as `doc/N.json` names it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub enum Part {
+    /// A key point.
+    #[serde(rename = "k")]
+    KeyPoint,
+    /// A citation: its title, publisher and author, or its address.
+    #[serde(rename = "c")]
+    Citation,
+    /// A paragraph, heading or list item of the body.
+    #[serde(rename = "b")]
+    Body,
+}
+
+/// What a result shows: `doc/N.json`, an array `[title, url, date, summary,
+/// [[part, text], …]]`.
+#[derive(Debug)]
+pub struct Shown<'a> {
     pub title: &'a str,
     pub url: String,
     pub date: String,
-    pub excerpt: String,
+    pub summary: String,
+    pub text: Vec<(Part, Cow<'a, str>)>,
+}
+
+impl Serialize for ShownRow<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        (&d.title, &d.url, &d.date, &d.summary, &d.text).serialize(s)
+    }
+}
+
+struct ShownRow<'s, 'a>(&'s Shown<'a>);
+
+/// One searchable document: what a result shows, and its weighted tokens.
+pub struct Doc<'a> {
+    pub shown: Shown<'a>,
     pub terms: Terms,
+}
+
+impl Doc<'_> {
+    /// The document's `doc/N.json`.
+    fn json(&self) -> String {
+        serde_json::to_string(&ShownRow(&self.shown)).expect("plain JSON")
+    }
 }
 
 /// A document in compact form, kept between incremental rebuilds so that
 /// unchanged articles are not tokenized again.
 #[derive(Debug, Clone)]
 pub struct CachedDoc {
-    row: [String; 4],
+    json: String,
     terms: Terms,
 }
 
 impl CachedDoc {
     pub fn new(doc: Doc) -> CachedDoc {
         CachedDoc {
-            row: [doc.title.to_string(), doc.url, doc.date, doc.excerpt],
+            json: doc.json(),
             terms: doc.terms,
         }
     }
@@ -556,27 +615,26 @@ pub struct IndexBuilder {
     postings: HashMap<Key, Vec<u32>, FxBuildHasher>,
     pair_postings: HashMap<u64, Vec<u32>, FxBuildHasher>,
     total: usize,
-    rows: Vec<[String; 4]>,
+    docs: Vec<String>,
 }
 
 impl IndexBuilder {
     /// Adds the next document; documents are numbered in the order added.
     pub fn add(&mut self, doc: Doc) {
         self.add_terms(&doc.terms);
-        self.rows
-            .push([doc.title.to_string(), doc.url, doc.date, doc.excerpt]);
+        self.docs.push(doc.json());
     }
 
     /// Adds the next document from its cached form; the same as [`Self::add`]
     /// with the [`Doc`] it was made from.
     pub fn add_cached(&mut self, doc: &CachedDoc) {
         self.add_terms(&doc.terms);
-        self.rows.push(doc.row.clone());
+        self.docs.push(doc.json.clone());
     }
 
     /// Adds the postings of the next document.
     fn add_terms(&mut self, terms: &Terms) {
-        let n = self.rows.len() as u32;
+        let n = self.docs.len() as u32;
         for (t, w) in terms.words() {
             let packed = n << WEIGHT_BITS | w;
             match self.postings.get_mut(t.as_bytes()) {
@@ -621,20 +679,15 @@ impl IndexBuilder {
             }
             shard_maps[shard].insert(token, flat);
         }
-        let doc_chunks = self
-            .rows
-            .chunks(DOCS_PER_CHUNK)
-            .map(|chunk| serde_json::to_string(chunk).expect("plain JSON"))
-            .collect();
         let meta = Meta {
             v: FORMAT_VERSION,
-            docs: self.rows.len(),
-            chunk: DOCS_PER_CHUNK,
+            docs: self.docs.len(),
             shards,
+            page: PAGE,
         };
         LangIndex {
             meta: serde_json::to_string(&meta).expect("plain JSON"),
-            doc_chunks,
+            docs: self.docs,
             shards: shard_maps
                 .iter()
                 .map(|m| serde_json::to_string(m).expect("plain JSON"))
@@ -822,10 +875,13 @@ mod tests {
             terms.push("上海", 8);
             terms.push(long, 40);
             b.add(Doc {
-                title: "t",
-                url: String::new(),
-                date: String::new(),
-                excerpt: String::new(),
+                shown: Shown {
+                    title: "t",
+                    url: String::new(),
+                    date: String::new(),
+                    summary: String::new(),
+                    text: vec![(Part::Body, "b".into())],
+                },
                 terms,
             });
         }
@@ -835,6 +891,7 @@ mod tests {
             vec![8, 1 << WEIGHT_BITS | 8]
         );
         let index = b.finish();
+        assert_eq!(index.docs[1], r#"["t","","","",[["b","b"]]]"#);
         let all = index.shards.concat();
         assert!(all.contains(&format!("\"{long}\":[0,31,1,31]")), "{all}");
         assert!(all.contains("\"上海\":[0,8,1,8]"), "{all}");

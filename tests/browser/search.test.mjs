@@ -3,7 +3,9 @@
 // load; without JavaScript the page says so and links to the topic pages.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, newPage, url, until, expectedHits, messages, norm, BASE_PATH } from "./lib/site.mjs";
+import fs from "node:fs";
+import path from "node:path";
+import { launch, newPage, url, until, expectedHits, messages, norm, articles, searchableText, BASE_PATH } from "./lib/site.mjs";
 
 let browser;
 before(async () => {
@@ -145,3 +147,130 @@ for (const lang of ["ja", "en"]) {
     }
   });
 }
+
+/** The text of every field an article's search data holds but its body,
+ * publishers included (searchableText leaves them out). */
+function nonBodyText(a) {
+  const withoutBody = searchableText({ ...a, body: "" });
+  return norm([withoutBody, ...(a.fm.citations || []).map((c) => c.publisher || "")].join("\n"));
+}
+
+/**
+ * A word found only in article bodies: for English a word of 9+ letters,
+ * for Japanese three Han characters, that appears in no title, summary, key
+ * point, topic, citation title or publisher of any briefing of the language.
+ */
+function bodyOnlyWord(lang) {
+  const all = articles(lang);
+  const elsewhere = all.map(nonBodyText).join("\n");
+  const pattern = lang === "ja" ? /\p{Script=Han}{3}/gu : /\p{L}{9,}/gu;
+  for (const a of all) {
+    const body = norm(searchableText(a).slice(searchableText({ ...a, body: "" }).length));
+    for (const w of [...new Set(body.match(pattern) || [])].sort()) {
+      if (lang !== "ja" && /(s|ed|ing)$/.test(w)) continue; // keep stemming out of it
+      if (!elsewhere.includes(w) && expectedHits(lang, w).length > 0) return w;
+    }
+  }
+  throw new Error(`${lang}: no body-only word in the sample`);
+}
+
+for (const lang of ["ja", "en"]) {
+  test(`${lang}: a match in the body alone shows an excerpt of the body with the match marked`, async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      const word = bodyOnlyWord(lang);
+      await page.goto(url(`${lang}/search/?q=${encodeURIComponent(word)}`));
+      const found = await results(page, expectedHits(lang, word).length);
+      assert.ok(found.length > 0);
+      const excerpts = await page.locator("#search-results > li").evaluateAll((items) =>
+        items.map((li) => {
+          const p = li.querySelector(".result-excerpt");
+          return p && { text: p.textContent, marks: [...p.querySelectorAll("mark")].map((m) => m.textContent), label: p.querySelector(".result-part") };
+        }),
+      );
+      for (const [i, ex] of excerpts.entries()) {
+        assert.ok(ex, `result ${found[i].title} has an excerpt`);
+        assert.equal(ex.label, null, "a body excerpt has no part label");
+        assert.ok(ex.marks.some((m) => norm(m) === word), `"${word}" is marked in ${JSON.stringify(ex)}`);
+        // A window around the match, not the whole body (plus two ellipses).
+        assert.ok([...ex.text].length <= 162, `excerpt of ${[...ex.text].length} characters`);
+        assert.equal(found[i].titleMarks.length, 0, "the title does not hold the word");
+      }
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+for (const [lang, query] of [["ja", "米"], ["en", "x"]]) {
+  test(`${lang}: a one-character query asks for more characters`, async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      const requests = [];
+      page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+      await page.goto(url(`${lang}/search/`));
+      await page.locator("#search-input").fill(query);
+      const want = messages(lang)["search-short"].replace("{ $count }", "2");
+      await until(page, (w) => document.getElementById("search-status").textContent === w, want);
+      assert.equal(await page.locator("#search-results > li").count(), 0);
+      assert.ok(!requests.some((p) => /\/search\/(index-|doc\/)/.test(p)), `no index files fetched: ${requests}`);
+      // One more character searches.
+      await page.locator("#search-input").fill(lang === "ja" ? "上海" : "AI");
+      await until(page, (w) => { const t = document.getElementById("search-status").textContent; return t && t !== w && !t.includes("…"); }, want);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+// The site of run.mjs where 12 English briefings cite one report by
+// "Example Agency": the publisher is in no other field.
+const CITED = process.env.BRIEF_CITED_BASE_URL;
+const CITED_DIR = process.env.BRIEF_CITED_SITE_DIR;
+
+test("en: a publisher alone finds the briefings, and a first query fetches only the first page's documents", async () => {
+  const { context, page } = await newPage(browser);
+  try {
+    const sources = fs.readdirSync(path.join(CITED_DIR, "en")).filter((d) => d.startsWith("note-"));
+    for (const d of sources) {
+      const html = fs.readFileSync(path.join(CITED_DIR, "en", d, "index.html"), "utf8");
+      assert.ok(html.includes("Example Agency"), `${d} shows the publisher`);
+      const title = /<title>([^<]*)/.exec(html)[1];
+      assert.ok(!/agency/i.test(title), "the publisher is not in the title");
+    }
+    const requests = [];
+    let bytes = 0;
+    page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+    page.on("response", async (r) => {
+      if (new URL(r.url()).pathname.includes("/search/") && r.url().endsWith(".json")) bytes += (await r.body()).length;
+    });
+    await page.goto(new URL("en/search/?q=Agency", CITED).href);
+    const template = await page.locator("#search-status").getAttribute("data-count");
+    await until(page, (w) => document.getElementById("search-status").textContent === w, template.replace("999999", String(sources.length)));
+    const search = requests.filter((p) => p.includes("/en/search/") && p.endsWith(".json"));
+    const docs = search.filter((p) => /\/doc\/\d+\.json$/.test(p));
+    assert.equal(search.filter((p) => p.endsWith("/meta.json")).length, 1, search.join(" "));
+    assert.equal(search.filter((p) => /\/index-\d+\.json$/.test(p)).length, 1, "one shard for one word");
+    assert.equal(docs.length, 10, "the document files of the first page only");
+    assert.equal(search.length, 12, search.join(" "));
+    const items = page.locator("#search-results > li");
+    assert.equal(await items.count(), 10);
+    const first = await items.first().locator(".result-excerpt").evaluate((p) => ({
+      label: p.querySelector(".result-part")?.textContent,
+      marks: [...p.querySelectorAll("mark")].map((m) => m.textContent),
+    }));
+    assert.deepEqual(first, { label: messages("en")["search-part-citation"], marks: ["Agency"] });
+    // The rest on demand.
+    await page.locator("#search-more").click();
+    await until(page, (n) => document.querySelectorAll("#search-results > li").length === n, sources.length);
+    assert.ok(await page.locator("#search-more").isHidden());
+    assert.equal(requests.filter((p) => /\/en\/search\/doc\/\d+\.json$/.test(p)).length, sources.length);
+    await page.waitForLoadState("networkidle");
+    assert.ok(bytes > 0 && bytes < 60_000, `${bytes} bytes`);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,15 +1,24 @@
 /*
  * brief search: the browser half. Dependency-free.
  *
- * The tokenizer below must match src/search.rs exactly (NFKC + lowercase,
- * overlapping bigrams for CJK runs, words with light English stemming for
- * other scripts); a test in tests/search_js.rs runs both on the same strings.
- * The index is fetched only when the reader searches: meta.json, then only
- * the shards holding the query's tokens, then only the document chunks of
- * the hits shown.
+ * The tokenizer below must match src/index/search.rs exactly (NFKC +
+ * lowercase, overlapping bigrams for CJK runs, words with light English
+ * stemming for other scripts); a test in tests/search_js.rs runs both on the
+ * same strings. The same tokenizer finds the excerpt of each result, so what
+ * is marked is what matched. The index is fetched only when the reader
+ * searches: meta.json, then only the shards holding the query's tokens, then
+ * only the document files (doc/N.json) of the results shown, a page at a time.
  */
 (function () {
   "use strict";
+
+  /** A query needs this many letters, digits or CJK characters: a single
+   * CJK character is indexed only where it stands alone, not inside words. */
+  var MIN_CHARS = 2;
+  /** Index format this script reads (meta.json's "v"). */
+  var FORMAT = 2;
+  /** Characters of an excerpt around its best match. */
+  var WINDOW = 160;
 
   function isCjk(cp) {
     return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x31f0 && cp <= 0x31ff) ||
@@ -32,26 +41,42 @@
     return w;
   }
 
-  function tokenize(text) {
-    var s = String(text).normalize("NFKC").toLowerCase();
-    var tokens = [], cjk = [], word = "";
+  /**
+   * Reads normalized text `s` and calls emit(token, start, end) for each
+   * token, with its place in `s` (UTF-16 offsets).
+   */
+  function scan(s, emit) {
+    var cjk = [], word = "", wordAt = 0;
     function flushCjk() {
-      if (cjk.length === 1) tokens.push(cjk[0]);
-      else for (var i = 0; i + 1 < cjk.length; i++) tokens.push(cjk[i] + cjk[i + 1]);
+      if (cjk.length === 1) emit(cjk[0][0], cjk[0][1], cjk[0][2]);
+      else for (var i = 0; i + 1 < cjk.length; i++) emit(cjk[i][0] + cjk[i + 1][0], cjk[i][1], cjk[i + 1][2]);
       cjk = [];
     }
-    function flushWord() {
-      if (word) { tokens.push(stem(word)); word = ""; }
+    function flushWord(at) {
+      if (word) { emit(stem(word), wordAt, at); word = ""; }
     }
-    for (var ch of s) {
-      var cp = ch.codePointAt(0);
-      if (isCjk(cp)) { flushWord(); cjk.push(ch); }
-      else if (alnum.test(ch)) { if (cjk.length) flushCjk(); word += ch; }
-      else { flushWord(); if (cjk.length) flushCjk(); }
+    for (var i = 0; i < s.length;) {
+      var cp = s.codePointAt(i), ch = String.fromCodePoint(cp), next = i + ch.length;
+      if (isCjk(cp)) { flushWord(i); cjk.push([ch, i, next]); }
+      else if (alnum.test(ch)) { if (cjk.length) flushCjk(); if (!word) wordAt = i; word += ch; }
+      else { flushWord(i); if (cjk.length) flushCjk(); }
+      i = next;
     }
-    flushWord();
+    flushWord(s.length);
     if (cjk.length) flushCjk();
+  }
+
+  function tokenize(text) {
+    var tokens = [];
+    scan(String(text).normalize("NFKC").toLowerCase(), function (t) { tokens.push(t); });
     return tokens;
+  }
+
+  /** Letters, digits and CJK characters of a query, after NFKC. */
+  function countChars(text) {
+    var n = 0;
+    for (var ch of String(text).normalize("NFKC")) if (alnum.test(ch) || isCjk(ch.codePointAt(0))) n++;
+    return n;
   }
 
   function fnv1a(str) {
@@ -63,8 +88,143 @@
     return h >>> 0;
   }
 
+  function shardName(token, m) { return "index-" + (fnv1a(token) % m.shards) + ".json"; }
+  function docName(doc) { return "doc/" + doc + ".json"; }
+
+  /**
+   * The documents holding every token, best first, as [doc, score]; getJson
+   * returns a promise of a file of the index. The page and the benchmark
+   * (bench/search_probe.mjs) both search with this.
+   */
+  function lookup(tokens, m, getJson) {
+    if (m.v !== FORMAT) return Promise.reject(new Error("search index format " + m.v));
+    return Promise.all(tokens.map(function (t) { return getJson(shardName(t, m)); })).then(function (shards) {
+      var scores = null;
+      tokens.forEach(function (t, k) {
+        var flat = Object.prototype.hasOwnProperty.call(shards[k], t) ? shards[k][t] : [];
+        var mine = new Map(), doc = 0;
+        for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; mine.set(doc, flat[i + 1]); }
+        if (scores === null) { scores = mine; return; }
+        var next = new Map();
+        scores.forEach(function (s, d) { if (mine.has(d)) next.set(d, s + mine.get(d)); });
+        scores = next;
+      });
+      return Array.from(scores.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    });
+  }
+
+  /**
+   * Where the tokens in `want` (a Set) occur in `text`, as [start, end, token]
+   * offsets into `text` itself, overlapping matches merged. Each character is
+   * normalized by itself, so that every offset maps back to the original.
+   */
+  function matchSpans(text, want) {
+    var s = "", from = [], to = [];
+    for (var j = 0; j < text.length;) {
+      var ch = String.fromCodePoint(text.codePointAt(j));
+      var n = ch.normalize("NFKC").toLowerCase();
+      for (var k = 0; k < n.length; k++) { from.push(j); to.push(j + ch.length); }
+      s += n;
+      j += ch.length;
+    }
+    var spans = [];
+    scan(s, function (t, a, b) {
+      if (!want.has(t)) return;
+      var start = from[a], end = to[b - 1], last = spans[spans.length - 1];
+      if (last && start <= last[1]) { last[1] = Math.max(last[1], end); last[2].add(t); }
+      else spans.push([start, end, new Set([t])]);
+    });
+    return spans;
+  }
+
+  /**
+   * What a query looks for, for marking: its tokens (a Set) and its words,
+   * each the Set of its tokens (a CJK run's overlapping bigrams are one
+   * word; so is each word of other scripts).
+   */
+  function wanted(query) {
+    var words = [], last = -1;
+    scan(String(query).normalize("NFKC").toLowerCase(), function (t, a, b) {
+      if (a < last && words.length) words[words.length - 1].add(t);
+      else words.push(new Set([t]));
+      last = b;
+    });
+    var tokens = new Set();
+    words.forEach(function (w) { w.forEach(function (t) { tokens.add(t); }); });
+    return { tokens: tokens, words: words };
+  }
+
+  /**
+   * The places in `text` where a whole word of the query matched (not a
+   * lone bigram of a longer CJK word), as [start, end, words found].
+   */
+  function wordSpans(text, want) {
+    var out = [];
+    matchSpans(text, want.tokens).forEach(function (sp) {
+      var found = want.words.filter(function (w) {
+        var all = true;
+        w.forEach(function (t) { if (!sp[2].has(t)) all = false; });
+        return all;
+      });
+      if (found.length) out.push([sp[0], sp[1], new Set(found)]);
+    });
+    return out;
+  }
+
+  var PART_RANK = { k: 3, c: 2, b: 1 };
+
+  /**
+   * The excerpt of a result: the text (a [part, text] of doc/N.json) that
+   * holds the most distinct words of the query (see `wanted`; key points before citations
+   * before the body when tied), cut to a window around its densest match.
+   * Returns { part, text, spans, before, after } or null.
+   */
+  function bestExcerpt(texts, want) {
+    var best = null;
+    texts.forEach(function (pt) {
+      var spans = wordSpans(pt[1], want);
+      if (!spans.length) return;
+      var found = new Set();
+      spans.forEach(function (sp) { sp[2].forEach(function (t) { found.add(t); }); });
+      var score = found.size * 10 + PART_RANK[pt[0]];
+      if (!best || score > best.score) best = { score: score, part: pt[0], text: pt[1], spans: spans };
+    });
+    if (!best) return null;
+    var text = best.text, spans = best.spans;
+    if (text.length <= WINDOW) return { part: best.part, text: text, spans: spans, before: false, after: false };
+    // The window starting at the match whose next WINDOW characters hold the
+    // most distinct tokens.
+    var anchor = 0, most = -1;
+    spans.forEach(function (sp, i) {
+      var seen = new Set();
+      for (var k = i; k < spans.length && spans[k][1] <= sp[0] + WINDOW; k++) spans[k][2].forEach(function (t) { seen.add(t); });
+      if (seen.size > most) { most = seen.size; anchor = i; }
+    });
+    var start = Math.max(0, spans[anchor][0] - Math.floor(WINDOW / 4));
+    var end = Math.min(text.length, start + WINDOW);
+    start = Math.max(0, end - WINDOW);
+    // In spaced scripts, cut at spaces rather than inside words.
+    var space = text.lastIndexOf(" ", spans[anchor][0]);
+    if (start > 0 && space >= start && space - start < 30) start = space + 1;
+    var back = text.lastIndexOf(" ", end);
+    if (end < text.length && back > spans[anchor][1] && end - back < 30) end = back;
+    // Never cut a surrogate pair.
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text.charAt(start))) start--;
+    if (end < text.length && /[\uDC00-\uDFFF]/.test(text.charAt(end))) end++;
+    var inside = [];
+    spans.forEach(function (sp) {
+      var a = Math.max(sp[0], start), b = Math.min(sp[1], end);
+      if (a < b) inside.push([a - start, b - start, sp[2]]);
+    });
+    return { part: best.part, text: text.slice(start, end), spans: inside, before: start > 0, after: end < text.length };
+  }
+
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { tokenize: tokenize, stem: stem, fnv1a: fnv1a };
+    module.exports = {
+      tokenize: tokenize, stem: stem, fnv1a: fnv1a, countChars: countChars, MIN_CHARS: MIN_CHARS,
+      shardName: shardName, docName: docName, lookup: lookup, matchSpans: matchSpans,
+      wanted: wanted, wordSpans: wordSpans, bestExcerpt: bestExcerpt,
+    };
     return;
   }
 
@@ -74,6 +234,7 @@
   var input = document.getElementById("search-input");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
   var cache = {};
   var meta = null;
 
@@ -83,12 +244,16 @@
         if (!r.ok) throw new Error(name + ": " + r.status);
         return r.json();
       });
+      cache[name].catch(function () { delete cache[name]; });
     }
     return cache[name];
   }
 
   function loadMeta() {
-    if (!meta) meta = getJson("meta.json");
+    if (!meta) {
+      meta = getJson("meta.json");
+      meta.catch(function () { meta = null; });
+    }
     return meta;
   }
 
@@ -98,26 +263,9 @@
     status.textContent = text;
   }
 
-  // Wraps every occurrence of the query's words in <mark>, building DOM nodes
-  // (never HTML strings), so titles and excerpts cannot inject markup.
-  function highlight(el, text, needles) {
-    var norm = text.normalize("NFKC").toLowerCase();
-    var spans = [];
-    needles.forEach(function (n) {
-      if (!n) return;
-      // Words of spaced scripts match only at the start of a word ("ai" is
-      // not marked inside "waic"); CJK text has no word boundaries.
-      var wordy = alnum.test(n.charAt(0)) && !isCjk(n.codePointAt(0));
-      var i = norm.indexOf(n);
-      while (i >= 0) {
-        var before = i > 0 ? norm.charAt(i - 1) : "";
-        if (!wordy || !before || !alnum.test(before) || isCjk(before.codePointAt(0))) spans.push([i, i + n.length]);
-        i = norm.indexOf(n, i + n.length);
-      }
-    });
-    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-    // NFKC may change lengths; only highlight when it did not.
-    if (norm.length !== text.length) spans = [];
+  /** Appends `text` to `el` with `spans` ([start, end] offsets) in <mark>,
+   * building DOM nodes (never HTML strings), so no text can inject markup. */
+  function appendMarked(el, text, spans) {
     var pos = 0;
     spans.forEach(function (sp) {
       if (sp[0] < pos) return;
@@ -130,78 +278,88 @@
     el.appendChild(document.createTextNode(text.slice(pos)));
   }
 
-  // The query's words; a stemmed word is also looked for by the part it
-  // shares with its stem, so "subsidies" marks "subsidy" and "subsidies".
-  function needlesOf(query) {
-    var words = String(query).normalize("NFKC").toLowerCase().split(/[\s\u3000、。,.;:!?！？・]+/).filter(function (w) { return w.length > 0; });
-    var out = [];
-    words.forEach(function (w) {
-      out.push(w);
-      var st = stem(w), k = 0;
-      while (k < w.length && k < st.length && w[k] === st[k]) k++;
-      if (k >= 3 && k < w.length) out.push(w.slice(0, k));
-    });
-    return out;
+  function resultItem(d, want) {
+    var li = document.createElement("li");
+    li.className = "search-result";
+    var h = document.createElement("h2");
+    h.className = "result-title";
+    var a = document.createElement("a");
+    a.href = d[1];
+    appendMarked(a, d[0], wordSpans(d[0], want));
+    h.appendChild(a);
+    var date = document.createElement("p");
+    date.className = "result-date";
+    date.textContent = d[2];
+    var snip = document.createElement("p");
+    snip.className = "result-snippet";
+    appendMarked(snip, d[3], wordSpans(d[3], want));
+    li.appendChild(h);
+    li.appendChild(date);
+    li.appendChild(snip);
+    var ex = bestExcerpt(d[4] || [], want);
+    if (ex) {
+      var p = document.createElement("p");
+      p.className = "result-excerpt";
+      var label = list.getAttribute("data-part-" + ex.part);
+      if (label) {
+        var span = document.createElement("span");
+        span.className = "result-part";
+        span.textContent = label;
+        p.appendChild(span);
+      }
+      if (ex.before) p.appendChild(document.createTextNode("…"));
+      appendMarked(p, ex.text, ex.spans);
+      if (ex.after) p.appendChild(document.createTextNode("…"));
+      li.appendChild(p);
+    }
+    return li;
   }
 
   var generation = 0;
+  var current = null; // { hits, shown, want, m } of the last query
+
+  /** Shows the next page of the current query's results. */
+  function showMore(gen) {
+    var r = current, page = r.hits.slice(r.shown, r.shown + r.m.page);
+    more.hidden = true;
+    return Promise.all(page.map(function (h) { return getJson(docName(h[0])); })).then(function (docs) {
+      if (gen !== generation) return;
+      docs.forEach(function (d) { list.appendChild(resultItem(d, r.want)); });
+      r.shown += page.length;
+      more.hidden = r.shown >= r.hits.length;
+      say("count", r.hits.length);
+    });
+  }
+
   function search(query) {
     var gen = ++generation;
     list.textContent = "";
+    more.hidden = true;
+    current = null;
     var tokens = Array.from(new Set(tokenize(query)));
     if (!tokens.length) { status.textContent = ""; return; }
+    if (countChars(query) < MIN_CHARS) { say("short"); return; }
     say("loading");
     loadMeta().then(function (m) {
-      var shardNames = tokens.map(function (t) { return "index-" + (fnv1a(t) % m.shards) + ".json"; });
-      return Promise.all(shardNames.map(getJson)).then(function (shards) {
-        var scores = null;
-        tokens.forEach(function (t, k) {
-          var flat = shards[k][t] || [];
-          var mine = new Map(), doc = 0;
-          for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; mine.set(doc, flat[i + 1]); }
-          if (scores === null) { scores = mine; return; }
-          var next = new Map();
-          scores.forEach(function (s, d) { if (mine.has(d)) next.set(d, s + mine.get(d)); });
-          scores = next;
-        });
-        var hits = Array.from(scores.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-        return { m: m, hits: hits };
-      });
+      return lookup(tokens, m, getJson).then(function (hits) { return { m: m, hits: hits }; });
     }).then(function (r) {
       if (gen !== generation) return;
-      var shown = r.hits.slice(0, 50);
       if (!r.hits.length) { say("none"); return; }
-      var chunks = Array.from(new Set(shown.map(function (h) { return Math.floor(h[0] / r.m.chunk); })));
-      return Promise.all(chunks.map(function (c) { return getJson("docs-" + c + ".json"); })).then(function (loaded) {
-        if (gen !== generation) return;
-        var byChunk = {};
-        chunks.forEach(function (c, i) { byChunk[c] = loaded[i]; });
-        var needles = needlesOf(query);
-        shown.forEach(function (h) {
-          var d = byChunk[Math.floor(h[0] / r.m.chunk)][h[0] % r.m.chunk];
-          var li = document.createElement("li");
-          li.className = "search-result";
-          var h3 = document.createElement("h2");
-          h3.className = "result-title";
-          var a = document.createElement("a");
-          a.href = d[1];
-          highlight(a, d[0], needles);
-          h3.appendChild(a);
-          var date = document.createElement("p");
-          date.className = "result-date";
-          date.textContent = d[2];
-          var snip = document.createElement("p");
-          snip.className = "result-snippet";
-          highlight(snip, d[3], needles);
-          li.appendChild(h3);
-          li.appendChild(date);
-          li.appendChild(snip);
-          list.appendChild(li);
-        });
-        say("count", r.hits.length);
-      });
+      current = { hits: r.hits, shown: 0, want: wanted(query), m: r.m };
+      return showMore(gen);
     }).catch(function () { if (gen === generation) say("error"); });
   }
+
+  more.addEventListener("click", function () {
+    var gen = generation;
+    if (!current) return;
+    // Focus stays on the list: the first new result takes it once shown.
+    var first = list.children.length;
+    showMore(gen).then(function () {
+      var a = list.children[first] && list.children[first].querySelector("a");
+      if (a) a.focus();
+    }).catch(function () { if (gen === generation) say("error"); });
+  });
 
   var timer = null;
   input.addEventListener("focus", function () { loadMeta().catch(function () {}); }, { once: true });
