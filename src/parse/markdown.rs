@@ -510,8 +510,9 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, events, text)) = heading.take() {
-                    // (A marker at the end leaves a space before it.)
-                    let text = crate::parse::smart::text(text.trim_end());
+                    // Whitespace folded: a marker left out leaves its spaces.
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = crate::parse::smart::text(&text);
                     let id = state.heading_id(explicit.as_deref(), &text);
                     state.body.anchors.insert(id.clone());
                     state.body.headings.push(Heading {
