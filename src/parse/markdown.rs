@@ -3,8 +3,9 @@
 //! One pass over pulldown-cmark's events turns the body into HTML and collects
 //! what the link stage needs: heading anchors, links to other articles, the
 //! citation numbering and its back-links, footnotes. Citation markers (`[2]`,
-//! `[@key]`, `[1][3]`, `[@a; @b]`) are found through the broken-link callback,
-//! so code spans, code blocks and real links are never touched.
+//! `[@key]`, `[1][3]`, `[@a; @b]`) are found in the text events by
+//! [`crate::parse::markers`], so code spans, code blocks and real links are
+//! never touched, and a marker may sit in a link's text.
 //!
 //! Links to other articles cannot be resolved here (their URLs depend on other
 //! files), so each is written as a token `\u{E000}N\u{E001}` that
@@ -14,9 +15,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::{
-    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::base::diag::{Diagnostic, LineIndex, Pos};
@@ -24,7 +23,7 @@ use crate::base::text::{escape_html_into, safe_id, slugify, strip_controls};
 use crate::parse::frontmatter::Citation;
 use crate::parse::link_dest::{has_scheme, is_safe_scheme};
 pub use crate::parse::link_dest::{resolve_internal_link, LinkTarget};
-use crate::parse::{callout, script};
+use crate::parse::{callout, markers, script};
 
 /// Ids the default theme gives its landmarks and sections; a heading slug
 /// equal to one of them gets an `h-` prefix instead.
@@ -123,52 +122,7 @@ pub struct Body {
     pub stats: TextStats,
 }
 
-/// A bracket group of a citation marker, with its offset in the body.
-fn marker_groups(src: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut rest = src;
-    let mut base = 0;
-    while let Some(open) = rest.find('[') {
-        let Some(close) = rest[open..].find(']') else {
-            break;
-        };
-        out.push((base + open + 1, &rest[open + 1..open + close]));
-        base += open + close + 1;
-        rest = &rest[open + close + 1..];
-    }
-    out
-}
-
-fn is_cite_reference(reference: &str) -> bool {
-    let r = reference.trim();
-    (!r.is_empty() && r.bytes().all(|b| b.is_ascii_digit())) || r.starts_with('@')
-}
-
-/// Splits a group's text into cited ids (each with its offset in the group),
-/// or `None` when it is not a marker: `1`, or `@a; @b`. `brief import`
-/// reads more forms and writes these.
-pub(crate) fn marker_ids(group: &str) -> Option<Vec<(usize, String)>> {
-    let g = group.trim();
-    if !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()) {
-        let lead = group.len() - group.trim_start().len();
-        return Some(vec![(lead, g.to_string())]);
-    }
-    if g.starts_with('@') {
-        let mut ids = Vec::new();
-        let mut offset = 0;
-        for part in group.split(';') {
-            let lead = part.len() - part.trim_start().len();
-            let id = part.trim().strip_prefix('@')?.trim();
-            if id.is_empty() {
-                return None;
-            }
-            ids.push((offset + lead, id.to_string()));
-            offset += part.len() + 1;
-        }
-        return Some(ids);
-    }
-    None
-}
+pub(crate) use crate::parse::markers::marker_ids;
 
 impl TextStats {
     /// Counts per script run: CJK characters one by one, other text by words.
@@ -202,7 +156,19 @@ impl TextStats {
 enum LinkKind {
     Normal,
     Internal,
-    Citation,
+}
+
+/// Where a citation marker is: how it is written out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MarkerPlace {
+    /// In running text: a link to the reference.
+    Text,
+    /// In a link's text: the marker without a link of its own (HTML allows
+    /// no link inside a link), still with the id the back-link targets.
+    InLink,
+    /// In an image's alt text: the bare `[n]`; the reference counts as
+    /// cited, but there is nothing to link back to.
+    Alt,
 }
 
 enum Sink {
@@ -238,8 +204,9 @@ impl<'a, 'i> State<'a, 'i> {
             .pos(self.input.file_text, self.input.body_offset + body_offset)
     }
 
-    /// HTML for one citation marker, or `None` (and an error) when undefined.
-    fn cite(&mut self, id: &str, offset: usize) -> Option<String> {
+    /// HTML for one citation marker (text for [`MarkerPlace::Alt`]), or
+    /// `None` (and an error) when undefined.
+    fn cite(&mut self, id: &str, offset: usize, place: MarkerPlace) -> Option<String> {
         let Some(&idx) = self.by_id.get(id) else {
             // A few ids, not all: an article may define thousands.
             const SHOWN: usize = 12;
@@ -293,49 +260,59 @@ impl<'a, 'i> State<'a, 'i> {
             }
         };
         let r = &mut self.body.references[slot];
+        if place == MarkerPlace::Alt {
+            return Some(format!("[{}]", r.number));
+        }
         let cite_id = format!("cite-{}-{}", r.anchor, r.backrefs.len() + 1);
         let label = (self.input.cite_label)(r.number);
         let mut html = String::with_capacity(96);
         // A word joiner keeps the marker on the line of the word it follows
         // (Japanese text may otherwise break before it).
-        html.push_str("\u{2060}<sup class=\"citation\"><a href=\"#ref-");
-        html.push_str(&r.anchor);
-        html.push_str("\" id=\"");
-        html.push_str(&cite_id);
-        html.push_str("\" aria-label=\"");
-        escape_html_into(&mut html, &label);
-        html.push_str("\" data-ref=\"");
-        html.push_str(&r.anchor);
-        html.push_str("\">[");
-        html.push_str(&r.number.to_string());
-        html.push_str("]</a></sup>");
+        if place == MarkerPlace::InLink {
+            html.push_str("\u{2060}<sup class=\"citation\" id=\"");
+            html.push_str(&cite_id);
+            html.push_str("\">[");
+            html.push_str(&r.number.to_string());
+            html.push_str("]</sup>");
+        } else {
+            html.push_str("\u{2060}<sup class=\"citation\"><a href=\"#ref-");
+            html.push_str(&r.anchor);
+            html.push_str("\" id=\"");
+            html.push_str(&cite_id);
+            html.push_str("\" aria-label=\"");
+            escape_html_into(&mut html, &label);
+            html.push_str("\" data-ref=\"");
+            html.push_str(&r.anchor);
+            html.push_str("\">[");
+            html.push_str(&r.number.to_string());
+            html.push_str("]</a></sup>");
+        }
         self.marker_ids.push(cite_id.clone());
         r.backrefs.push(cite_id);
         Some(html)
     }
 
-    /// HTML for a whole marker link such as `[1][3]` or `[@a; @b]`.
-    fn cite_group(&mut self, source: &str, source_offset: usize) -> String {
-        let mut html = String::new();
-        for (group_offset, group) in marker_groups(source) {
-            match marker_ids(group) {
-                Some(ids) => {
-                    for (id_offset, id) in ids {
-                        match self.cite(&id, source_offset + group_offset + id_offset) {
-                            Some(h) => html.push_str(&h),
-                            None => {
-                                html.push('[');
-                                escape_html_into(&mut html, group);
-                                html.push(']');
-                            }
-                        }
-                    }
+    /// One marker's bracket group (`1`, `@a; @b`), written at `offset`:
+    /// HTML, or text for [`MarkerPlace::Alt`]. An undefined id keeps its
+    /// group as written (and is an error).
+    fn cite_group(&mut self, group: &str, offset: usize, place: MarkerPlace) -> String {
+        let mut out = String::new();
+        for (id_offset, id) in marker_ids(group).unwrap_or_default() {
+            match self.cite(&id, offset + id_offset, place) {
+                Some(h) => out.push_str(&h),
+                None if place == MarkerPlace::Alt => {
+                    out.push('[');
+                    out.push_str(group);
+                    out.push(']');
                 }
-                // Link text of `[text][2]`: kept as text.
-                None => escape_html_into(&mut html, group),
+                None => {
+                    out.push('[');
+                    escape_html_into(&mut out, group);
+                    out.push(']');
+                }
             }
         }
-        html
+        out
     }
 
     fn heading_id(&mut self, explicit: Option<&str>, text: &str) -> String {
@@ -435,16 +412,9 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         callouts: 0,
     };
 
-    // Citation markers come back as links of an `…Unknown` type (only this
-    // callback makes those) with an empty URL: pulldown-cmark charges every
-    // URL byte it hands out against a budget of about the text's size, and
-    // past it leaves references as plain text, so a URL here would silently
-    // drop the markers of a marker-dense article.
-    let callback = |link: BrokenLink<'_>| {
-        is_cite_reference(&link.reference).then(|| (CowStr::from(""), CowStr::from("")))
-    };
-    let parser = Parser::new_with_broken_link_callback(body_text, options(), Some(callback))
-        .into_offset_iter();
+    let parser = Parser::new_ext(body_text, options());
+    shadowed_citations(&parser, &mut state);
+    let parser = parser.into_offset_iter();
 
     let mut main: Vec<Event> = Vec::new();
     let mut heading: Option<(
@@ -463,24 +433,14 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     // A code block being read: its language, its text, and where it starts.
     let mut code: Option<(Option<String>, String, usize)> = None;
     let mut links: Vec<LinkKind> = Vec::new();
-    let mut skip_depth = 0usize;
+    // Text events not yet written: markers may span several (`[`, `1`, `]`).
+    let mut pending: Vec<markers::Piece> = Vec::new();
+    // Images being read (their text is the alt text).
+    let mut images = 0usize;
     let mut plain = String::with_capacity(body_text.len());
     let mut stats = TextStats::default();
 
     for (event, range) in parser {
-        if skip_depth > 0 {
-            match &event {
-                Event::Start(_) => skip_depth += 1,
-                Event::End(_) => skip_depth -= 1,
-                _ => {}
-            }
-            if skip_depth > 0 {
-                continue;
-            }
-            // The End of the citation link.
-            links.pop();
-            continue;
-        }
         let sink = if !footnotes.is_empty() {
             Sink::Footnote
         } else if heading.is_some() {
@@ -488,6 +448,59 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         } else {
             Sink::Main
         };
+        if let (Event::Text(t), None) = (&event, &code) {
+            pending.push((t.clone(), range));
+            continue;
+        }
+        if !pending.is_empty() {
+            let place = if images > 0 {
+                MarkerPlace::Alt
+            } else if links.is_empty() {
+                MarkerPlace::Text
+            } else {
+                MarkerPlace::InLink
+            };
+            let mut out = Vec::with_capacity(pending.len());
+            for part in markers::split(&pending, body_text) {
+                let (t, src, piece_start) = match part {
+                    markers::Part::Marker { inner, src } => {
+                        let written = state.cite_group(&inner, src, place);
+                        out.push(if place == MarkerPlace::Alt {
+                            Event::Text(written.into())
+                        } else {
+                            Event::InlineHtml(written.into())
+                        });
+                        continue;
+                    }
+                    markers::Part::Text {
+                        text,
+                        src,
+                        piece_start,
+                    } => (text, src, piece_start),
+                };
+                if let Some(h) = heading.as_mut() {
+                    h.3.push_str(t);
+                } else {
+                    plain.push_str(t);
+                    stats.add(t);
+                }
+                // A backslash-escaped quote (`\"`) starts a text event of its
+                // own and stays straight.
+                let escaped =
+                    piece_start && t.starts_with(['"', '\'']) && body_text[..src].ends_with('\\');
+                out.push(Event::Text(if escaped {
+                    CowStr::from(crate::parse::smart::literal_first(t))
+                } else {
+                    CowStr::from(t.to_string())
+                }));
+            }
+            match sink {
+                Sink::Footnote => footnotes.last_mut().expect("sink").1.extend(out),
+                Sink::Heading => heading.as_mut().expect("sink").2.extend(out),
+                Sink::Main => main.extend(out),
+            }
+            pending.clear();
+        }
         // Every event becomes at most one event of the output.
         let mut emit: Option<Event> = None;
         match event {
@@ -497,6 +510,8 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, events, text)) = heading.take() {
+                    // Whitespace folded: a marker left out leaves its spaces.
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                     let text = crate::parse::smart::text(&text);
                     let id = state.heading_id(explicit.as_deref(), &text);
                     state.body.anchors.insert(id.clone());
@@ -643,18 +658,7 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 title,
                 ..
             }) => {
-                let unknown = matches!(
-                    link_type,
-                    LinkType::ShortcutUnknown
-                        | LinkType::CollapsedUnknown
-                        | LinkType::ReferenceUnknown
-                );
-                if unknown {
-                    let html = state.cite_group(&body_text[range.clone()], range.start);
-                    emit = Some(Event::InlineHtml(CowStr::from(html)));
-                    links.push(LinkKind::Citation);
-                    skip_depth = 1;
-                } else if let Some(target) = state.internal_target(&dest_url) {
+                if let Some(target) = state.internal_target(&dest_url) {
                     match target {
                         Ok((lang, rel_path, anchor)) => {
                             let n = state.body.links.len();
@@ -712,7 +716,6 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::Link) => match links.pop() {
                 Some(LinkKind::Internal) => emit = Some(Event::InlineHtml(CowStr::from("</a>"))),
-                Some(LinkKind::Citation) => {}
                 _ => emit = Some(Event::End(TagEnd::Link)),
             },
             Event::Start(Tag::Image {
@@ -734,12 +737,17 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 } else {
                     dest_url
                 };
+                images += 1;
                 emit = Some(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Image) => {
+                images = images.saturating_sub(1);
+                emit = Some(Event::End(TagEnd::Image));
             }
             // Raw HTML is shown as text: briefings arrive from many hands and tools,
             // and the theme owns the markup (as Hugo does by default).
@@ -749,23 +757,6 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
                 let mut escaped = String::with_capacity(h.len() + 16);
                 escape_html_into(&mut escaped, &h);
                 emit = Some(Event::InlineHtml(CowStr::from(escaped)));
-            }
-            Event::Text(t) => {
-                if let Some(h) = heading.as_mut() {
-                    h.3.push_str(&t);
-                } else {
-                    plain.push_str(&t);
-                    stats.add(&t);
-                }
-                // A backslash-escaped quote (`\"`) starts a text event of its
-                // own and stays straight.
-                let escaped =
-                    t.starts_with(['"', '\'']) && body_text[..range.start].ends_with('\\');
-                emit = Some(Event::Text(if escaped {
-                    CowStr::from(crate::parse::smart::literal_first(&t))
-                } else {
-                    t
-                }));
             }
             Event::Code(t) => {
                 if let Some(h) = heading.as_mut() {
@@ -903,6 +894,50 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
     }
     state.body.stats = stats;
     (state.body, state.diags)
+}
+
+/// Warns about each link reference definition whose label is a citation's
+/// marker (`[1]: https://…` beside citation 1): CommonMark makes `[1]` a link
+/// to the definition's URL, and brief follows it, so that text means what it
+/// means everywhere else; the editor most likely meant the citation.
+fn shadowed_citations(parser: &Parser, state: &mut State) {
+    let mut defs: Vec<(&str, usize, &str)> = parser
+        .reference_definitions()
+        .iter()
+        .filter(|(label, _)| markers::is_cite_reference(label))
+        .map(|(label, def)| (label, def.span.start, def.dest.as_ref()))
+        .collect();
+    defs.sort_by_key(|d| d.1);
+    for (label, at, dest) in defs {
+        let Some(ids) = marker_ids(label) else {
+            continue;
+        };
+        let Some(cited) = ids.iter().find_map(|(_, id)| {
+            state
+                .input
+                .citations
+                .iter()
+                .find(|c| c.id.0.eq_ignore_ascii_case(id))
+        }) else {
+            continue;
+        };
+        let label = label.trim();
+        state.diags.push(
+            Diagnostic::warning(
+                "definition-shadows-citation",
+                format!(
+                    "`[{label}]: {dest}` is a link reference definition, so `[{label}]` in the text links to {dest} instead of citing `{}`",
+                    cited.id.0
+                ),
+            )
+            .at(state.input.file, state.pos(at))
+            .help(format!(
+                "to cite, remove this line (the reference list links to the source); to keep the link, rename its label, e.g. `[src-{}]:`, and write `[text][src-{}]`",
+                label.trim_start_matches('@'),
+                label.trim_start_matches('@')
+            )),
+        );
+    }
 }
 
 /// Replaces link tokens with their resolved URLs (`urls[n]` for token `n`).

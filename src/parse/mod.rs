@@ -8,6 +8,7 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod link_dest;
 pub mod markdown;
+pub mod markers;
 pub mod script;
 pub mod smart;
 pub mod values;

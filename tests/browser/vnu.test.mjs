@@ -163,7 +163,8 @@ test("the Nu Html Checker reports no error in any page or stylesheet of the buil
   const sampler = fs.readFileSync(path.join(process.env.BRIEF_MARKUP_SITE_DIR, "en", "markup-sampler", "index.html"), "utf8");
   for (const re of [/<table>/, /<th style="text-align: center">/, /<input disabled="" type="checkbox"/, /<pre[ >]/, /<img /, /<del>/, /<blockquote>\s*<p>/, /<h2 id="custom-id">/, /&lt;abbr /, /<h6[ >]/,
     /<td[^>]*>[^<]*<sup class="citation">/, /<a href="https:\/\/example\.com\/square-large\.png"><img /, /<h2 id="[^"]+">[^<]*<sup class="citation">/,
-    /<h2 id="[^"]+">[^<]*<a href="https:\/\/example\.com\/heading">/, /<li id="fn-note">[\s\S]*?<ul>/]) {
+    /<h2 id="[^"]+">[^<]*<a href="https:\/\/example\.com\/heading">/, /<li id="fn-note">[\s\S]*?<ul>/,
+    /<a href="https:\/\/example\.com\/cited-link">[^<]*<sup class="citation" id="cite-3-\d+">\[3\]<\/sup>[^<]*<\/a>/, /alt="A square cited from \[1\]"/]) {
     assert.ok(re.test(sampler), `the markup sampler's English page has no match for ${re}`);
   }
   const canary = writeCanary();
