@@ -112,3 +112,13 @@ newer-page = Newer
 older-page = Older
 translation-stale = This translation was made from an earlier version of the { $language } original, which has changed since.
 translation-stale-link = Read the current { $language } version
+
+# Authors, "cite this briefing" and social metadata (issue 14, points 4–7).
+byline = By
+byline-separator = {", "}
+site-description = Analytical briefings on AI and technology governance, in English and Japanese.
+cite-this = Cite this briefing
+cite-this-copy = Copy citation
+cite-this-copied = Copied
+cite-this-download = Download the citation:
+og-image-alt = Governance Briefings: analysis of AI and technology governance

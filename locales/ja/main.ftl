@@ -79,3 +79,13 @@ newer-page = 新しい記事へ
 older-page = 古い記事へ
 translation-stale = この翻訳は{ $language }の原文の旧版をもとにしており、原文はその後更新されています。
 translation-stale-link = 最新の{ $language }版を読む
+
+# 著者、「このブリーフィングを引用」、SNS・学術メタデータ（issue 14 の 4〜7）
+byline = 著者：
+byline-separator = 、
+site-description = AIとテクノロジーのガバナンスを分析するブリーフィング（日本語・英語）。
+cite-this = このブリーフィングを引用する
+cite-this-copy = 引用をコピー
+cite-this-copied = コピーしました
+cite-this-download = 引用をダウンロード：
+og-image-alt = Governance Briefings：AIとテクノロジーのガバナンス分析

@@ -111,6 +111,8 @@ pub fn jsonld(
     publisher: &str,
     default_lang: &str,
     keywords: Vec<String>,
+    authors: Vec<Value>,
+    image: Value,
 ) -> Value {
     let a = &site.articles[id];
     let url = urls.absolute(&a.path);
@@ -154,6 +156,16 @@ pub fn jsonld(
     if !keywords.is_empty() {
         m.insert("keywords".into(), json!(keywords));
     }
+    match authors.len() {
+        0 => {}
+        1 => {
+            m.insert("author".into(), authors.into_iter().next().expect("one"));
+        }
+        _ => {
+            m.insert("author".into(), Value::Array(authors));
+        }
+    }
+    m.insert("image".into(), image);
     m.insert(
         "publisher".into(),
         json!({ "@type": "Organization", "name": publisher }),

@@ -14,7 +14,7 @@ use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
 use crate::input::config::{nearest, Config};
 
-pub use crate::parse::values::{CitationId, DateValue, HttpUrl};
+pub use crate::parse::values::{CitationId, DateValue, HttpUrl, ImageRef};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +33,21 @@ pub struct Citation {
     pub accessed: Option<DateValue>,
     #[serde(default)]
     pub lang: Option<String>,
+}
+
+/// One author of the article (`authors:`), as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleAuthor {
+    /// `Family, Given` for a person (read like a citation's `author`), or a
+    /// name kept whole (an organisation, a desk).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<HttpUrl>,
 }
 
 // The AI-disclosure blocks as written; what they mean, and how each output
@@ -113,6 +128,15 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+    /// Who wrote it; none means the site's default author (book.toml).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<ArticleAuthor>,
+    /// The social-card image: a file under the site's `static/` or an
+    /// http(s) URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_alt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_generated: Option<bool>,
     /// The `ai:` block; validated (see [`crate::parse::disclosure`]).
@@ -672,6 +696,29 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         return Err(diags);
     }
     fm.summary = fm.summary.take().map(clean);
+    fm.image_alt = fm.image_alt.take().map(clean);
+    let author_pos = list_item_positions(split, "authors");
+    for (i, a) in fm.authors.iter_mut().enumerate() {
+        a.name = clean(std::mem::take(&mut a.name));
+        a.affiliation = a.affiliation.take().map(clean);
+        a.role = a.role.take().map(clean);
+        if a.name.trim().is_empty() {
+            diags.push(
+                Diagnostic::error("front-matter-invalid", "an author has an empty name")
+                    .at(
+                        file,
+                        author_pos
+                            .get(i)
+                            .copied()
+                            .unwrap_or_else(|| key_pos(split, "authors")),
+                    )
+                    .help("write `name: \"Family, Given\"` for a person, or the organisation's name"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
     fm.key_points = std::mem::take(&mut fm.key_points)
         .into_iter()
         .map(clean)

@@ -203,3 +203,16 @@ impl<'de> Deserialize<'de> for CitationId {
         d.deserialize_any(V)
     }
 }
+
+/// An image for social cards (`image:`): an `http(s)` URL, or a path of a
+/// file under the site's `static/` folder (`images/card.png`), which is
+/// copied to the output root; checked by [`crate::base::urls::check_image`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ImageRef(pub String);
+
+impl<'de> Deserialize<'de> for ImageRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| crate::base::urls::check_image(s).map(ImageRef))
+    }
+}

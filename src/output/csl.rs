@@ -1,0 +1,284 @@
+//! Citation styles: each reference list entry and each "cite this" citation
+//! is formatted by hayagriva, a CSL processor, with the official CSL style
+//! chosen per language in book.toml (`citation_style`). brief keeps its own
+//! labels (`[6]`), ids and back-links around the formatted text: the style's
+//! own citation number, if it prints one, is removed.
+//!
+//! Entries are given to hayagriva in its own data model (not CSL-JSON), so
+//! that titles can be marked verbatim: no style changes their case, and a
+//! title cut with "…" is printed as written.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use hayagriva::archive::ArchivedStyle;
+use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
+    ElemChildren, ElemMeta, Entry, Library,
+};
+use serde_json::{json, Map, Value};
+
+use crate::input::config::Config;
+use crate::output::authors::ResolvedAuthor;
+use crate::output::references::{authors, Author};
+use crate::parse::frontmatter::{Citation, DateValue};
+
+/// The default style of every language: Chicago author-date (18th edition)
+/// reads naturally in English and, with the ja-JP locale's terms, in
+/// Japanese; a numbered reference list suits it, as it prints no number.
+pub const DEFAULT_STYLE: &str = "chicago-author-date";
+
+static LOCALES: LazyLock<Vec<Locale>> = LazyLock::new(hayagriva::archive::locales);
+
+/// The compiled style of each language.
+pub struct Styles {
+    by_lang: BTreeMap<String, (String, IndependentStyle)>,
+}
+
+/// A CSL locale code for a language tag: `ja` → `ja-JP`.
+fn locale_code(lang: &str) -> LocaleCode {
+    LocaleCode(crate::output::metadata::og_locale(lang).replace('_', "-"))
+}
+
+impl Styles {
+    /// The styles of the configured languages (names checked when book.toml
+    /// was loaded; an unknown one falls back to [`DEFAULT_STYLE`]).
+    pub fn new(config: &Config) -> Styles {
+        let by_lang = config
+            .languages
+            .iter()
+            .map(|(code, l)| {
+                let name = l
+                    .citation_style
+                    .as_deref()
+                    .or(config.site.citation_style.as_deref())
+                    .unwrap_or(DEFAULT_STYLE);
+                let archived = ArchivedStyle::by_name(name)
+                    .or_else(|| ArchivedStyle::by_name(DEFAULT_STYLE))
+                    .expect("the default style is in the archive");
+                let Style::Independent(style) = archived.get() else {
+                    unreachable!("the archive's styles are independent")
+                };
+                (code.clone(), (archived.names()[0].to_string(), style))
+            })
+            .collect();
+        Styles { by_lang }
+    }
+
+    /// The style name of a language.
+    pub fn name(&self, lang: &str) -> &str {
+        self.by_lang.get(lang).map_or(DEFAULT_STYLE, |s| s.0.as_str())
+    }
+
+    /// Formats `entries` (hayagriva entries, see [`citation_entry`]) as a
+    /// bibliography in `lang`'s style: the HTML of each entry's text, by key.
+    pub fn format(&self, lang: &str, entries: &[Value]) -> BTreeMap<String, String> {
+        let Some((_, style)) = self.by_lang.get(lang) else {
+            return BTreeMap::new();
+        };
+        let mut doc = Map::new();
+        for e in entries {
+            let key = e["key"].as_str().unwrap_or_default().to_string();
+            let mut e = e.clone();
+            e.as_object_mut().map(|m| m.remove("key"));
+            doc.insert(key, e);
+        }
+        let library: Library = match serde_json::from_value(Value::Object(doc)) {
+            Ok(l) => l,
+            Err(_) => return BTreeMap::new(),
+        };
+        let items: Vec<&Entry> = library.iter().collect();
+        let mut driver = BibliographyDriver::new();
+        for e in &items {
+            driver.citation(CitationRequest::new(
+                vec![CitationItem::with_entry(*e)],
+                style,
+                Some(locale_code(lang)),
+                &LOCALES,
+                None,
+            ));
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            style,
+            Some(locale_code(lang)),
+            &LOCALES,
+        ));
+        let mut out = BTreeMap::new();
+        for item in rendered.bibliography.map(|b| b.items).unwrap_or_default() {
+            let mut html = String::new();
+            write_html(&item.content, &mut html);
+            out.insert(item.key, tidy(html.trim()));
+        }
+        out
+    }
+}
+
+/// A style's full stop after a title that already ends in "…" (cut by the
+/// editor) is dropped, so the title stays as written.
+fn tidy(s: &str) -> String {
+    s.replace("….", "…").replace("…</i>.", "…</i>")
+}
+
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// HTML of hayagriva's output, escaped here (not by hayagriva): italics and
+/// bold as `<i>`/`<b>`, links as plain text (the reference list links the
+/// title itself), and the style's citation number left out.
+fn write_html(children: &ElemChildren, out: &mut String) {
+    use hayagriva::citationberg::{FontStyle, FontWeight};
+    for child in &children.0 {
+        let text = match child {
+            ElemChild::Elem(e) => {
+                if e.meta == Some(ElemMeta::CitationNumber) {
+                    continue;
+                }
+                write_html(&e.children, out);
+                continue;
+            }
+            ElemChild::Text(t) => t,
+            ElemChild::Link { text, .. } => text,
+            ElemChild::Markup(m) => {
+                escape(m, out);
+                continue;
+            }
+            ElemChild::Transparent { .. } => continue,
+        };
+        let italic = text.formatting.font_style == FontStyle::Italic;
+        let bold = text.formatting.font_weight == FontWeight::Bold;
+        if italic {
+            out.push_str("<i>");
+        }
+        if bold {
+            out.push_str("<b>");
+        }
+        escape(&text.text, out);
+        if bold {
+            out.push_str("</b>");
+        }
+        if italic {
+            out.push_str("</i>");
+        }
+    }
+}
+
+fn date(d: &DateValue) -> String {
+    d.ymd()
+}
+
+fn person_value(family: Option<&str>, given: Option<&str>, literal: &str) -> Value {
+    match (family, given) {
+        (Some(f), Some(g)) => json!({ "name": f, "given-name": g }),
+        _ => json!({ "name": literal }),
+    }
+}
+
+/// A string hayagriva prints as written: in braces (no case change), with
+/// its own `\`, `{`, `}` and `$` escaped.
+fn verbatim(s: &str) -> Value {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('{');
+    for c in s.chars() {
+        if matches!(c, '\\' | '{' | '}' | '$') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('}');
+    json!(out)
+}
+
+/// A cited source as a hayagriva entry (`key` is brief's own field, taken
+/// out before hayagriva reads it).
+pub fn citation_entry(key: &str, c: &Citation) -> Value {
+    let mut m = Map::new();
+    m.insert("key".into(), json!(key));
+    m.insert(
+        "type".into(),
+        json!(if c.url.is_some() { "web" } else { "report" }),
+    );
+    m.insert("title".into(), verbatim(&c.title));
+    let names: Vec<Value> = c
+        .author
+        .as_deref()
+        .map(|s| {
+            authors(s)
+                .iter()
+                .map(|a| match a {
+                    Author::Person { family, given } => {
+                        person_value(Some(family), Some(given), "")
+                    }
+                    Author::Literal(n) => person_value(None, None, n),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let only_author_is_publisher = matches!(
+        (c.author.as_deref().map(authors).as_deref(), &c.publisher),
+        (Some([Author::Literal(n)]), Some(p)) if n == p
+    );
+    if !names.is_empty() {
+        m.insert("author".into(), Value::Array(names));
+    }
+    if let Some(p) = c.publisher.as_ref().filter(|_| !only_author_is_publisher) {
+        m.insert("publisher".into(), verbatim(p));
+    }
+    if let Some(d) = &c.published {
+        m.insert("date".into(), json!(date(d)));
+    }
+    if let Some(u) = &c.url {
+        let mut url = Map::new();
+        url.insert("value".into(), json!(u.0));
+        if let Some(d) = &c.accessed {
+            url.insert("date".into(), json!(date(d)));
+        }
+        m.insert("url".into(), Value::Object(url));
+    }
+    if let Some(l) = &c.lang {
+        m.insert("language".into(), json!(l));
+    }
+    Value::Object(m)
+}
+
+/// The briefing itself as a hayagriva entry, for "cite this".
+pub fn briefing_entry(
+    key: &str,
+    title: &str,
+    authors: &[ResolvedAuthor],
+    date: &DateValue,
+    publisher: &str,
+    url: &str,
+    lang: &str,
+) -> Value {
+    let names: Vec<Value> = authors
+        .iter()
+        .map(|a| person_value(a.family.as_deref(), a.given.as_deref(), &a.display))
+        .collect();
+    let mut m = Map::new();
+    m.insert("key".into(), json!(key));
+    m.insert("type".into(), json!("report"));
+    m.insert("title".into(), verbatim(title));
+    if !names.is_empty() {
+        m.insert("author".into(), Value::Array(names));
+    }
+    m.insert("date".into(), json!(date.ymd()));
+    // An organisation that is the only author is not repeated as publisher.
+    if !matches!(authors, [a] if a.organisation && a.display == publisher) {
+        m.insert("publisher".into(), verbatim(publisher));
+    }
+    m.insert("url".into(), json!({ "value": url }));
+    m.insert("language".into(), json!(lang));
+    Value::Object(m)
+}
