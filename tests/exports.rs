@@ -122,7 +122,8 @@ fn decode_data_uri(href: &str) -> (String, Vec<u8>) {
 /// `cite.expect.json` (the page's Highwire title and authors, which the
 /// exports must carry). Returns how many pages had reference exports.
 fn extract_exports(site: &Path, to: &Path) -> usize {
-    let any = scraper::Selector::parse(".ref-downloads a[download], .cite-this a[download]").unwrap();
+    let any =
+        scraper::Selector::parse(".ref-downloads a[download], .cite-this a[download]").unwrap();
     let refs = scraper::Selector::parse(".ref-downloads a[download]").unwrap();
     let title = scraper::Selector::parse("meta[name=citation_title]").unwrap();
     let author = scraper::Selector::parse("meta[name=citation_author]").unwrap();

@@ -101,7 +101,10 @@ fn sample_article_byline_jsonld_highwire_and_og() {
             "content/{lang}/waic-2025-ai-cooperation-organization.md"
         )))
         .unwrap();
-        let doc = page(&out, &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"));
+        let doc = page(
+            &out,
+            &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"),
+        );
         let written = fm_line(&md, "  - name");
         let (family, given) = written.split_once(", ").unwrap();
         let natural = if lang == "ja" {
@@ -114,9 +117,14 @@ fn sample_article_byline_jsonld_highwire_and_og() {
         let byline = text(&doc, "p.byline");
         let label = ftl_message(&repo().join(format!("locales/{lang}")), "byline");
         assert!(byline.starts_with(&label), "{byline}");
-        assert!(byline.contains(&natural) && byline.contains(&affiliation), "{byline}");
+        assert!(
+            byline.contains(&natural) && byline.contains(&affiliation),
+            "{byline}"
+        );
         assert_eq!(
-            select(&doc, "p.byline a[rel=author]")[0].value().attr("href"),
+            select(&doc, "p.byline a[rel=author]")[0]
+                .value()
+                .attr("href"),
             Some(fm_line(&md, "    url").as_str())
         );
         // JSON-LD: a Person with an affiliated Organization, and the image.
@@ -149,7 +157,10 @@ fn sample_article_byline_jsonld_highwire_and_og() {
         // Highwire.
         let title = fm_line(&md, "title");
         assert_eq!(meta(&doc, "name", "citation_title"), title);
-        assert_eq!(metas(&doc, "name", "citation_author"), vec![written.clone()]);
+        assert_eq!(
+            metas(&doc, "name", "citation_author"),
+            vec![written.clone()]
+        );
         let date = fm_line(&md, "date");
         assert_eq!(
             meta(&doc, "name", "citation_publication_date"),
@@ -171,7 +182,8 @@ fn sample_article_byline_jsonld_highwire_and_og() {
         assert!(metas(&doc, "property", "article:modified_time").is_empty());
     }
     // An updated article says when.
-    let md = std::fs::read_to_string(repo().join("content/en/us-china-compute-strategies.md")).unwrap();
+    let md =
+        std::fs::read_to_string(repo().join("content/en/us-china-compute-strategies.md")).unwrap();
     let doc = page(&out, "en/us-china-compute-strategies/index.html");
     assert_eq!(
         meta(&doc, "property", "article:modified_time"),
@@ -249,7 +261,10 @@ fn cite_this_block_and_exports_are_data_links() {
             "content/{lang}/waic-2025-ai-cooperation-organization.md"
         )))
         .unwrap();
-        let doc = page(&out, &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"));
+        let doc = page(
+            &out,
+            &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"),
+        );
         let block = select(&doc, "section.cite-this");
         assert_eq!(block.len(), 1);
         let cite = text(&doc, ".cite-this .cite-text");
@@ -263,8 +278,13 @@ fn cite_this_block_and_exports_are_data_links() {
         let target = button[0].value().attr("data-copy").unwrap();
         assert_eq!(select(&doc, &format!("#{target}")).len(), 1);
         let links = select(&doc, ".cite-this a[download]");
-        let names: Vec<&str> = links.iter().map(|a| a.value().attr("download").unwrap()).collect();
-        assert!(names.iter().any(|n| n.ends_with(".bib")) && names.iter().any(|n| n.ends_with(".ris")));
+        let names: Vec<&str> = links
+            .iter()
+            .map(|a| a.value().attr("download").unwrap())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.ends_with(".bib")) && names.iter().any(|n| n.ends_with(".ris"))
+        );
         for a in &links {
             let (head, body) = decode_data_uri(a.value().attr("href").unwrap());
             assert!(head.ends_with(";charset=utf-8"), "{head}");
@@ -312,9 +332,15 @@ fn reference_list_is_formatted_by_the_style_and_keeps_numbers() {
     build(site.root(), &out);
     let doc = page(&out, "en/styled/index.html");
     let items = select(&doc, "ol.references > li");
-    let ids: Vec<&str> = items.iter().map(|li| li.value().attr("id").unwrap()).collect();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|li| li.value().attr("id").unwrap())
+        .collect();
     assert_eq!(ids, ["ref-2", "ref-6"]);
-    let values: Vec<&str> = items.iter().map(|li| li.value().attr("value").unwrap()).collect();
+    let values: Vec<&str> = items
+        .iter()
+        .map(|li| li.value().attr("value").unwrap())
+        .collect();
     assert_eq!(values, ["2", "6"]);
     let numbers: Vec<String> = doc
         .select(&sel("ol.references .ref-number"))
@@ -338,12 +364,20 @@ fn reference_list_is_formatted_by_the_style_and_keeps_numbers() {
     // the title as written (no title case), the style's own number absent.
     let e2 = entry("ref-2");
     let at = |s: &str| e2.find(s).unwrap_or_else(|| panic!("`{s}` not in {e2}"));
-    assert!(at("Quill, Ada B.") < at("2023") && at("2023") < at("a lowercase title keeps its case"));
+    assert!(
+        at("Quill, Ada B.") < at("2023") && at("2023") < at("a lowercase title keeps its case")
+    );
     assert!(!e2.contains("[2]") && !e2.starts_with('2'), "{e2}");
     let e6 = entry("ref-6");
-    assert!(e6.contains("A report whose title was cut at the end…"), "{e6}");
+    assert!(
+        e6.contains("A report whose title was cut at the end…"),
+        "{e6}"
+    );
     assert!(!e6.contains("…."), "{e6}");
-    assert!(e6.contains("Example Ministry") && e6.contains("2021"), "{e6}");
+    assert!(
+        e6.contains("Example Ministry") && e6.contains("2021"),
+        "{e6}"
+    );
     // The preview's fields are still there.
     assert_eq!(
         text(&doc, "#ref-6 .ref-title"),
@@ -381,7 +415,8 @@ fn image_front_matter_overrides_and_is_checked() {
     );
     let r = run({
         let mut c = brief();
-        c.args(["check", "--format", "json", "--root"]).arg(site.root());
+        c.args(["check", "--format", "json", "--root"])
+            .arg(site.root());
         c
     });
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
@@ -392,5 +427,8 @@ fn image_front_matter_overrides_and_is_checked() {
         .unwrap_or_else(|| panic!("{}", r.stdout));
     let d: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(d["line"], 4);
-    assert!(d["message"].as_str().unwrap().contains("javascript:"), "{d}");
+    assert!(
+        d["message"].as_str().unwrap().contains("javascript:"),
+        "{d}"
+    );
 }

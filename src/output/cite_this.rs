@@ -28,7 +28,11 @@ pub struct Briefing<'a> {
 /// attribute and URL parser.
 pub fn data_uri(mime: &str, text: &str) -> String {
     use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-    const SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    const SET: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     format!(
         "data:{mime};charset=utf-8,{}",
         utf8_percent_encode(text, SET)

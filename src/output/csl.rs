@@ -8,8 +8,8 @@
 //! that titles can be marked verbatim: no style changes their case, and a
 //! title cut with "…" is printed as written.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style};
@@ -34,6 +34,8 @@ static LOCALES: LazyLock<Vec<Locale>> = LazyLock::new(hayagriva::archive::locale
 /// The compiled style of each language.
 pub struct Styles {
     by_lang: BTreeMap<String, (String, IndependentStyle)>,
+    /// Formatted entries by language and entry (see [`Styles::format`]).
+    cache: Mutex<HashMap<(String, String), String>>,
 }
 
 /// A CSL locale code for a language tag: `ja` → `ja-JP`.
@@ -63,55 +65,85 @@ impl Styles {
                 (code.clone(), (archived.names()[0].to_string(), style))
             })
             .collect();
-        Styles { by_lang }
+        Styles {
+            by_lang,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The style name of a language.
     pub fn name(&self, lang: &str) -> &str {
-        self.by_lang.get(lang).map_or(DEFAULT_STYLE, |s| s.0.as_str())
+        self.by_lang
+            .get(lang)
+            .map_or(DEFAULT_STYLE, |s| s.0.as_str())
     }
 
-    /// Formats `entries` (hayagriva entries, see [`citation_entry`]) as a
-    /// bibliography in `lang`'s style: the HTML of each entry's text, by key.
+    /// Formats `entries` (hayagriva entries, see [`citation_entry`]) in
+    /// `lang`'s style: the HTML of each entry's text, by key.
+    ///
+    /// Each entry is formatted on its own, as a bibliography of one: the
+    /// labels are brief's numbers, so the year suffixes ("2025a") that a
+    /// bibliography-wide disambiguation would add are not needed, and
+    /// hayagriva's disambiguation grows with the square of the entries (a
+    /// list of 10,000 took minutes). A source cited by many briefings is
+    /// formatted once per language (a cache keyed by the entry).
     pub fn format(&self, lang: &str, entries: &[Value]) -> BTreeMap<String, String> {
         let Some((_, style)) = self.by_lang.get(lang) else {
             return BTreeMap::new();
         };
-        let mut doc = Map::new();
-        for e in entries {
-            let key = e["key"].as_str().unwrap_or_default().to_string();
-            let mut e = e.clone();
-            e.as_object_mut().map(|m| m.remove("key"));
-            doc.insert(key, e);
-        }
-        let library: Library = match serde_json::from_value(Value::Object(doc)) {
-            Ok(l) => l,
-            Err(_) => return BTreeMap::new(),
-        };
-        let items: Vec<&Entry> = library.iter().collect();
-        let mut driver = BibliographyDriver::new();
-        for e in &items {
-            driver.citation(CitationRequest::new(
-                vec![CitationItem::with_entry(*e)],
-                style,
-                Some(locale_code(lang)),
-                &LOCALES,
-                None,
-            ));
-        }
-        let rendered = driver.finish(BibliographyRequest::new(
-            style,
-            Some(locale_code(lang)),
-            &LOCALES,
-        ));
-        let mut out = BTreeMap::new();
-        for item in rendered.bibliography.map(|b| b.items).unwrap_or_default() {
-            let mut html = String::new();
-            write_html(&item.content, &mut html);
-            out.insert(item.key, tidy(html.trim()));
-        }
+        use rayon::prelude::*;
+        let formatted: Vec<(String, Option<String>)> = entries
+            .par_iter()
+            .map(|e| {
+                let key = e["key"].as_str().unwrap_or_default().to_string();
+                let mut body = e.clone();
+                body.as_object_mut().map(|m| m.remove("key"));
+                let cache_key = (lang.to_string(), body.to_string());
+                if let Some(hit) = self.cache.lock().expect("cache").get(&cache_key) {
+                    return (key, Some(hit.clone()));
+                }
+                let html = format_one(style, lang, body);
+                if let Some(h) = &html {
+                    self.cache
+                        .lock()
+                        .expect("cache")
+                        .insert(cache_key, h.clone());
+                }
+                (key, html)
+            })
+            .collect();
+        let out: BTreeMap<String, String> = formatted
+            .into_iter()
+            .filter_map(|(k, h)| Some((k, h?)))
+            .collect();
         out
     }
+}
+
+/// One entry as a bibliography of one, in HTML.
+fn format_one(style: &IndependentStyle, lang: &str, body: Value) -> Option<String> {
+    let mut doc = Map::new();
+    doc.insert("entry".into(), body);
+    let library: Library = serde_json::from_value(Value::Object(doc)).ok()?;
+    let entry: &Entry = library.iter().next()?;
+    let mut driver = BibliographyDriver::new();
+    // Hidden (as LaTeX's \nocite): in the bibliography, no citation rendered.
+    driver.citation(CitationRequest::new(
+        vec![CitationItem::new(entry, None, None, true, None)],
+        style,
+        Some(locale_code(lang)),
+        &LOCALES,
+        None,
+    ));
+    let rendered = driver.finish(BibliographyRequest::new(
+        style,
+        Some(locale_code(lang)),
+        &LOCALES,
+    ));
+    let item = rendered.bibliography?.items.into_iter().next()?;
+    let mut html = String::new();
+    write_html(&item.content, &mut html);
+    Some(tidy(html.trim()))
 }
 
 /// A style's full stop after a title that already ends in "…" (cut by the
@@ -120,7 +152,7 @@ fn tidy(s: &str) -> String {
     s.replace("….", "…").replace("…</i>.", "…</i>")
 }
 
-fn escape(s: &str, out: &mut String) {
+pub fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -217,9 +249,7 @@ pub fn citation_entry(key: &str, c: &Citation) -> Value {
             authors(s)
                 .iter()
                 .map(|a| match a {
-                    Author::Person { family, given } => {
-                        person_value(Some(family), Some(given), "")
-                    }
+                    Author::Person { family, given } => person_value(Some(family), Some(given), ""),
                     Author::Literal(n) => person_value(None, None, n),
                 })
                 .collect()

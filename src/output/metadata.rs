@@ -111,9 +111,9 @@ pub fn jsonld(
     publisher: &str,
     default_lang: &str,
     keywords: Vec<String>,
-    authors: Vec<Value>,
-    image: Value,
+    people_and_image: (Vec<Value>, Value),
 ) -> Value {
+    let (authors, image) = people_and_image;
     let a = &site.articles[id];
     let url = urls.absolute(&a.path);
     let mut m = Map::new();

@@ -14,7 +14,7 @@ use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
 use crate::input::config::{nearest, Config};
 
-pub use crate::parse::values::{CitationId, DateValue, HttpUrl, ImageRef};
+pub use crate::parse::values::{ArticleAuthor, CitationId, DateValue, HttpUrl, ImageRef};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -33,21 +33,6 @@ pub struct Citation {
     pub accessed: Option<DateValue>,
     #[serde(default)]
     pub lang: Option<String>,
-}
-
-/// One author of the article (`authors:`), as written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArticleAuthor {
-    /// `Family, Given` for a person (read like a citation's `author`), or a
-    /// name kept whole (an organisation, a desk).
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affiliation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<HttpUrl>,
 }
 
 // The AI-disclosure blocks as written; what they mean, and how each output
@@ -712,7 +697,9 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
                             .copied()
                             .unwrap_or_else(|| key_pos(split, "authors")),
                     )
-                    .help("write `name: \"Family, Given\"` for a person, or the organisation's name"),
+                    .help(
+                        "write `name: \"Family, Given\"` for a person, or the organisation's name",
+                    ),
             );
         }
     }

@@ -216,3 +216,18 @@ impl<'de> Deserialize<'de> for ImageRef {
         checked_str(d, |s| crate::base::urls::check_image(s).map(ImageRef))
     }
 }
+
+/// One author of the article (`authors:`), as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleAuthor {
+    /// `Family, Given` for a person (read like a citation's `author`), or a
+    /// name kept whole (an organisation, a desk).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<HttpUrl>,
+}

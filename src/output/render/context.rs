@@ -371,11 +371,12 @@ impl Renderer {
                 self.env.config.publisher(),
                 &self.env.config.site.default_language,
                 keywords,
-                crate::output::authors::jsonld_authors(&crate::output::authors::article_authors(
-                    &self.env.config,
-                    a,
-                )),
-                self.og_image(&a.lang, Some(a)).jsonld(),
+                (
+                    crate::output::authors::jsonld_authors(
+                        &crate::output::authors::article_authors(&self.env.config, a),
+                    ),
+                    self.og_image(&a.lang, Some(a)).jsonld(),
+                ),
             );
             ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
         }

@@ -17,6 +17,11 @@ use crate::parse::article::Article;
 
 use super::Renderer;
 
+/// Reference lists longer than this are shown in the theme's own layout:
+/// the style processor takes about a millisecond per entry in a debug build
+/// (a tenth of that optimized), and real briefings cite tens of sources.
+pub const MAX_STYLED_ENTRIES: usize = 1000;
+
 /// The theme's default social card (1200×630), under the theme's `static/`.
 pub const DEFAULT_OG_IMAGE: &str = "og-image.png";
 
@@ -109,8 +114,15 @@ impl Renderer {
     }
 
     /// The article's reference list entries formatted in its language's
-    /// style (HTML), by citation index.
+    /// style (HTML), by citation index. In each, the title is marked as
+    /// `.ref-title` (a link to the source when it has a URL), the first
+    /// mention of the publisher as `.ref-publisher` and the URL as a link,
+    /// so previews and readers find them; an entry whose title the style
+    /// did not print as written is `None` (the theme's own layout is used).
     pub(super) fn formatted_references(&self, a: &Article) -> Vec<Option<String>> {
+        if a.fm.citations.len() > MAX_STYLED_ENTRIES {
+            return Vec::new();
+        }
         let keys = cite_keys(a);
         let entries: Vec<_> = keys
             .iter()
@@ -118,7 +130,10 @@ impl Renderer {
             .map(|(k, c)| citation_entry(k, c))
             .collect();
         let mut out: BTreeMap<String, String> = self.env.styles.format(&a.lang, &entries);
-        keys.iter().map(|k| out.remove(k)).collect()
+        keys.iter()
+            .zip(&a.fm.citations)
+            .map(|(k, c)| mark_fields(&out.remove(k)?, c))
+            .collect()
     }
 
     /// Byline, Highwire tags, social card, "cite this" and the reference
@@ -214,4 +229,71 @@ impl Renderer {
             ctx.insert("reference_exports", &exports);
         }
     }
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::new();
+    crate::output::csl::escape(s, &mut out);
+    out
+}
+
+/// Wraps the first `needle` (escaped text) of `html` outside tags.
+fn wrap_first(html: &str, needle: &str, open: &str, close: &str) -> Option<String> {
+    if needle.is_empty() {
+        return None;
+    }
+    let i = html.find(needle)?;
+    // Not inside a tag this module wrote.
+    if html[..i].rfind('<') > html[..i].rfind('>') {
+        return None;
+    }
+    Some(format!(
+        "{}{open}{needle}{close}{}",
+        &html[..i],
+        &html[i + needle.len()..]
+    ))
+}
+
+/// Marks the title, publisher and URL of a formatted entry (see
+/// [`Renderer::formatted_references`]).
+fn mark_fields(html: &str, c: &crate::parse::frontmatter::Citation) -> Option<String> {
+    let title = esc(&c.title);
+    let i = html.find(&title)?;
+    let lang = c
+        .lang
+        .as_ref()
+        .map(|l| format!(" lang=\"{}\"", esc(l)))
+        .unwrap_or_default();
+    let (open, close) = match &c.url {
+        Some(u) => (
+            format!(
+                "<a class=\"ref-title\" href=\"{}\"{}{lang}>",
+                esc(&u.0),
+                c.lang
+                    .as_ref()
+                    .map(|l| format!(" hreflang=\"{}\"", esc(l)))
+                    .unwrap_or_default()
+            ),
+            "</a>",
+        ),
+        None => (format!("<cite class=\"ref-title\"{lang}>"), "</cite>"),
+    };
+    let (mut before, mut after) = (html[..i].to_string(), html[i + title.len()..].to_string());
+    if let Some(p) = &c.publisher {
+        let p = esc(p);
+        let (o, cl) = ("<span class=\"ref-publisher\">", "</span>");
+        if let Some(b) = wrap_first(&before, &p, o, cl) {
+            before = b;
+        } else if let Some(x) = wrap_first(&after, &p, o, cl) {
+            after = x;
+        }
+    }
+    if let Some(u) = &c.url {
+        let u = esc(&u.0);
+        let link = format!("<a class=\"ref-url\" href=\"{u}\">");
+        if let Some(x) = wrap_first(&after, &u, &link, "</a>") {
+            after = x;
+        }
+    }
+    Some(format!("{before}{open}{title}{close}{after}"))
 }
