@@ -159,6 +159,10 @@ pub fn check_image(s: &str) -> Result<String, String> {
                 "image `{s}` must be an http(s) URL or a path under static/ (other schemes such as javascript: or data: are refused)"
             ));
         }
+        let rest = &t[t.find("://").map_or(0, |i| i + 3)..];
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(format!("image `{s}` has no host"));
+        }
         if t.chars().any(unsafe_char) {
             return Err(format!(
                 "image `{s}` contains spaces or characters that must be percent-encoded"
