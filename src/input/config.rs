@@ -367,12 +367,25 @@ pub fn load(root: &Path, fields: &[&str]) -> Result<Config, Diagnostics> {
         }
     }
     if let Some(image) = &config.site.image {
-        if let Err(msg) = crate::base::urls::check_image(image) {
-            diags.push(
+        match crate::base::urls::check_image(image) {
+            Err(msg) => diags.push(
                 Diagnostic::error("config-invalid", msg)
                     .at(&rel, find("image"))
                     .help("image = \"images/card.png\" (a file under static/) or an https:// URL"),
-            );
+            ),
+            Ok(path) if !path.contains("://") && !root.join("static").join(&path).is_file() => {
+                diags.push(
+                    Diagnostic::error(
+                        "missing-image",
+                        format!("image `{path}` is not a file under static/"),
+                    )
+                    .at(&rel, find("image"))
+                    .help(format!(
+                        "put the image at static/{path} (it is copied to the output root), or give an https:// URL"
+                    )),
+                )
+            }
+            Ok(_) => {}
         }
     }
     let styles = std::iter::once(("site", config.site.citation_style.as_ref())).chain(

@@ -143,9 +143,16 @@ pub struct FrontMatter {
     /// Position of each citation's entry (its first line), same order as `citations`.
     #[serde(skip)]
     pub citation_pos: Vec<Pos>,
+    /// Position of the `image:` field, for the check that its file exists.
+    #[serde(skip, default = "start_pos")]
+    pub image_pos: Pos,
     /// Terms per taxonomy name (`topics` → [`ai-governance`, …]).
     #[serde(skip)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+fn start_pos() -> Pos {
+    Pos::START
 }
 
 /// The front-matter block of a file, located.
@@ -711,6 +718,7 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         .map(clean)
         .collect();
     fm.citation_pos = citation_pos;
+    fm.image_pos = key_pos(split, "image");
     fm.taxonomies = taxonomies;
     Ok(fm)
 }
