@@ -290,7 +290,7 @@ fn mark_fields(html: &str, c: &crate::parse::frontmatter::Citation) -> Option<St
     }
     if let Some(u) = &c.url {
         let u = esc(&u.0);
-        let link = format!("<a class=\"ref-url\" href=\"{u}\">");
+        let link = format!("<a class=\"ref-link\" href=\"{u}\">");
         if let Some(x) = wrap_first(&after, &u, &link, "</a>") {
             after = x;
         }
