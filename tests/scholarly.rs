@@ -115,7 +115,9 @@ fn sample_article_byline_jsonld_highwire_and_og() {
         let affiliation = fm_line(&md, "    affiliation");
         // Byline: the localized label, the name in reading order, linked.
         let byline = text(&doc, "p.byline");
-        let label = ftl_message(&repo().join(format!("locales/{lang}")), "byline");
+        // The Fluent value, with its string-literal placeables (`{" "}`) read.
+        let label = ftl_message(&repo().join(format!("locales/{lang}")), "byline")
+            .replace("{\" \"}", " ");
         assert!(byline.starts_with(&label), "{byline}");
         assert!(
             byline.contains(&natural) && byline.contains(&affiliation),

@@ -114,7 +114,8 @@ translation-stale = This translation was made from an earlier version of the { $
 translation-stale-link = Read the current { $language } version
 
 # Authors, "cite this briefing" and social metadata (issue 14, points 4–7).
-byline = By
+# The label is followed directly by the names: end it with a space where the language needs one.
+byline = By{" "}
 byline-separator = {", "}
 site-description = Analytical briefings on AI and technology governance, in English and Japanese.
 cite-this = Cite this briefing
