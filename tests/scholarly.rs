@@ -116,8 +116,8 @@ fn sample_article_byline_jsonld_highwire_and_og() {
         // Byline: the localized label, the name in reading order, linked.
         let byline = text(&doc, "p.byline");
         // The Fluent value, with its string-literal placeables (`{" "}`) read.
-        let label = ftl_message(&repo().join(format!("locales/{lang}")), "byline")
-            .replace("{\" \"}", " ");
+        let label =
+            ftl_message(&repo().join(format!("locales/{lang}")), "byline").replace("{\" \"}", " ");
         assert!(byline.starts_with(&label), "{byline}");
         assert!(
             byline.contains(&natural) && byline.contains(&affiliation),
@@ -431,6 +431,51 @@ fn image_front_matter_overrides_and_is_checked() {
     assert_eq!(d["line"], 4);
     assert!(
         d["message"].as_str().unwrap().contains("javascript:"),
+        "{d}"
+    );
+}
+
+#[test]
+fn citation_style_none_uses_the_theme_layout_and_unknown_styles_are_errors() {
+    let mut site = Site::new();
+    site.setting("citation_style = \"none\"");
+    site.article("en", "styled.md", STYLED, "First.[2] Later.[6]\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(site.root(), &out);
+    let doc = page(&out, "en/styled/index.html");
+    assert!(select(&doc, ".ref-text").is_empty());
+    assert_eq!(
+        select(&doc, "#ref-2 a.ref-title")[0].value().attr("href"),
+        Some("https://example.org/a")
+    );
+    assert!(text(&doc, ".cite-this .cite-text").contains("Styled references"));
+    // A misspelt style is an error at its line, with the nearest name.
+    let mut site = Site::new();
+    site.setting("citation_style = \"chicago-autor-date\"");
+    let r = run({
+        let mut c = brief();
+        c.args(["check", "--format", "json", "--root"])
+            .arg(site.root());
+        c
+    });
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("unknown-citation-style"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let d: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(d["file"], "book.toml");
+    let toml = site.book_toml();
+    let expected_line = toml
+        .lines()
+        .position(|l| l.starts_with("citation_style"))
+        .unwrap()
+        + 1;
+    assert_eq!(d["line"].as_u64(), Some(expected_line as u64));
+    assert!(
+        d["help"].as_str().unwrap().contains("chicago-author-date"),
         "{d}"
     );
 }

@@ -396,7 +396,7 @@ pub fn load(root: &Path, fields: &[&str]) -> Result<Config, Diagnostics> {
     );
     for (table, style) in styles {
         let Some(style) = style else { continue };
-        if hayagriva::archive::ArchivedStyle::by_name(style).is_none() {
+        if style != "none" && hayagriva::archive::ArchivedStyle::by_name(style).is_none() {
             let names: Vec<&str> = hayagriva::archive::ArchivedStyle::all()
                 .iter()
                 .map(|s| s.names()[0])

@@ -182,7 +182,12 @@ impl Renderer {
             .styles
             .format(&a.lang, &[entry])
             .remove(&briefing.key)
-            .unwrap_or_default();
+            .unwrap_or_else(|| {
+                plain_citation(
+                    &briefing,
+                    &self.env.locales.format_date(&a.lang, a.fm.date.date),
+                )
+            });
         let cite = CiteThis {
             html,
             style: self.env.styles.name(&a.lang).to_string(),
@@ -296,4 +301,25 @@ fn mark_fields(html: &str, c: &crate::parse::frontmatter::Citation) -> Option<St
         }
     }
     Some(format!("{before}{open}{title}{close}{after}"))
+}
+
+/// The "cite this" text without a style (`citation_style = "none"`):
+/// authors, title, institution, date, URL, escaped.
+fn plain_citation(b: &Briefing, date: &str) -> String {
+    let names: Vec<&str> = b.authors.iter().map(|a| a.display.as_str()).collect();
+    let mut parts = Vec::new();
+    if !names.is_empty() {
+        parts.push(esc(&names.join(", ")));
+    }
+    parts.push(format!("<i>{}</i>", esc(b.title)));
+    if !b
+        .authors
+        .iter()
+        .any(|a| a.organisation && a.display == b.institution)
+    {
+        parts.push(esc(b.institution));
+    }
+    parts.push(esc(date));
+    parts.push(esc(&b.url));
+    parts.join(". ")
 }
