@@ -691,23 +691,9 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
     fm.image_alt = fm.image_alt.take().map(clean);
     let author_pos = list_item_positions(split, "authors");
     for (i, a) in fm.authors.iter_mut().enumerate() {
-        a.name = clean(std::mem::take(&mut a.name));
-        a.affiliation = a.affiliation.take().map(clean);
-        a.role = a.role.take().map(clean);
-        if a.name.trim().is_empty() {
-            diags.push(
-                Diagnostic::error("front-matter-invalid", "an author has an empty name")
-                    .at(
-                        file,
-                        author_pos
-                            .get(i)
-                            .copied()
-                            .unwrap_or_else(|| key_pos(split, "authors")),
-                    )
-                    .help(
-                        "write `name: \"Family, Given\"` for a person, or the organisation's name",
-                    ),
-            );
+        let at = author_pos.get(i).copied();
+        if let Err(d) = a.clean(clean) {
+            diags.push(d.at(file, at.unwrap_or_else(|| key_pos(split, "authors"))));
         }
     }
     if diags.has_errors() {

@@ -231,3 +231,24 @@ pub struct ArticleAuthor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<HttpUrl>,
 }
+
+impl ArticleAuthor {
+    /// Cleans every string with `clean` (control characters); an empty
+    /// name is an error (without a position: the caller knows it).
+    pub fn clean(
+        &mut self,
+        clean: impl Fn(String) -> String,
+    ) -> Result<(), crate::base::diag::Diagnostic> {
+        self.name = clean(std::mem::take(&mut self.name));
+        self.affiliation = self.affiliation.take().map(&clean);
+        self.role = self.role.take().map(&clean);
+        if self.name.trim().is_empty() {
+            return Err(crate::base::diag::Diagnostic::error(
+                "front-matter-invalid",
+                "an author has an empty name",
+            )
+            .help("write `name: \"Family, Given\"` for a person, or the organisation's name"));
+        }
+        Ok(())
+    }
+}
