@@ -40,6 +40,9 @@ static LOCALES: LazyLock<Vec<Locale>> = LazyLock::new(hayagriva::archive::locale
 pub struct Styles {
     /// `None`: the language uses no style (`citation_style = "none"`).
     by_lang: BTreeMap<String, (String, Option<IndependentStyle>)>,
+    /// The CSL locales a language can use: its own and en-US (the fallback
+    /// of every CSL locale); hayagriva searches the list for every term.
+    locales: BTreeMap<String, Vec<Locale>>,
     /// Formatted entries by language and entry (see [`Styles::format`]).
     cache: Mutex<HashMap<(String, String), String>>,
 }
@@ -74,8 +77,27 @@ impl Styles {
                 (code.clone(), (archived.names()[0].to_string(), Some(style)))
             })
             .collect();
+        let locales = config
+            .languages
+            .keys()
+            .map(|code| {
+                let primary = locale_code(code).0;
+                let primary = primary.split('-').next().unwrap_or_default().to_string();
+                let mine: Vec<Locale> = LOCALES
+                    .iter()
+                    .filter(|l| {
+                        l.lang.as_ref().is_some_and(|c| {
+                            c.0.split('-').next() == Some(primary.as_str()) || c.0 == "en-US"
+                        })
+                    })
+                    .cloned()
+                    .collect();
+                (code.clone(), mine)
+            })
+            .collect();
         Styles {
             by_lang,
+            locales,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -100,6 +122,7 @@ impl Styles {
         let Some((_, Some(style))) = self.by_lang.get(lang) else {
             return BTreeMap::new();
         };
+        let locales = self.locales.get(lang).map_or(&[][..], Vec::as_slice);
         use rayon::prelude::*;
         let formatted: Vec<(String, Option<String>)> = entries
             .par_iter()
@@ -111,7 +134,7 @@ impl Styles {
                 if let Some(hit) = self.cache.lock().expect("cache").get(&cache_key) {
                     return (key, Some(hit.clone()));
                 }
-                let html = format_one(style, lang, body);
+                let html = format_one(style, lang, locales, body);
                 if let Some(h) = &html {
                     self.cache
                         .lock()
@@ -130,7 +153,12 @@ impl Styles {
 }
 
 /// One entry as a bibliography of one, in HTML.
-fn format_one(style: &IndependentStyle, lang: &str, body: Value) -> Option<String> {
+fn format_one(
+    style: &IndependentStyle,
+    lang: &str,
+    locales: &[Locale],
+    body: Value,
+) -> Option<String> {
     let mut doc = Map::new();
     doc.insert("entry".into(), body);
     let library: Library = serde_json::from_value(Value::Object(doc)).ok()?;
@@ -141,13 +169,13 @@ fn format_one(style: &IndependentStyle, lang: &str, body: Value) -> Option<Strin
         vec![CitationItem::new(entry, None, None, true, None)],
         style,
         Some(locale_code(lang)),
-        &LOCALES,
+        locales,
         None,
     ));
     let rendered = driver.finish(BibliographyRequest::new(
         style,
         Some(locale_code(lang)),
-        &LOCALES,
+        locales,
     ));
     let item = rendered.bibliography?.items.into_iter().next()?;
     let mut html = String::new();
