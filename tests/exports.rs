@@ -1,11 +1,15 @@
-//! The reference exports (`references.json`, `references.bib`) of the sample
-//! site and of hostile fixtures, read by the tools people use them with:
-//! pybtex parses every `.bib` file (`tests/exports/check_bib.py`), and
+//! The reference exports of the sample site and of hostile fixtures, read by
+//! the tools people use them with. The exports are `data:` links in each
+//! article page (no files of their own): this test decodes them from the
+//! built HTML into `<lang>/<slug>/references.bib` and `references.json`
+//! (and the "cite this" downloads into `cite.bib` and `cite.ris`), then
+//! pybtex parses every `.bib` file (`tests/exports/check_bib.py`),
 //! citeproc-js renders every `.json` file in APA and MLA
-//! (`tests/exports/render.test.mjs`).
+//! (`tests/exports/render.test.mjs`), and pybtex and rispy read the "cite
+//! this" BibLaTeX and RIS (`tests/exports/check_cite.py`).
 //!
-//! The tools are installed by `.ci/run` (`pip install --user pybtex`, `npm ci`
-//! in `tests/exports`). Without them the tool checks are skipped with a note,
+//! The tools are installed by `.ci/run` (`pip install --user pybtex rispy`,
+//! `npm ci` in `tests/exports`). Without them the tool checks are skipped with a note,
 //! except under CI (`CI=true`), where a missing tool fails the test.
 
 mod common;
@@ -18,7 +22,7 @@ use common::{repo, Site};
 /// Whether the external checks can run; panics under CI when they cannot.
 fn tools_available() -> bool {
     let pybtex = Command::new("python3")
-        .args(["-c", "import pybtex"])
+        .args(["-c", "import pybtex, rispy"])
         .output()
         .is_ok_and(|o| o.status.success());
     let node = Command::new("node")
@@ -27,7 +31,7 @@ fn tools_available() -> bool {
         .is_ok_and(|o| o.status.success());
     let citeproc = repo().join("tests/exports/node_modules/citeproc").is_dir();
     let missing: Vec<&str> = [
-        (!pybtex).then_some("python3 with pybtex (pip install --user pybtex)"),
+        (!pybtex).then_some("python3 with pybtex and rispy (pip install --user pybtex rispy)"),
         (!node).then_some("node"),
         (!citeproc).then_some("citeproc-js (cd tests/exports && npm ci)"),
     ]
@@ -63,6 +67,18 @@ fn check_with_tools(dirs: &[&Path]) {
         String::from_utf8_lossy(&out.stderr)
     );
     eprint!("{}", String::from_utf8_lossy(&out.stdout));
+    let out = Command::new("python3")
+        .arg(exports.join("check_cite.py"))
+        .args(dirs)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "pybtex/rispy check of \"cite this\" failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprint!("{}", String::from_utf8_lossy(&out.stdout));
     let joined = std::env::join_paths(dirs).expect("paths");
     let out = Command::new("node")
         .arg("--test")
@@ -77,6 +93,77 @@ fn check_with_tools(dirs: &[&Path]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Decodes a `data:<mime>;charset=utf-8,<percent-encoded>` URI (RFC 2397),
+/// written here from the RFC rather than taken from brief.
+fn decode_data_uri(href: &str) -> (String, Vec<u8>) {
+    let rest = href.strip_prefix("data:").expect("a data: URI");
+    let (head, body) = rest.split_once(',').expect("a comma");
+    let b = body.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).expect("ASCII");
+            out.push(u8::from_str_radix(hex, 16).expect("two hex digits"));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    (head.to_string(), out)
+}
+
+/// Every article page under `site` (`<lang>/<slug>/index.html` with a
+/// "cite this" block): its downloads decoded into `to/<lang>/<slug>/`, as
+/// `references.json`, `references.bib`, `cite.bib`, `cite.ris` and
+/// `cite.expect.json` (the page's Highwire title and authors, which the
+/// exports must carry). Returns how many pages had reference exports.
+fn extract_exports(site: &Path, to: &Path) -> usize {
+    let any =
+        scraper::Selector::parse(".ref-downloads a[download], .cite-this a[download]").unwrap();
+    let refs = scraper::Selector::parse(".ref-downloads a[download]").unwrap();
+    let title = scraper::Selector::parse("meta[name=citation_title]").unwrap();
+    let author = scraper::Selector::parse("meta[name=citation_author]").unwrap();
+    let mut with_refs = 0;
+    for e in walkdir::WalkDir::new(site).sort_by_file_name() {
+        let e = e.expect("walk");
+        if e.file_name() != "index.html" {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(e.path()).unwrap());
+        let Some(t) = doc.select(&title).next() else {
+            continue;
+        };
+        let rel = e.path().parent().unwrap().strip_prefix(site).unwrap();
+        let dir = to.join(rel);
+        std::fs::create_dir_all(&dir).unwrap();
+        with_refs += usize::from(doc.select(&refs).next().is_some());
+        for a in doc.select(&any) {
+            let (head, bytes) = decode_data_uri(a.value().attr("href").expect("href"));
+            let in_refs = a
+                .ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .any(|p| p.value().classes().any(|c| c == "ref-downloads"));
+            let name = match (in_refs, head.split(';').next().unwrap()) {
+                (true, "application/x-bibtex") => "references.bib",
+                (true, "application/vnd.citationstyles.csl+json") => "references.json",
+                (false, "application/x-bibtex") => "cite.bib",
+                (false, "application/x-research-info-systems") => "cite.ris",
+                (false, "application/vnd.citationstyles.csl+json") => "cite.json",
+                other => panic!("unexpected download {other:?}"),
+            };
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+        let expect = serde_json::json!({
+            "title": t.value().attr("content").unwrap(),
+            "authors": doc.select(&author).map(|m| m.value().attr("content").unwrap()).collect::<Vec<_>>(),
+        });
+        std::fs::write(dir.join("cite.expect.json"), expect.to_string()).unwrap();
+    }
+    with_refs
 }
 
 fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
@@ -116,6 +203,9 @@ fn sample_site_exports_parse_and_render() {
         base_url: None,
     })
     .expect("the sample site builds");
+    let exports = site.path().join("exports");
+    assert!(extract_exports(&out, &exports) > 0);
+    let out = exports;
     let bibs = files_named(&out, "references.bib");
     assert!(!bibs.is_empty(), "the sample site has reference exports");
     for bib in &bibs {
@@ -191,7 +281,8 @@ fn hostile_exports_parse_and_render() {
         &format!("Sources disagree.[1][2][3][@内閣府][@総務省][@a.b][@a_b][@{taken}]\n"),
     );
     site.build_ok();
-    let dir = site.output_dir();
+    let dir = site.path("exports");
+    assert_eq!(extract_exports(&site.output_dir(), &dir), 1);
     let bib = std::fs::read_to_string(dir.join("en/hostile/references.bib")).unwrap();
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("en/hostile/references.json")).unwrap(),

@@ -147,3 +147,14 @@ search-short = Type at least { $count } characters to search.
 search-part-key-point = Key point:
 search-part-citation = Source:
 search-more = Show more results
+
+# Authors, "cite this briefing" and social metadata (issue 14, points 4–7).
+# The label is followed directly by the names: end it with a space where the language needs one.
+byline = By{" "}
+byline-separator = {", "}
+site-description = Analytical briefings on AI and technology governance, in English and Japanese.
+cite-this = Cite this briefing
+cite-this-copy = Copy citation
+cite-this-copied = Copied
+cite-this-download = Download the citation:
+og-image-alt = Governance Briefings: analysis of AI and technology governance

@@ -114,3 +114,13 @@ search-short = { $count }文字以上入力してください。
 search-part-key-point = 要点：
 search-part-citation = 出典：
 search-more = さらに表示
+
+# 著者、「このブリーフィングを引用」、SNS・学術メタデータ（issue 14 の 4〜7）
+byline = 著者：
+byline-separator = 、
+site-description = AIとテクノロジーのガバナンスを分析するブリーフィング（日本語・英語）。
+cite-this = このブリーフィングを引用する
+cite-this-copy = 引用をコピー
+cite-this-copied = コピーしました
+cite-this-download = 引用をダウンロード：
+og-image-alt = Governance Briefings：AIとテクノロジーのガバナンス分析

@@ -24,10 +24,6 @@ pub enum Route<'a> {
     Home { lang: &'a str, page: usize },
     /// `/<lang>/<slug>/`.
     Article { lang: &'a str, slug: &'a str },
-    /// `/<lang>/<slug>/references.json` (CSL-JSON).
-    ArticleCsl { lang: &'a str, slug: &'a str },
-    /// `/<lang>/<slug>/references.bib` (BibLaTeX).
-    ArticleBib { lang: &'a str, slug: &'a str },
     /// `/<lang>/<taxonomy>/`: the terms with counts.
     Terms { lang: &'a str, taxonomy: &'a str },
     /// `/<lang>/<taxonomy>/<term>/`, paginated.
@@ -85,8 +81,6 @@ impl Route<'_> {
             Route::Static { file } => format!("static/{file}"),
             Route::Home { lang, page } => paginated(format!("{lang}/"), page),
             Route::Article { lang, slug } => format!("{lang}/{slug}/"),
-            Route::ArticleCsl { lang, slug } => format!("{lang}/{slug}/references.json"),
-            Route::ArticleBib { lang, slug } => format!("{lang}/{slug}/references.bib"),
             Route::Terms { lang, taxonomy } => format!("{lang}/{taxonomy}/"),
             Route::Term {
                 lang,

@@ -144,3 +144,65 @@ mod tests {
         }
     }
 }
+
+/// Checks an image reference (`image:` in the front-matter, `[site] image`):
+/// an `http(s)` URL with a host, or a path of a file under the site's
+/// `static/` folder (`images/card.png`; a leading `/` is dropped) that cannot
+/// leave it. Returns the reference as kept, or what is wrong.
+pub fn check_image(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let unsafe_char = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>');
+    if t.contains(':') {
+        let lower = t.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+            return Err(format!(
+                "image `{s}` must be an http(s) URL or a path under static/ (other schemes such as javascript: or data: are refused)"
+            ));
+        }
+        let rest = &t[t.find("://").map_or(0, |i| i + 3)..];
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(format!("image `{s}` has no host"));
+        }
+        if t.chars().any(unsafe_char) {
+            return Err(format!(
+                "image `{s}` contains spaces or characters that must be percent-encoded"
+            ));
+        }
+        return match url::Url::parse(t) {
+            Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => Ok(t.to_string()),
+            Ok(_) => Err(format!("image `{s}` has no host")),
+            Err(e) => Err(format!("image `{s}` is not a valid URL: {e}")),
+        };
+    }
+    let path = t.trim_start_matches('/');
+    let bad = path.is_empty()
+        || path.contains('\\')
+        || path
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '"' | '<' | '>' | '?' | '#' | '%'))
+        || path
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..");
+    if bad {
+        return Err(format!(
+            "image `{s}` must be an http(s) URL or a path under the site's static/ folder, such as images/card.png (no `..`, `\\`, `?`, `#` or `%`)"
+        ));
+    }
+    Ok(path.to_string())
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::check_image;
+
+    #[test]
+    fn images() {
+        assert_eq!(check_image("/images/a.png").unwrap(), "images/a.png");
+        assert!(check_image("https://example.org/a.png").is_ok());
+        assert!(check_image("javascript:alert(1)").is_err());
+        assert!(check_image("data:image/png;base64,AAAA").is_err());
+        assert!(check_image("../secret.png").is_err());
+        assert!(check_image("a/../../b.png").is_err());
+        assert!(check_image("https:///x.png").is_err());
+    }
+}

@@ -42,6 +42,24 @@ pub struct SiteConfig {
     pub taxonomies: Vec<String>,
     #[serde(default = "default_paginate")]
     pub paginate: usize,
+    /// The default author of articles without `authors:` (a person, `Family,
+    /// Given`, or a desk), shown with `organisation` as affiliation.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The institution that publishes the briefings: the default author when
+    /// there is no `author`, and the report institution of scholarly metadata.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// The social-card image of every page without its own: a file under
+    /// `static/` or an http(s) URL. Default: the theme's `static/og-image.png`.
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub image_alt: Option<String>,
+    /// The CSL style of reference lists and "cite this", for languages that
+    /// do not pick their own (a name of hayagriva's style archive).
+    #[serde(default)]
+    pub citation_style: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -92,6 +110,9 @@ pub struct LanguageConfig {
     /// Site title in this language; falls back to the `site-title` Fluent key, then `[site] title`.
     #[serde(default)]
     pub title: Option<String>,
+    /// The CSL style of this language's reference lists (overrides `[site]`).
+    #[serde(default)]
+    pub citation_style: Option<String>,
 }
 
 fn default_theme() -> String {
@@ -345,6 +366,52 @@ pub fn load(root: &Path, fields: &[&str]) -> Result<Config, Diagnostics> {
             );
         }
     }
+    if let Some(image) = &config.site.image {
+        match crate::base::urls::check_image(image) {
+            Err(msg) => diags.push(
+                Diagnostic::error("config-invalid", msg)
+                    .at(&rel, find("image"))
+                    .help("image = \"images/card.png\" (a file under static/) or an https:// URL"),
+            ),
+            Ok(path) if !path.contains("://") && !root.join("static").join(&path).is_file() => {
+                diags.push(
+                    Diagnostic::error(
+                        "missing-image",
+                        format!("image `{path}` is not a file under static/"),
+                    )
+                    .at(&rel, find("image"))
+                    .help(format!(
+                        "put the image at static/{path} (it is copied to the output root), or give an https:// URL"
+                    )),
+                )
+            }
+            Ok(_) => {}
+        }
+    }
+    let styles = std::iter::once(("site", config.site.citation_style.as_ref())).chain(
+        config
+            .languages
+            .iter()
+            .map(|(code, l)| (code.as_str(), l.citation_style.as_ref())),
+    );
+    for (table, style) in styles {
+        let Some(style) = style else { continue };
+        if style != "none" && hayagriva::archive::ArchivedStyle::by_name(style).is_none() {
+            let names: Vec<&str> = hayagriva::archive::ArchivedStyle::all()
+                .iter()
+                .map(|s| s.names()[0])
+                .collect();
+            let d = Diagnostic::error(
+                "unknown-citation-style",
+                format!("citation_style `{style}` is not a style brief knows"),
+            )
+            .at(&rel, find(&format!("\"{style}\"")));
+            diags.push(match nearest(style, &names) {
+                Some(n) => d.help(format!("did you mean `{n}`? (in [{table}])")),
+                None => d.help(format!("known styles: {}", names.join(", "))),
+            });
+        }
+    }
     if diags.has_errors() {
         Err(diags)
     } else {
@@ -364,8 +431,11 @@ mod tests {
     fn keys_come_from_the_structs() {
         assert_eq!(keys_of::<Config>(), ["site", "build", "languages"]);
         assert_eq!(keys_of::<BuildConfig>(), ["output_dir"]);
-        assert_eq!(keys_of::<LanguageConfig>(), ["name", "dir", "title"]);
-        assert_eq!(keys_of::<SiteConfig>().len(), 9);
+        assert_eq!(
+            keys_of::<LanguageConfig>(),
+            ["name", "dir", "title", "citation_style"]
+        );
+        assert_eq!(keys_of::<SiteConfig>().len(), 14);
         assert_eq!(keys_of::<SiteConfig>()[0], "title");
     }
 }

@@ -15,6 +15,8 @@ pub struct OutputEnv {
     pub config: Arc<Config>,
     pub locales: Arc<Locales>,
     pub urls: Urls,
+    /// The citation style of each language (hayagriva).
+    pub styles: crate::output::csl::Styles,
 }
 
 impl OutputEnv {
@@ -75,18 +77,25 @@ impl OutputEnv {
                 }
             }
         }
+        // An article's reference exports are data: links in its page, not
+        // files of their own.
         for id in 0..site.articles.len() {
             pages.push(Page::Article(id));
-            if !site.articles[id].fm.citations.is_empty() {
-                pages.push(Page::ArticleCsl(id));
-                pages.push(Page::ArticleBib(id));
-            }
         }
         pages.extend((0..site.redirects.len()).map(Page::Redirect));
         if !site.redirects.is_empty() {
             pages.push(Page::Redirects);
         }
         pages
+    }
+
+    /// The localized site description (`site-description`), else `[site]
+    /// description`.
+    pub fn site_description(&self, lang: &str) -> String {
+        self.locales
+            .get(lang, "site-description", None)
+            .or_else(|| self.config.site.description.clone())
+            .unwrap_or_default()
     }
 
     pub fn site_title(&self, lang: &str) -> String {

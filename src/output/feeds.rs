@@ -69,6 +69,14 @@ struct AtomEntry<'a> {
     /// The page's `ai-disclosure` value, when recorded.
     disclosure: Option<&'static str>,
     categories: Vec<AtomCategory<'a>>,
+    /// The entry's authors (none: the feed's publisher stands for them).
+    authors: Vec<AtomAuthor>,
+}
+
+#[derive(Serialize)]
+struct AtomAuthor {
+    name: String,
+    uri: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -112,6 +120,13 @@ pub fn atom(r: &OutputEnv, site: &Site, lang: &str) -> String {
                 has_summary: summary.is_some(),
                 summary: summary.unwrap_or_default(),
                 disclosure: a.disclosure.meta_content(),
+                authors: crate::output::authors::article_authors(&r.config, a)
+                    .into_iter()
+                    .map(|x| AtomAuthor {
+                        name: x.display,
+                        uri: x.url,
+                    })
+                    .collect(),
                 categories: a
                     .fm
                     .taxonomies

@@ -111,7 +111,9 @@ pub fn jsonld(
     publisher: &str,
     default_lang: &str,
     keywords: Vec<String>,
+    people_and_image: (Vec<Value>, Value),
 ) -> Value {
+    let (authors, image) = people_and_image;
     let a = &site.articles[id];
     let url = urls.absolute(&a.path);
     let mut m = Map::new();
@@ -154,6 +156,16 @@ pub fn jsonld(
     if !keywords.is_empty() {
         m.insert("keywords".into(), json!(keywords));
     }
+    match authors.len() {
+        0 => {}
+        1 => {
+            m.insert("author".into(), authors.into_iter().next().expect("one"));
+        }
+        _ => {
+            m.insert("author".into(), Value::Array(authors));
+        }
+    }
+    m.insert("image".into(), image);
     m.insert(
         "publisher".into(),
         json!({ "@type": "Organization", "name": publisher }),

@@ -1,5 +1,8 @@
 //! Stages 5 and 6, render and write: pages, feeds, metadata, the atomic output folder.
 
+pub mod authors;
+pub mod cite_this;
+pub mod csl;
 pub mod env;
 pub mod feeds;
 pub mod metadata;

@@ -8,10 +8,6 @@ use crate::link::{ArticleId, Site};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
     Article(ArticleId),
-    /// `references.json` (CSL-JSON) of an article.
-    ArticleCsl(ArticleId),
-    /// `references.bib` (BibLaTeX) of an article.
-    ArticleBib(ArticleId),
     Index {
         lang: String,
         page: usize,
@@ -62,20 +58,6 @@ impl Page {
             Page::Article(id) => {
                 let a = &site.articles[*id];
                 Route::Article {
-                    lang: &a.lang,
-                    slug: &a.slug,
-                }
-            }
-            Page::ArticleCsl(id) => {
-                let a = &site.articles[*id];
-                Route::ArticleCsl {
-                    lang: &a.lang,
-                    slug: &a.slug,
-                }
-            }
-            Page::ArticleBib(id) => {
-                let a = &site.articles[*id];
-                Route::ArticleBib {
                     lang: &a.lang,
                     slug: &a.slug,
                 }

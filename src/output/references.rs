@@ -125,7 +125,7 @@ fn fnv1a32(s: &str) -> u32 {
 /// (letters, digits, `-`, `_`); otherwise its ASCII letters and digits
 /// followed by a hash of the whole id, so `内閣府` and `総務省`, or `a.b` and
 /// `a_b`, get different keys.
-fn key_part(s: &str) -> String {
+pub fn key_part(s: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     if !s.is_empty() && s.chars().all(plain) {
         return s.to_string();
@@ -160,7 +160,7 @@ pub fn cite_keys(a: &Article) -> Vec<String> {
         .collect()
 }
 
-fn date_parts(d: &DateValue) -> Value {
+pub fn date_parts(d: &DateValue) -> Value {
     json!({ "date-parts": [[d.date.year(), u8::from(d.date.month()), d.date.day()]] })
 }
 
@@ -267,7 +267,7 @@ fn bib_name_part(s: &str) -> String {
 /// A BibLaTeX name list: `Allen, Gregory C.` for a person (biber can then
 /// abbreviate the given names), `{Name as Written}` for any other name so
 /// that BibTeX and biber keep it whole (they split at ` and ` and commas).
-fn bib_names(s: &str) -> String {
+pub fn bib_names(s: &str) -> String {
     authors(s)
         .iter()
         .map(|a| match a {

@@ -14,7 +14,7 @@ use crate::base::diag::{Diagnostic, Diagnostics, Pos};
 use crate::base::yaml;
 use crate::input::config::{nearest, Config};
 
-pub use crate::parse::values::{CitationId, DateValue, HttpUrl};
+pub use crate::parse::values::{ArticleAuthor, CitationId, DateValue, HttpUrl, ImageRef};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +113,15 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+    /// Who wrote it; none means the site's default author (book.toml).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<ArticleAuthor>,
+    /// The social-card image: a file under the site's `static/` or an
+    /// http(s) URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_alt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_generated: Option<bool>,
     /// The `ai:` block; validated (see [`crate::parse::disclosure`]).
@@ -141,9 +150,16 @@ pub struct FrontMatter {
     /// Position of each citation's entry (its first line), same order as `citations`.
     #[serde(skip)]
     pub citation_pos: Vec<Pos>,
+    /// Position of the `image:` field, for the check that its file exists.
+    #[serde(skip, default = "start_pos")]
+    pub image_pos: Pos,
     /// Terms per taxonomy name (`topics` → [`ai-governance`, …]).
     #[serde(skip)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+fn start_pos() -> Pos {
+    Pos::START
 }
 
 /// The front-matter block of a file, located.
@@ -679,12 +695,24 @@ pub fn parse(split: &Split, file: &Path, config: &Config) -> Result<FrontMatter,
         return Err(diags);
     }
     fm.summary = fm.summary.take().map(clean);
+    fm.image_alt = fm.image_alt.take().map(clean);
+    let author_pos = list_item_positions(split, "authors");
+    for (i, a) in fm.authors.iter_mut().enumerate() {
+        let at = author_pos.get(i).copied();
+        if let Err(d) = a.clean(clean) {
+            diags.push(d.at(file, at.unwrap_or_else(|| key_pos(split, "authors"))));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
     fm.key_points = std::mem::take(&mut fm.key_points)
         .into_iter()
         .map(clean)
         .collect();
     fm.citation_pos = citation_pos;
     fm.alias_pos = crate::parse::aliases::positions(split, &fm.aliases);
+    fm.image_pos = key_pos(split, "image");
     fm.taxonomies = taxonomies;
     Ok(fm)
 }

@@ -203,3 +203,52 @@ impl<'de> Deserialize<'de> for CitationId {
         d.deserialize_any(V)
     }
 }
+
+/// An image for social cards (`image:`): an `http(s)` URL, or a path of a
+/// file under the site's `static/` folder (`images/card.png`), which is
+/// copied to the output root; checked by [`crate::base::urls::check_image`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ImageRef(pub String);
+
+impl<'de> Deserialize<'de> for ImageRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |s| crate::base::urls::check_image(s).map(ImageRef))
+    }
+}
+
+/// One author of the article (`authors:`), as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleAuthor {
+    /// `Family, Given` for a person (read like a citation's `author`), or a
+    /// name kept whole (an organisation, a desk).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<HttpUrl>,
+}
+
+impl ArticleAuthor {
+    /// Cleans every string with `clean` (control characters); an empty
+    /// name is an error (without a position: the caller knows it).
+    pub fn clean(
+        &mut self,
+        clean: impl Fn(String) -> String,
+    ) -> Result<(), crate::base::diag::Diagnostic> {
+        self.name = clean(std::mem::take(&mut self.name));
+        self.affiliation = self.affiliation.take().map(&clean);
+        self.role = self.role.take().map(&clean);
+        if self.name.trim().is_empty() {
+            return Err(crate::base::diag::Diagnostic::error(
+                "front-matter-invalid",
+                "an author has an empty name",
+            )
+            .help("write `name: \"Family, Given\"` for a person, or the organisation's name"));
+        }
+        Ok(())
+    }
+}

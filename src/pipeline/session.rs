@@ -242,11 +242,35 @@ impl Session {
             cache,
         );
         all.extend(ds);
+        all.extend(self.check_images(&site));
         if let Some(r) = &self.renderer {
             all.extend(r.check_locales(&site));
         }
         all.normalize();
         (site, all)
+    }
+
+    /// Every article's `image:` that names a file under `static/` names one
+    /// that exists (a URL is not fetched).
+    fn check_images(&self, site: &Site) -> Vec<crate::base::diag::Diagnostic> {
+        site.articles
+            .iter()
+            .filter_map(|a| {
+                let img = a.fm.image.as_ref().filter(|i| !i.0.contains("://"))?;
+                let file = self.root.join("static").join(&img.0);
+                (!file.is_file()).then(|| {
+                    crate::base::diag::Diagnostic::error(
+                        "missing-image",
+                        format!("image `{}` is not a file under static/", img.0),
+                    )
+                    .at(&a.file, a.fm.image_pos)
+                    .help(format!(
+                        "put the image at static/{} (it is copied to the output root), or give an https:// URL",
+                        img.0
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// What the index stage needs beside the site.

@@ -139,10 +139,8 @@ impl Renderer {
             "has_articles",
             &site.by_lang.get(lang).is_some_and(|v| !v.is_empty()),
         );
-        ctx.insert(
-            "description",
-            &self.env.config.site.description.clone().unwrap_or_default(),
-        );
+        ctx.insert("description", &self.env.site_description(lang));
+        ctx.insert("og_image", &self.og_image(lang, None));
         ctx.insert("og_locale", &crate::output::metadata::og_locale(lang));
         ctx.insert("publisher", self.env.config.publisher());
         ctx
@@ -205,6 +203,13 @@ impl Renderer {
             }
         }
         let sources = site.sources.get(&a.lang);
+        // The formatted entries are a function of the article's file, which
+        // `content_from` records in a digest.
+        let mut formatted = if ctx.is_digest() {
+            Vec::new()
+        } else {
+            self.formatted_references(a)
+        };
         let references: Vec<RefCtx> = a
             .body
             .references
@@ -216,6 +221,7 @@ impl Renderer {
                     .and_then(|&s| sources.and_then(|list| list.get(s)));
                 let also = source.map_or(0, |s| s.cited_by.len().saturating_sub(1));
                 RefCtx {
+                    formatted: formatted.get_mut(r.citation).and_then(Option::take),
                     number: r.number,
                     anchor: r.anchor.clone(),
                     title: c.title.clone(),
@@ -361,6 +367,12 @@ impl Renderer {
                 self.env.config.publisher(),
                 &self.env.config.site.default_language,
                 keywords,
+                (
+                    crate::output::authors::jsonld_authors(
+                        &crate::output::authors::article_authors(&self.env.config, a),
+                    ),
+                    self.og_image(&a.lang, Some(a)).jsonld(),
+                ),
             );
             ctx.insert("jsonld", &crate::base::text::json_for_script(&ld));
         }
@@ -372,28 +384,7 @@ impl Renderer {
                 .map(|l| crate::output::metadata::og_locale(l))
                 .collect::<Vec<_>>(),
         );
-        if !a.fm.citations.is_empty() {
-            ctx.insert(
-                "csl_url",
-                &self.env.urls.path(
-                    &Route::ArticleCsl {
-                        lang: &a.lang,
-                        slug: &a.slug,
-                    }
-                    .path(),
-                ),
-            );
-            ctx.insert(
-                "bib_url",
-                &self.env.urls.path(
-                    &Route::ArticleBib {
-                        lang: &a.lang,
-                        slug: &a.slug,
-                    }
-                    .path(),
-                ),
-            );
-        }
+        self.scholarly_context(&mut ctx, site, id);
         ctx.insert("page", &page);
         ctx.insert("toc", &crate::output::toc::toc(&a.body.headings));
         ctx.digest_only("content_from", &(&a.hash, &site.link_urls[id]));
@@ -735,6 +726,8 @@ pub(super) struct Backref {
 }
 #[derive(Serialize)]
 pub(super) struct RefCtx {
+    /// The entry's text in the language's citation style (HTML, escaped).
+    formatted: Option<String>,
     number: u32,
     anchor: String,
     title: String,

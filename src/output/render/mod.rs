@@ -17,6 +17,7 @@ use tera::{Context, Kwargs, State, Tera};
 use crate::output::view::View;
 
 mod context;
+mod scholarly;
 use context::Alternate;
 pub use context::DateCtx;
 
@@ -239,6 +240,7 @@ impl Renderer {
         Ok(Renderer {
             tera,
             env: OutputEnv {
+                styles: crate::output::csl::Styles::new(&config),
                 config,
                 locales,
                 urls,
@@ -429,14 +431,6 @@ impl Renderer {
     /// template. A page whose digest is unchanged renders to the same bytes.
     pub fn digest(&self, site: &Site, page: &Page) -> u64 {
         use std::hash::{Hash, Hasher};
-        // The reference exports are functions of their article's file alone
-        // (its path gives the slug when the front-matter does not).
-        if let Page::ArticleCsl(id) | Page::ArticleBib(id) = page {
-            let a = &site.articles[*id];
-            let mut h = crate::output::view::DigestHasher::new();
-            (page, &a.lang, &a.rel_path, &a.hash).hash(&mut h);
-            return h.finish();
-        }
         match self.fill(View::for_digest(), site, page) {
             Filled::Template(name, view) => view.finish(name),
             Filled::Bytes(bytes) => {
@@ -457,12 +451,6 @@ impl Renderer {
         match page {
             Page::Article(id) => {
                 Filled::Template("article.html", self.article_context(view, site, *id))
-            }
-            Page::ArticleCsl(id) => {
-                Filled::Bytes(crate::output::references::csl_json(&site.articles[*id]).into_bytes())
-            }
-            Page::ArticleBib(id) => {
-                Filled::Bytes(crate::output::references::bibtex(&site.articles[*id]).into_bytes())
             }
             Page::Index { lang, page: n } => {
                 let ids = &site.by_lang[lang];

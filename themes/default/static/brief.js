@@ -299,6 +299,43 @@
     init();
   }
 
+  // "Cite this briefing": the copy button is hidden in the HTML and shown
+  // only here, where copying works; without JavaScript the citation stays
+  // selectable text.
+  function initCopy() {
+    var buttons = document.querySelectorAll("button.cite-copy[data-copy]");
+    for (var i = 0; i < buttons.length; i++) {
+      (function (button) {
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        if (!source || !navigator.clipboard || !navigator.clipboard.writeText) return;
+        var label = button.textContent;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          var text = source.textContent.replace(/\s+/g, " ").trim();
+          navigator.clipboard.writeText(text).then(function () {
+            button.textContent = button.getAttribute("data-copied") || label;
+            window.setTimeout(function () {
+              button.textContent = label;
+            }, 2000);
+          }, function () {
+            // Copying was refused: select the text so the reader can copy it.
+            var range = document.createRange();
+            range.selectNodeContents(source);
+            var sel = window.getSelection();
+            sel.removeAllRanges();
+            sel.addRange(range);
+          });
+        });
+      })(buttons[i]);
+    }
+  }
+
+  try {
+    initCopy();
+  } catch (e) {
+    // Enhancements are optional; never break the page.
+  }
+
   try {
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", start);
