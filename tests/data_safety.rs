@@ -221,6 +221,9 @@ fn unsafe_output_flags_are_refused_and_nothing_changes() {
         root.join("book.toml"),
         // Not empty and not made by brief.
         w.outer().join("sibling"),
+        // Where replaced outputs are deleted, and the folder holding it.
+        root.join(".brief/trash/site"),
+        root.join(".brief"),
     ];
     for dir in cases {
         w.build_refused(
@@ -306,19 +309,28 @@ fn a_folder_without_the_stamp_is_never_replaced() {
     assert_built(&w.build(&[]), "empty public/");
     assert!(public.join(".brief-output").is_file());
 
-    // A stamped folder is replaced entirely, and nothing beside it changes.
+    // A stamped folder is replaced entirely, and nothing beside it changes
+    // but brief's trash folder, where the replaced output waits to be
+    // deleted by the next build.
     write(&public, "stale.html", "from an old build");
+    let beside = |k: &Path| !k.starts_with("site/public") && !k.starts_with("site/.brief/trash");
     let before: BTreeMap<_, _> = snapshot(w.outer())
         .into_iter()
-        .filter(|(k, _)| !k.starts_with("site/public"))
+        .filter(|(k, _)| beside(k))
         .collect();
     assert_built(&w.build(&[]), "stamped public/");
     assert!(!public.join("stale.html").exists());
     let after: BTreeMap<_, _> = snapshot(w.outer())
         .into_iter()
-        .filter(|(k, _)| !k.starts_with("site/public"))
+        .filter(|(k, _)| beside(k))
         .collect();
     assert_same(&before, &after, "beside a stamped public/");
+    let trash: Vec<PathBuf> = std::fs::read_dir(w.root().join(".brief/trash"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(trash.len(), 1, "{trash:?}");
+    assert!(trash[0].join("stale.html").is_file(), "the replaced output");
 }
 
 // ---------------------------------------------------------------------------
