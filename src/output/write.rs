@@ -914,7 +914,11 @@ mod tests {
             staging.commit().unwrap();
             linked
         };
-        let files = [("a/same.html", "same"), ("changed.html", "old"), ("mode.html", "m")];
+        let files = [
+            ("a/same.html", "same"),
+            ("changed.html", "old"),
+            ("mode.html", "m"),
+        ];
         assert_eq!(build(&files), 0, "nothing to link from");
         let ino = |rel: &str| std::fs::metadata(output.join(rel)).unwrap().ino();
         let before: Vec<u64> = files.iter().map(|(rel, _)| ino(rel)).collect();
@@ -923,16 +927,26 @@ mod tests {
         perms.set_mode(perms.mode() ^ 0o040);
         std::fs::set_permissions(&mode, perms).unwrap();
 
-        let files = [("a/same.html", "same"), ("changed.html", "new"), ("mode.html", "m")];
+        let files = [
+            ("a/same.html", "same"),
+            ("changed.html", "new"),
+            ("mode.html", "m"),
+        ];
         assert_eq!(build(&files), 1);
         assert_eq!(ino("a/same.html"), before[0], "linked");
         assert_ne!(ino("changed.html"), before[1], "written");
         assert_ne!(ino("mode.html"), before[2], "written with the usual mode");
         assert_eq!(std::fs::read(output.join("changed.html")).unwrap(), b"new");
-        assert_eq!(names(tmp.path()), vec![".brief", ".brief-lock-public", "public"]);
+        assert_eq!(
+            names(tmp.path()),
+            vec![".brief", ".brief-lock-public", "public"]
+        );
         let old = names(&trash);
         assert_eq!(old.len(), 1, "{old:?}");
-        assert_eq!(std::fs::read(trash.join(&old[0]).join("changed.html")).unwrap(), b"old");
+        assert_eq!(
+            std::fs::read(trash.join(&old[0]).join("changed.html")).unwrap(),
+            b"old"
+        );
 
         empty_trash(&trash).expect("a thread").join().unwrap();
         assert_eq!(names(&trash), Vec::<String>::new());

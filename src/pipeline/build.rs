@@ -363,8 +363,8 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
         Failure::from(ds)
     };
     let mut timer = StageTimer::new();
-    let staging =
-        Staging::begin(lock, Some(trash)).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
+    let staging = Staging::begin(lock, Some(trash))
+        .map_err(|e| io_fail(e, "cannot create the staging folder"))?;
     let pages = compiled.renderer.env.pages(&compiled.site);
     let (mut counts, errors) = render_into(&compiled, &pages, &staging);
     timer.lap("render");
