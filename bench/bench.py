@@ -1,30 +1,35 @@
 #!/usr/bin/env python3
-"""Benchmark `brief build` on generated corpora, side by side with Hugo and `cp -r`.
+"""Benchmark `brief build` and `brief serve` on generated corpora, side by side with Hugo.
 
-    python3 bench/bench.py                  # N = 1000 and 5000 articles per language
-    python3 bench/bench.py --sizes 200 --runs 1
+    python3 bench/bench.py                      # the figures of issue 17, N = 1000 and 5000
+    python3 bench/bench.py --scale              # also a clean build at N = 20000
+    python3 bench/bench.py --sizes 200 --runs 1 --no-hugo    # a quick look
 
-For each N it generates a deterministic bilingual corpus with
-`examples/gen_corpus.rs`, then measures (median of --runs clean builds, each into a
-fresh folder): wall time, CPU time
-(user + system), peak RSS, files written and files per second. It also times
-`cp -r` of brief's output folder, `hugo` on the same corpus when Hugo is
-installed (`apt-get install hugo`), and one incremental rebuild after editing
-one article (examples/bench_incremental.rs, when present). It prints a table;
-nothing here is a test, and no figure is asserted.
+For each N (articles per language) it generates a deterministic bilingual corpus
+with `examples/gen_corpus.rs` (`--profile rich` by default: about 3,000
+Japanese characters or 970 English words per article, 7 citations, about 14
+markers; see the generator's docs) and an equivalent Hugo site, then prints,
+for brief and Hugo (when installed: `apt-get install hugo`):
 
-Every command is measured twice (`--cache both`, the default when run as
-root): "warm", with its input in the kernel's page cache (the corpus just
-read, brief's output just written), and "cold", with the page cache emptied
-before every timed command, so brief reads the corpus, Hugo reads the corpus
-and cp reads brief's output from the disk. Both columns are printed because
-they answer different questions: warm is CPU work against memory copies,
-cold is what a build or a copy of a folder that is not in memory costs.
+- rebuild into the same output folder (what an editor or CI does: the old
+  output replaced inside the timed command), on the disk of `--work`;
+- each build into a new folder, on the same disk;
+- rebuild into the same folder on /dev/shm (the CPU work, no disk);
+- peak RSS, files written and their ratio to the HTML pages;
+- growth of the new-folder build from the smallest to the largest N;
+- brief only: one edit in `brief serve`, from the moment the article file is
+  written to the moment its page on disk holds the edit (polled every 2 ms),
+  and the in-process incremental rebuild (examples/bench_incremental.rs).
+
+Noisy figures are printed as min / median / max of `--runs` runs. Nothing waits
+out file-system windows between runs: a rebuild follows the previous one at
+once, as it does for a user. Nothing here is a test, and no figure is asserted.
 """
 
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -35,131 +40,103 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(cmd, cwd=None, quiet=True):
+def run(cmd, cwd=None):
     """Runs a command; returns (wall seconds, cpu seconds, peak RSS MiB)."""
     start = time.monotonic()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL if quiet else None,
-        stderr=subprocess.PIPE if quiet else None,
-    )
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Read standard error while waiting: a full pipe would stall the command.
+    stderr = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
-    stderr = proc.stderr.read().decode(errors="replace") if quiet and proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{stderr[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def count_files(folder):
-    return sum(len(files) for _, _, files in os.walk(folder))
+    files = html = 0
+    for _, _, names in os.walk(folder):
+        files += len(names)
+        html += sum(1 for n in names if n.endswith(".html"))
+    return files, html
 
 
-def settle():
-    """Flushes dirty pages so one run's writeback does not slow the next."""
-    subprocess.run(["sync"], check=False)
+def spread(values, fmt="{:.2f}"):
+    """min / median / max, or the one value."""
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return " / ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
 
-DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+def repeat(runs, cmd_for_run):
+    """Runs `cmd_for_run(k)` for k in 0..runs; lists of wall, cpu, rss."""
+    results = [run(cmd_for_run(k)) for k in range(runs)]
+    return [r[0] for r in results], [r[1] for r in results], [r[2] for r in results]
 
 
-def can_drop_caches():
-    return os.access(DROP_CACHES, os.W_OK)
-
-
-def drop_page_cache():
-    """Empties the kernel's page cache (needs root): the next command reads its
-    input from the disk, as a copy of a folder that is not in memory does."""
-    settle()
-    DROP_CACHES.write_text("3\n")
-
-
-# ext4 skips inodes freed in the last 60 s when it looks for a free one, and
-# in the last 360 s while their inode table block is dirty (which creating new
-# files beside them keeps it; see `recently_deleted` in fs/ext4/ialloc.c),
-# scanning the inode tables instead: on a disk where tens of thousands of
-# files were just deleted, creating files costs several times more kernel time
-# for minutes. No run deletes anything while measurements are taken, corpora
-# are only regenerated when the generator or N changed, and a run waits out
-# those minutes after the previous run's cleanup.
-RECENTLY_DELETED_S = 365
-
-
-def cleanup(work, folders):
-    """Deletes `folders` and records when, for `wait_after_cleanup`."""
-    if not folders:
-        return
-    for f in folders:
-        shutil.rmtree(f, ignore_errors=True)
-    settle()
-    (work / ".last-cleanup").write_text(str(time.time()))
-
-
-def filesystem_type(path):
-    """The type of the file system holding `path` ("ext4", "tmpfs" …), from
-    /proc/self/mounts; None where that is not available."""
+def serve_latency(brief, site, output, edits):
+    """Starts `brief serve`, edits one article `edits` times, and returns the
+    milliseconds from each write of the file to its page on disk holding the
+    edit, then restores the article."""
+    proc = subprocess.Popen(
+        [brief, "serve", "--root", site, "--output", output, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
-        mounts = [line.split()[1:3] for line in open("/proc/self/mounts")]
-    except OSError:
-        return None
-    path = str(Path(path).resolve())
-    best = max(
-        (m for m in mounts if path == m[0] or path.startswith(m[0].rstrip("/") + "/")),
-        key=lambda m: len(m[0]),
-        default=None,
-    )
-    return best[1] if best else None
-
-
-def wait_after_cleanup(work):
-    marker = work / ".last-cleanup"
-    if not marker.exists() or filesystem_type(work) != "ext4":
-        return
-    left = RECENTLY_DELETED_S - (time.time() - float(marker.read_text() or 0))
-    if left > 0:
-        print(f"waiting {left:.0f} s after deleting the previous runs' files (ext4 inode reuse)", flush=True)
-        time.sleep(left)
-
-
-def median_runs(runs, cmd_for_run, cwd=None, cold=False):
-    """Runs `cmd_for_run(k)` for k in 0..runs, each writing a fresh folder.
-
-    Nothing is deleted between runs: on some virtual disks deleting tens of
-    thousands of files makes the next run's file creation several times
-    slower, which would measure the disk, not the engine. With `cold`, the
-    page cache is emptied before every run."""
-    results = []
-    for k in range(runs):
-        if cold:
-            drop_page_cache()
+        for line in proc.stdout:
+            if line.startswith("serving at "):
+                break
         else:
-            settle()
-        results.append(run(cmd_for_run(k), cwd=cwd))
-    return (
-        statistics.median(r[0] for r in results),
-        statistics.median(r[1] for r in results),
-        statistics.median(r[2] for r in results),
-    )
+            sys.exit("brief serve ended before it served")
+        articles = sorted((site / "content" / "en").rglob("*.md"))
+        article = articles[len(articles) // 2]
+        page = output / "en" / article.stem / "index.html"
+        if not page.is_file():
+            sys.exit(f"no page {page} for {article}")
+        original = article.read_text()
+        latencies = []
+        for k in range(edits):
+            token = f"bench-edit-{os.getpid()}-{k}"
+            text = original + f"\nAn edited sentence, {token}.\n"
+            start = time.monotonic()
+            article.write_text(text)
+            deadline = start + 60
+            while True:
+                try:
+                    if token in page.read_text():
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    sys.exit("the edit did not reach the page within 60 s")
+                time.sleep(0.002)
+            latencies.append((time.monotonic() - start) * 1e3)
+            # Let the rebuild's second phase (search files) finish.
+            time.sleep(0.5)
+        article.write_text(original)
+        time.sleep(1)
+        return latencies
+    finally:
+        proc.terminate()
+        proc.wait()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000], help="articles per language")
-    ap.add_argument("--runs", type=int, default=3, help="clean builds per measurement (median)")
-    ap.add_argument("--work", type=Path, default=ROOT / "target" / "bench", help="where corpora are generated")
+    ap.add_argument("--runs", type=int, default=3, help="runs per brief measurement (min / median / max)")
+    ap.add_argument("--hugo-runs", type=int, help="runs per Hugo measurement (default: --runs)")
+    ap.add_argument("--profile", default="rich", choices=["rich", "default"], help="gen_corpus profile")
+    ap.add_argument("--work", type=Path, default=ROOT / "target" / "bench", help="where corpora and outputs go")
+    ap.add_argument("--shm", type=Path, default=Path("/dev/shm"), help="a memory file system")
     ap.add_argument("--no-hugo", action="store_true", help="skip Hugo even when installed")
-    ap.add_argument(
-        "--cache",
-        choices=["warm", "cold", "both"],
-        default="both" if can_drop_caches() else "warm",
-        help="warm: inputs in the page cache (the output just written, the corpus just read); "
-        "cold: page cache emptied before every timed command (needs root); default: both when allowed",
-    )
+    ap.add_argument("--edits", type=int, default=5, help="edits timed in brief serve")
+    ap.add_argument("--scale", action="store_true", help="also a clean build at N = 20000")
     args = ap.parse_args()
-    if args.cache != "warm" and not can_drop_caches():
-        sys.exit(f"--cache {args.cache} needs write access to {DROP_CACHES} (run as root)")
-    modes = ["warm", "cold"] if args.cache == "both" else [args.cache]
+    hugo_runs = args.hugo_runs or args.runs
+    sizes = sorted(set(args.sizes + ([20000] if args.scale else [])))
 
     print("building release binaries …", flush=True)
     subprocess.run(["cargo", "build", "--release", "--bins", "--examples"], cwd=ROOT, check=True)
@@ -171,96 +148,120 @@ def main():
         subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1] if hugo else None
     )
 
-    rows = []  # (N, cache, what, wall, cpu, rss, files)
-    notes = []
     args.work.mkdir(parents=True, exist_ok=True)
-    # The generator replaces an earlier corpus (deleting its files), so all
-    # corpora are made before anything is measured.
     generator = hashlib.sha256((ROOT / "examples" / "gen_corpus.rs").read_bytes()).hexdigest()[:16]
-    for n in args.sizes:
-        site = args.work / f"corpus-{n}"
+    sites = {}
+    for n in sizes:
+        site = args.work / f"corpus-{args.profile}-{n}"
         stamp = site / ".generated-by"
-        wanted = f"{generator} --articles {n}" + (" --hugo" if hugo else "")
+        wanted = f"{generator} --articles {n} --profile {args.profile}" + (" --hugo" if hugo else "")
         if stamp.exists() and stamp.read_text() == wanted:
             print(f"N = {n}: reusing {site}", flush=True)
         else:
             print(f"generating N = {n} articles per language in {site}", flush=True)
-            replaced = (site / "content").exists()  # the generator deletes the old corpus
-            run([gen, "--articles", str(n), "--out", site] + (["--hugo"] if hugo else []))
+            run([gen, "--articles", str(n), "--out", site, "--profile", args.profile] + (["--hugo"] if hugo else []))
             stamp.write_text(wanted)
-            if replaced:
-                (args.work / ".last-cleanup").write_text(str(time.time()))
         for link in ("themes", "locales"):
             target = site / link
             if target.is_symlink() or target.exists():
                 target.unlink() if target.is_symlink() else shutil.rmtree(target)
             target.symlink_to(ROOT / link)
-    cleanup(args.work, sorted(args.work.glob("runs-*")))
-    wait_after_cleanup(args.work)
-    runs_dirs = []
-    for n in args.sizes:
-        site = args.work / f"corpus-{n}"
+        sites[n] = site
+
+    rows = []  # (N, what, engine, text)
+    figures = {}  # (N, what, engine) -> median wall
+
+    def record(n, what, engine, walls, cpus=None, rss=None, extra=""):
+        text = f"wall {spread(walls)} s"
+        if cpus:
+            text += f", CPU {spread(cpus)} s"
+        if rss:
+            text += f", peak RSS {max(rss):.0f} MiB"
+        if extra:
+            text += f", {extra}"
+        rows.append((n, what, engine, text))
+        figures[(n, what, engine)] = statistics.median(walls)
+        print(f"   {what}, {engine}: {text}", flush=True)
+
+    for n in sizes:
+        site = sites[n]
         print(f"\n== N = {n} articles per language ({site})", flush=True)
-        for mode in modes:
-            cold = mode == "cold"
-            runs_dir = args.work / f"runs-{n}-{mode}"
-            runs_dir.mkdir(parents=True)
-            runs_dirs.append(runs_dir)
-            print(f"   {mode} cache: brief, cp -r" + (", hugo" if hugo else ""), flush=True)
+        out = args.work / f"out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        engines = [("brief", args.runs)] + ([("hugo " + hugo_version, hugo_runs)] if hugo else [])
 
-            wall, cpu, rss = median_runs(
-                args.runs,
-                lambda k: [brief, "build", "--root", site, "--output", runs_dir / f"brief-{k}"],
-                cold=cold,
-            )
-            public = runs_dir / "brief-0"
-            files = count_files(public)
-            rows.append((n, mode, "brief build", wall, cpu, rss, files))
+        def cmd(engine, dest):
+            if engine == "brief":
+                return [brief, "build", "--root", site, "--output", dest]
+            return [hugo, "--source", site / "hugo", "--destination", dest, "--quiet"]
 
-            cwall, ccpu, crss = median_runs(
-                args.runs, lambda k: ["cp", "-r", public, runs_dir / f"copy-{k}"], cold=cold
-            )
-            rows.append((n, mode, "cp -r of brief's output", cwall, ccpu, crss, files))
+        scale_only = args.scale and n == 20000
+        for engine, runs in engines:
+            if scale_only and engine != "brief":
+                continue
+            name = engine.split()[0]
+            # Each build into a new folder.
+            walls, cpus, rss = repeat(1 if scale_only else runs, lambda k: cmd(engine, out / f"{name}-new-{k}"))
+            files, html = count_files(out / f"{name}-new-0")
+            record(n, "new folder", engine, walls, cpus, rss,
+                   f"{files} files, {html} HTML pages, {files / max(html, 1):.2f} files per page")
+            if scale_only:
+                continue
+            # Rebuilds into the same folder, on the disk, replacing the output
+            # of the first new-folder build (moved there, not rebuilt).
+            same = out / f"{name}-same"
+            (out / f"{name}-new-0").rename(same)
+            walls, cpus, rss = repeat(runs, lambda k: cmd(engine, same))
+            record(n, "rebuild, same folder", engine, walls, cpus, rss)
+            # The same on a memory file system.
+            shm = args.shm / f"brief-bench-{os.getpid()}-{name}-{n}"
+            try:
+                run(cmd(engine, shm))
+                walls, cpus, rss = repeat(runs, lambda k: cmd(engine, shm))
+                record(n, "rebuild, same folder, /dev/shm", engine, walls, cpus, rss)
+            finally:
+                shutil.rmtree(shm, ignore_errors=True)
+                lock = shm.parent / f".brief-lock-{shm.name}"
+                if lock.exists():
+                    lock.unlink()
+        if scale_only:
+            continue
 
-            if hugo:
-                hwall, hcpu, hrss = median_runs(
-                    args.runs,
-                    lambda k: [hugo, "--source", site / "hugo", "--destination", runs_dir / f"hugo-{k}", "--quiet"],
-                    cold=cold,
-                )
-                rows.append((n, mode, "hugo " + hugo_version, hwall, hcpu, hrss, count_files(runs_dir / "hugo-0")))
-            settle()
-
+        latencies = serve_latency(brief, site, out / "serve", args.edits)
+        rows.append((n, "serve: file written → page on disk", "brief", f"{spread(latencies, '{:.0f}')} ms over {len(latencies)} edits"))
+        print(f"   serve edit latency: {spread(latencies, '{:.0f}')} ms", flush=True)
         if incremental.exists():
-            out = subprocess.run([incremental, "--root", site], capture_output=True, text=True, check=True)
-            print(out.stdout.strip())
-            last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
-            notes.append(f"N={n}: incremental rebuild after editing one article: {last}")
+            res = subprocess.run([incremental, "--root", site, "--output", out / "incremental"],
+                                 capture_output=True, text=True, check=True)
+            last = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
+            rows.append((n, "in-process incremental rebuild (serve's)", "brief", last))
+        rows.append((n, "cached rebuild after one edit, fresh process", "brief",
+                     "not measured: `brief build --cache` is not implemented yet"))
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(site / ".brief", ignore_errors=True)
 
-    cleanup(args.work, runs_dirs)
-
-    print("\n| N/lang | cache | what | wall s | CPU s | peak RSS MiB | files | files/s |")
-    print("|---:|---|---|---:|---:|---:|---:|---:|")
-    for n, mode, what, wall, cpu, rss, files in rows:
-        print(f"| {n} | {mode} | {what} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {files} | {files / wall:,.0f} |")
+    print("\n| N/lang | what | engine | figures |")
+    print("|---:|---|---|---|")
+    for n, what, engine, text in rows:
+        print(f"| {n} | {what} | {engine} | {text} |")
     print()
-    for mode in modes:
-        walls = {(r[0], r[2].split()[0]): r[3] for r in rows if r[1] == mode}
-        sizes = sorted({r[0] for r in rows if r[1] == mode})
-        for n in sizes:
-            b = walls[(n, "brief")]
-            line = f"{mode}, N={n}: brief / cp -r = {b / walls[(n, 'cp')]:.2f}"
-            if (n, "hugo") in walls:
-                line += f", brief / hugo = {b / walls[(n, 'hugo')]:.2f}"
-            print(line)
-        if len(sizes) >= 2:
-            print(
-                f"{mode}: growth N={sizes[-1]} / N={sizes[0]} = "
-                f"{walls[(sizes[-1], 'brief')] / walls[(sizes[0], 'brief')]:.2f}"
-            )
-    for note in notes:
-        print(note)
-    print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, {os.uname().release}")
+    for n in sizes:
+        for what in ("rebuild, same folder", "new folder", "rebuild, same folder, /dev/shm"):
+            b = figures.get((n, what, "brief"))
+            h = figures.get((n, what, "hugo " + hugo_version)) if hugo else None
+            if b is not None and h:
+                print(f"N={n}, {what}: brief / Hugo = {b / h:.2f} (medians)")
+    plain = [n for n in sizes if n != 20000 or not args.scale]
+    if len(plain) >= 2:
+        a, b = plain[0], plain[-1]
+        print(f"growth of a new-folder build N={a} → N={b}: "
+              f"{figures[(b, 'new folder', 'brief')] / figures[(a, 'new folder', 'brief')]:.2f}×")
+    if args.scale and (5000, "new folder", "brief") in figures:
+        print(f"scale: N=20000 / N=5000 new-folder build = "
+              f"{figures[(20000, 'new folder', 'brief')] / figures[(5000, 'new folder', 'brief')]:.2f}×")
+    print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, {os.uname().release}; "
+          f"load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
 
 
 if __name__ == "__main__":

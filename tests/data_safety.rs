@@ -218,6 +218,9 @@ fn unsafe_output_flags_are_refused_and_nothing_changes() {
         root.join("book.toml"),
         // Not empty and not made by brief.
         w.outer().join("sibling"),
+        // Where replaced outputs are deleted, and the folder holding it.
+        root.join(".brief/trash/site"),
+        root.join(".brief"),
     ];
     for dir in cases {
         w.build_refused(
@@ -303,19 +306,32 @@ fn a_folder_without_the_stamp_is_never_replaced() {
     assert_built(&w.build(&[]), "empty public/");
     assert!(public.join(".brief-output").is_file());
 
-    // A stamped folder is replaced entirely, and nothing beside it changes.
+    // A stamped folder is replaced entirely, and nothing beside it changes
+    // but brief's trash folder, where the replaced output waits to be
+    // deleted by the next build.
     write(&public, "stale.html", "from an old build");
+    let beside = |k: &Path| !k.starts_with("site/public") && !k.starts_with("site/.brief/trash");
     let before: BTreeMap<_, _> = snapshot(w.outer())
         .into_iter()
-        .filter(|(k, _)| !k.starts_with("site/public"))
+        .filter(|(k, _)| beside(k))
         .collect();
     assert_built(&w.build(&[]), "stamped public/");
     assert!(!public.join("stale.html").exists());
     let after: BTreeMap<_, _> = snapshot(w.outer())
         .into_iter()
-        .filter(|(k, _)| !k.starts_with("site/public"))
+        .filter(|(k, _)| beside(k))
         .collect();
     assert_same(&before, &after, "beside a stamped public/");
+    let trash: Vec<PathBuf> = std::fs::read_dir(w.root().join(".brief/trash"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // (The empty folder the build before replaced may still be there: this
+    // build deleted it on a thread that need not have finished.)
+    assert!(
+        trash.iter().any(|t| t.join("stale.html").is_file()),
+        "the replaced output is in the trash: {trash:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -995,4 +1011,45 @@ fn a_refused_output_names_the_real_cause() {
         assert!(!stderr.contains("in book.toml"), "{stderr}");
     }
     assert!(!root.join("missing").exists());
+}
+
+/// Rebuilding into the same folder after an edit: the output is byte for
+/// byte a clean build's, the files whose bytes did not change are the same
+/// inodes as before (hard-linked, not written), the edited page is a new
+/// file, and the replaced output waits in `.brief/trash/`, outside the output.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_into_the_same_folder_links_unchanged_files_and_equals_a_clean_build() {
+    use std::os::unix::fs::MetadataExt;
+    let w = World::new();
+    let root = w.root();
+    assert_built(&w.build(&[]), "first build");
+    let public = root.join("public");
+    let ino = |rel: &str| std::fs::metadata(public.join(rel)).unwrap().ino();
+    let (edited, untouched) = ("en/one/index.html", "ja/one/index.html");
+    let before = (ino(edited), ino(untouched), ino("favicon.txt"));
+
+    write(&root, "content/en/one.md", article("One", "First, edited."));
+    assert_built(&w.build(&[]), "the rebuild");
+    // Before the clean build, which starts deleting the trash.
+    let trash: Vec<PathBuf> = std::fs::read_dir(root.join(".brief/trash"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(trash.len(), 1, "{trash:?}");
+    assert!(
+        trash[0].join("en/one/index.html").is_file(),
+        "the old output"
+    );
+    assert_same(
+        &clean_build(&w, &root, "clean"),
+        &snapshot(&public),
+        "the rebuild against a clean build",
+    );
+    assert!(std::fs::read_to_string(public.join(edited))
+        .unwrap()
+        .contains("First, edited."));
+    assert_ne!(ino(edited), before.0, "the edited page is written anew");
+    assert_eq!(ino(untouched), before.1, "an unchanged page is linked");
+    assert_eq!(ino("favicon.txt"), before.2, "a static file is linked");
 }

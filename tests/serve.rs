@@ -470,7 +470,7 @@ impl Served {
     }
 
     /// The next line of its output that `wanted` accepts.
-    fn next_line(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    fn next_line(&self, what: &str, mut wanted: impl FnMut(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             match self
@@ -932,4 +932,67 @@ fn trickling_heads_meet_the_idle_deadline() {
             && after < IDLE_TIMEOUT + Duration::from_secs(5),
         "closed after {after:?}"
     );
+}
+
+/// A rebuild prints the warnings that are new or changed since the last
+/// build, and only counts the ones it printed before: two articles with an
+/// empty summary, moved in as one folder, warn at the rebuild that adds
+/// them; an edit elsewhere repeats neither; moving one warning (its line
+/// changes) prints that one alone.
+#[test]
+fn a_rebuild_prints_only_new_or_changed_warnings() {
+    let dir = site();
+    let root = dir.path();
+    let served = Served::start(&["--root".as_ref(), root.as_os_str()]);
+    let warn = |folder: &Path, name: &str, extra: &str| {
+        std::fs::write(
+            folder.join(format!("{name}.md")),
+            format!("---\ntitle: \"{name}\"\ndate: 2025-07-01\n{extra}summary: \"\"\n---\nBody.\n"),
+        )
+        .unwrap();
+    };
+    // Written beside the site, then moved in with one rename: one rebuild.
+    let outside = tempfile::tempdir_in(root.parent().unwrap()).unwrap();
+    warn(outside.path(), "zz-warn-one", "");
+    warn(outside.path(), "zz-warn-two", "");
+    let folder = root.join("content/en/zz");
+    std::fs::rename(outside.path(), &folder).unwrap();
+    // Standard error is read in order: once the second warning's location
+    // is seen, the first's was too, and every later line is a later build's.
+    served.next_line("the new warnings", |l| {
+        l.contains("content/en/zz/zz-warn-two.md:4:1")
+    });
+    // Every line up to the next note of unchanged warnings, and that note.
+    let until_note = || {
+        let mut seen = Vec::new();
+        let note = served.next_line("the unchanged warnings", |l| {
+            seen.push(l.to_string());
+            l.contains("unchanged since the last build, not repeated")
+        });
+        (seen, note)
+    };
+    let count = |seen: &[String], what: &str| seen.iter().filter(|l| l.contains(what)).count();
+
+    let article = root.join(ARTICLE);
+    let original = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, original.replace(TITLE, "An edit elsewhere")).unwrap();
+    let (seen, note) = until_note();
+    assert_eq!(
+        note, "(2 warnings unchanged since the last build, not repeated)",
+        "{seen:#?}"
+    );
+    assert_eq!(count(&seen, "zz-warn"), 0, "{seen:#?}");
+
+    warn(&folder, "zz-warn-one", "updated: 2025-07-02\n");
+    let (seen, note) = until_note();
+    assert_eq!(
+        note, "(1 warning unchanged since the last build, not repeated)",
+        "{seen:#?}"
+    );
+    assert_eq!(
+        count(&seen, "content/en/zz/zz-warn-one.md:5:1"),
+        1,
+        "{seen:#?}"
+    );
+    assert_eq!(count(&seen, "zz-warn-two"), 0, "{seen:#?}");
 }

@@ -86,6 +86,13 @@ impl StageTimer {
             last_cpu: enabled.then(process_cpu_seconds).flatten(),
         }
     }
+    /// Prints a line among the timings.
+    pub fn note(&self, text: &str) {
+        if self.enabled {
+            eprintln!("timing: {text}");
+        }
+    }
+
     /// Prints the wall time since the last lap and, on Linux, the CPU time of
     /// all threads: their ratio shows how well a stage uses the cores.
     pub fn lap(&mut self, stage: &str) {
@@ -343,6 +350,8 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
             return Err(ds.into());
         }
     };
+    let trash = write::trash_dir(&opts.root);
+    write::empty_trash(&trash);
     let compiled = compile(opts)?;
     let mut diags = compiled.diagnostics.clone();
     let io_fail = |e: std::io::Error, what: &str| {
@@ -354,8 +363,8 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
         Failure::from(ds)
     };
     let mut timer = StageTimer::new();
-    let staging =
-        Staging::begin(lock).map_err(|e| io_fail(e, "cannot create the staging folder"))?;
+    let staging = Staging::begin(lock, Some(trash))
+        .map_err(|e| io_fail(e, "cannot create the staging folder"))?;
     let pages = compiled.renderer.env.pages(&compiled.site);
     let (mut counts, errors) = render_into(&compiled, &pages, &staging);
     timer.lap("render");
@@ -373,10 +382,14 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
     files += copied + copied_site;
     *counts.entry(String::new()).or_insert(0) += copied + copied_site;
     timer.lap("static");
+    let linked = staging.linked();
     staging
         .commit()
         .map_err(|e| io_fail(e, "cannot replace the output folder"))?;
     timer.lap("commit");
+    timer.note(&format!(
+        "{linked} of {files} files linked from the previous output"
+    ));
     // Freeing the parsed site takes a noticeable share of a large build and
     // nobody waits for it: a command-line build exits right after.
     std::thread::spawn(move || drop((compiled, pages)));

@@ -121,6 +121,8 @@ impl IncrementalBuild {
         let lock = build::lock_output(&opts.root, &output, explicit, IfLocked::Wait)
             .map_err(|d| fail(Diagnostics::new(), d))?;
         let output = write::absolute(&output);
+        let trash = write::trash_dir(&opts.root);
+        write::empty_trash(&trash);
         let mut session = Session::open(opts)?;
         let (paths, ds) = load::discover(&opts.root, &session.config);
         session.diagnostics.extend(ds);
@@ -153,7 +155,7 @@ impl IncrementalBuild {
         let renderer = state.session.renderer().expect("checked above");
         let pages = renderer.env.pages(&site);
         let digests = renderer.page_digests(&site, &pages);
-        let staging = Staging::begin(lock).map_err(|e| {
+        let staging = Staging::begin(lock, Some(trash)).map_err(|e| {
             fail(
                 diags.clone(),
                 io_error("cannot create the staging folder", e),

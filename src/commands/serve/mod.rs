@@ -277,6 +277,7 @@ pub fn start_with(
         output: write::absolute(&output),
         deploy: preview.then(PathBuf::new),
         rebuilder,
+        shown_warnings: Default::default(),
     };
     builder.refresh_paths();
     let shared = Arc::new(Shared {

@@ -3,7 +3,7 @@
 //! batch per burst of saves, and handed to the [`Rebuilder`]; each build's
 //! outcome is published to the request handlers through [`Shared`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -20,15 +20,18 @@ use crate::pipeline::build::{self, BuildOptions, BuildReport, Failure};
 use crate::pipeline::incremental::IncrementalBuild;
 
 /// How long the debouncer holds an event before releasing it: an editor's
-/// save (write, close, rename of one file) arrives as one change.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// save (write, close, rename of one file) arrives as one change. Together
+/// with [`TICK`] and [`SETTLE`] this is the wait between a save and the start
+/// of its rebuild (about 45 ms; it was 110 ms, more than half of an edit's
+/// latency on a large site).
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often the debouncer releases the events that have aged [`DEBOUNCE`].
-const TICK: Duration = Duration::from_millis(10);
+const TICK: Duration = Duration::from_millis(5);
 /// A burst of saves ends when no relevant change came for this long. The
 /// debouncer releases each event on its own clock, so the files of one "save
 /// all" (or a `git checkout`) may arrive a tick or more apart; without this
 /// they would cost one rebuild each.
-const SETTLE: Duration = Duration::from_millis(50);
+const SETTLE: Duration = Duration::from_millis(20);
 /// Longest delay of a rebuild while changes keep coming.
 const MAX_BURST: Duration = Duration::from_secs(1);
 /// Folders of the site root whose changes trigger a rebuild (with `book.toml`).
@@ -279,6 +282,9 @@ pub(super) struct Builder {
     /// preview must not touch.
     pub(super) deploy: Option<PathBuf>,
     pub(super) rebuilder: Box<dyn Rebuilder>,
+    /// The warnings the last build printed: a rebuild prints only the new or
+    /// changed ones, and how many it did not repeat.
+    pub(super) shown_warnings: HashSet<String>,
 }
 
 impl Builder {
@@ -349,7 +355,7 @@ impl Builder {
         let ok = result.is_ok();
         let (line, page) = match result {
             Ok(report) => {
-                print_diags(&report.diagnostics, &self.display_root);
+                self.print_new(&report.diagnostics);
                 self.output = write::absolute(&report.output);
                 let line = format!(
                     "{what}built {} files in {elapsed:.2}s; {}",
@@ -359,7 +365,7 @@ impl Builder {
                 (line, None)
             }
             Err(failure) => {
-                print_diags(&failure.diagnostics, &self.display_root);
+                self.print_new(&failure.diagnostics);
                 let line = format!(
                     "{what}build failed in {elapsed:.2}s: {}, {}; the browser shows the errors until they are fixed",
                     plural(failure.diagnostics.error_count(), "error"),
@@ -389,6 +395,39 @@ impl Builder {
             }
         }
         line
+    }
+}
+
+impl Builder {
+    /// Prints every error, and the warnings that the last build did not
+    /// print (new, or changed in any part: file, position, text), then how
+    /// many warnings it left out because they were printed before.
+    fn print_new(&mut self, diags: &Diagnostics) {
+        let key = |d: &crate::Diagnostic| format!("{d:?}");
+        let mut shown = HashSet::new();
+        let mut fresh = Diagnostics::new();
+        let mut repeated = 0;
+        for d in diags.iter() {
+            if d.is_error() {
+                fresh.push(d.clone());
+                continue;
+            }
+            let k = key(d);
+            if self.shown_warnings.contains(&k) {
+                repeated += 1;
+            } else {
+                fresh.push(d.clone());
+            }
+            shown.insert(k);
+        }
+        print_diags(&fresh, &self.display_root);
+        if repeated > 0 {
+            eprintln!(
+                "({} unchanged since the last build, not repeated)",
+                plural(repeated, "warning")
+            );
+        }
+        self.shown_warnings = shown;
     }
 }
 
