@@ -161,7 +161,6 @@ fn excerpt_is_a_window_around_the_match() {
 // Document packs read with Range requests
 // ---------------------------------------------------------------------------
 
-#[allow(dead_code)]
 mod common;
 
 /// Articles dated one day apart (so their records lie in the pack newest
@@ -199,7 +198,7 @@ fn pack_site() -> common::Site {
 }
 
 fn pack_title(i: usize) -> String {
-    if i % 5 == 0 && i < 40 {
+    if i.is_multiple_of(5) && i < 40 {
         format!("Lattice report {i}")
     } else {
         format!("Port report {i}")
