@@ -10,11 +10,15 @@ language), builds it with brief (release), runs Pagefind (from PyPI,
 prints:
 
 - brief's search index: total size and per language (raw and gzipped, files,
-  shard and document-file sizes);
-- for each typical query: the files a first query fetches (search.js's own
-  functions decide which; see bench/search_probe.mjs) and their bytes, raw
-  and gzipped (each file gzipped by itself, as a server does), next to what
-  Pagefind's pagefind.js fetched in Chromium for its first page of results;
+  shard, document-pack and record sizes), and the files of the whole output
+  per HTML page;
+- for each typical query: the requests a first query makes (search.js's own
+  functions decide which; see bench/search_probe.mjs) and their bytes: raw,
+  and as transferred with compression (meta.json and shards gzipped each by
+  itself, as a server does; the Range requests for document records count
+  the bytes of the ranges, compressed records that no host compresses
+  again), next to what Pagefind's pagefind.js fetched in Chromium for its
+  first page of results;
 - recall of both on the article pages: the pages whose visible text contains
   the query, found here by parsing the HTML (the text of the `<article>`
   element, without its backlinks, related cards and navigation), and how many
@@ -184,6 +188,9 @@ def main():
     if built.returncode != 0:
         sys.exit(built.stderr)
     print(built.stderr.strip().splitlines()[-1])  # "built N files …" (the corpus names no terms: warnings)
+    # Before Pagefind adds its own folder.
+    out_files = [f for f in site.rglob("*") if f.is_file()]
+    html_pages = sum(1 for f in out_files if f.suffix == ".html")
 
     pagefind_version = None
     if not args.no_pagefind:
@@ -208,9 +215,13 @@ def main():
         total_raw += s["raw"]
         total_gz += s["gzip"]
         print(f"  {lang}: {s['raw'] / 1e6:.2f} MB raw, {s['gzip'] / 1e6:.2f} MB gzipped, {s['files']} files "
-              f"({s['shards']} shards, median {kb(s['shard_median'])}, largest {kb(s['shard_max'])}; "
-              f"document files median {kb(s['doc_median'])}, largest {kb(s['doc_max'])})")
+              f"(meta.json {kb(s['meta'])}, {kb(s['meta_gzip'])} gzipped; "
+              f"{s['shards']} shards, median {kb(s['shard_median'])}, largest {kb(s['shard_max'])}; "
+              f"{s['packs']} document pack(s), {s['pack_bytes'] / 1e6:.2f} MB, largest {s['pack_max'] / 1e6:.2f} MB; "
+              f"{s['records']} records, median {kb(s['doc_median'])}, largest {kb(s['doc_max'])} compressed)")
     print(f"  total: {total_raw / 1e6:.2f} MB raw, {total_gz / 1e6:.2f} MB gzipped")
+    print(f"  whole output: {len(out_files)} files, {html_pages} HTML pages, "
+          f"{len(out_files) / html_pages:.2f} files per HTML page")
     if not args.no_pagefind:
         pf = site / "pagefind"
         size = sum(f.stat().st_size for f in pf.rglob("*") if f.is_file())
@@ -220,10 +231,10 @@ def main():
 
     texts = {lang: article_texts(site, lang) for lang in {q[0] for q in QUERIES}}
     pf_by = {(r["lang"], r["query"]): r for r in (res["pagefind"] or [])}
-    print("\nfirst query (brief: meta.json + shards + the first page's document files;"
+    print("\nfirst query (brief: meta.json + shards + Range requests for the first page's records;"
           " Pagefind: everything pagefind.js fetched for search() and the first 10 data()):")
-    print(f"  {'query':<28} {'brief files':>11} {'raw':>10} {'gzip':>10} | {'Pagefind files':>14} {'bytes':>10} {'index only':>10}")
-    worst_raw = worst_gz = 0
+    print(f"  {'query':<28} {'brief requests':>14} {'ranges':>6} {'raw':>10} {'transferred':>11} | {'Pagefind files':>14} {'bytes':>10} {'index only':>10}")
+    worst_raw = worst_gz = worst_req = worst_ranges = 0
     for b in res["brief"]:
         key = (b["lang"], b["query"])
         if b.get("short"):
@@ -239,8 +250,11 @@ def main():
             runtime = sum(n for u, n in p["fetched"] if re.search(r"\.(js|json)$|wasm", u))
             total = sum(n for _, n in p["fetched"])
             pf_cols = f"{len(p['fetched']):>14} {kb(total):>10} {kb(total - runtime):>10}"
-        print(f"  {b['lang'] + ': ' + b['query']:<28} {b['requests']:>11} {kb(b['raw']):>10} {kb(b['gzip']):>10} | {pf_cols}")
-    print(f"  largest brief first query: {kb(worst_raw)} raw, {kb(worst_gz)} gzipped")
+        print(f"  {b['lang'] + ': ' + b['query']:<28} {b['requests']:>14} {b['range_requests']:>6} {kb(b['raw']):>10} {kb(b['gzip']):>11} | {pf_cols}")
+        worst_req = max(worst_req, b["requests"])
+        worst_ranges = max(worst_ranges, b["range_requests"])
+    print(f"  largest brief first query: {kb(worst_raw)} raw, {kb(worst_gz)} transferred; "
+          f"at most {worst_req} requests, of which {worst_ranges} Range requests")
 
     print("\nrecall on article pages (truth: pages whose article text contains the query):")
     print(f"  {'query':<28} {'truth':>6} {'brief':>12} {'Pagefind':>12} {'brief extra':>12}")

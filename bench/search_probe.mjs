@@ -8,10 +8,13 @@
 //         "pagefind": true when Pagefind's index is in site/pagefind/ }
 //
 // brief: searches with the functions of themes/default/static/search.js
-// itself (the tokenizer, `lookup`, the file names), reading the files from
-// the folder and recording each file the page would fetch for a first query:
-// meta.json, the query's shards, and the document files of the first page
-// of results. Every hit's address is read too (not counted) for recall.
+// itself (the tokenizer, `lookup`, `readDocs` and its request plan), reading
+// the files from the folder and recording each request the page would make
+// for a first query: meta.json, the query's shards, and the Range requests
+// for the records of the first page of results (their bytes are what a
+// static host sends: a range is never compressed in transit, the records
+// are compressed already). Every hit's address is read too (not counted) for
+// recall.
 //
 // Pagefind: its own pagefind.js in headless Chromium (tests/browser's
 // playwright-core and /usr/bin/chromium) against a loopback server of the
@@ -48,17 +51,32 @@ function briefQuery(lang, query) {
   };
   const tokens = Array.from(new Set(brief.tokenize(query)));
   if (brief.countChars(query) < brief.MIN_CHARS) return Promise.resolve({ short: true });
+  const ranges = [];
+  const packs = new Map();
+  const pack = (name) => {
+    if (!packs.has(name)) packs.set(name, fs.readFileSync(path.join(dir, name)));
+    return packs.get(name);
+  };
+  const getRange = (name, start, end) => {
+    ranges.push(end - start);
+    return Promise.resolve({ bytes: pack(name).subarray(start, end), whole: false });
+  };
+  const wholePack = (name) => Promise.resolve({ bytes: pack(name), whole: true });
   return getJson("meta.json").then((m) =>
-    brief.lookup(tokens, m, getJson).then((hits) => {
-      for (const [doc] of hits.slice(0, m.page)) getJson(brief.docName(doc));
+    brief.lookup(tokens, m, getJson).then(async (hits) => {
+      const first = hits.slice(0, m.page).map(([doc]) => doc);
+      await brief.readDocs(first, m, getRange);
       const files = [...fetched.values()];
-      const urls = hits.map(([doc]) => read(brief.docName(doc)).json[1]);
+      const records = await brief.readDocs(hits.map(([doc]) => doc), m, wholePack);
+      const ranged = ranges.reduce((n, b) => n + b, 0);
       return {
         hits: hits.length,
-        urls,
-        requests: files.length,
-        raw: files.reduce((n, b) => n + b.length, 0),
-        gzip: files.reduce((n, b) => n + gzipSize(b), 0),
+        urls: records.map((r) => r[1]),
+        requests: files.length + ranges.length,
+        range_requests: ranges.length,
+        ranged,
+        raw: files.reduce((n, b) => n + b.length, 0) + ranged,
+        gzip: files.reduce((n, b) => n + gzipSize(b), 0) + ranged,
       };
     }),
   );
@@ -71,7 +89,7 @@ function indexSize(lang) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".json")) {
+      else {
         const b = fs.readFileSync(p);
         raw += b.length;
         gzip += gzipSize(b);
@@ -81,9 +99,17 @@ function indexSize(lang) {
   };
   walk(dir);
   const shards = fs.readdirSync(dir).filter((n) => /^index-\d+\.json$/.test(n)).map((n) => fs.statSync(path.join(dir, n)).size);
-  const docs = fs.readdirSync(path.join(dir, "doc")).map((n) => fs.statSync(path.join(dir, "doc", n)).size);
+  const packs = fs.readdirSync(dir).filter((n) => /^docs-\d+\.bin$/.test(n)).map((n) => fs.statSync(path.join(dir, n)).size);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, "meta.json"), "utf8"));
+  const docs = [...meta.lens];
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { raw, gzip, files, shards: shards.length, shard_median: median(shards), shard_max: Math.max(...shards), doc_median: median(docs), doc_max: Math.max(...docs) };
+  return {
+    raw, gzip, files, meta: fs.statSync(path.join(dir, "meta.json")).size,
+    meta_gzip: gzipSize(fs.readFileSync(path.join(dir, "meta.json"))),
+    shards: shards.length, shard_median: median(shards), shard_max: Math.max(...shards),
+    packs: packs.length, pack_bytes: packs.reduce((n, b) => n + b, 0), pack_max: Math.max(...packs),
+    records: docs.length, doc_median: median(docs), doc_max: Math.max(...docs),
+  };
 }
 
 async function pagefindQueries() {

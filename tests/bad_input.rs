@@ -1054,17 +1054,25 @@ fn control_characters_in_bodies_reach_no_output() {
         if !entry.file_type().is_file() || entry.path().extension().is_some_and(|e| e == "png") {
             continue;
         }
-        let raw = std::fs::read_to_string(entry.path()).unwrap();
         let rel = entry
             .path()
             .strip_prefix(&public)
             .unwrap()
             .display()
             .to_string();
-        for c in raw.chars() {
-            assert!(!common::forbidden_in_output(c), "{rel}: {c:?}");
-        }
-        if rel.ends_with(".json") {
+        // A search pack holds compressed JSON records: check each, inflated.
+        let texts = if rel.ends_with(".bin") {
+            search_records(entry.path().parent().unwrap())
+        } else {
+            vec![std::fs::read_to_string(entry.path()).unwrap()]
+        };
+        for raw in texts {
+            for c in raw.chars() {
+                assert!(!common::forbidden_in_output(c), "{rel}: {c:?}");
+            }
+            if !rel.ends_with(".json") && !rel.ends_with(".bin") {
+                continue;
+            }
             let v: serde_json::Value = serde_json::from_str(&raw).unwrap();
             let s = v.to_string();
             for esc in ["\\u0001", "\\u0002", "\\u0007", "\\u001b", "\\u007f"] {
@@ -1180,15 +1188,39 @@ fn hostile_titles_are_escaped_in_every_output() {
         "{texts:?}"
     );
 
-    // Search documents (one file each): the title round-trips through JSON.
-    let docs: String = std::fs::read_dir(public.join("en/search/doc"))
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
+    // Search records (compressed one by one in the language's pack, their
+    // lengths in meta.json): the title round-trips through JSON.
+    let docs = search_records(&public.join("en/search")).concat();
     assert!(
         docs.contains(&serde_json::to_string(&title).unwrap()[1..]),
         "{docs}"
     );
+}
+
+/// Every document record of a language's search folder, inflated (raw
+/// deflate) with flate2 at the lengths meta.json lists.
+fn search_records(search: &Path) -> Vec<String> {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(search.join("meta.json")).unwrap()).unwrap();
+    let mut out = Vec::new();
+    let mut lens = meta["lens"].as_array().unwrap().iter();
+    for (pack, count) in meta["packs"].as_array().unwrap().iter().enumerate() {
+        let bytes = std::fs::read(search.join(format!("docs-{pack}.bin"))).unwrap();
+        let mut at = 0;
+        for _ in 0..count.as_u64().unwrap() {
+            let len = lens.next().unwrap().as_u64().unwrap() as usize;
+            let mut text = String::new();
+            std::io::Read::read_to_string(
+                &mut flate2::read::DeflateDecoder::new(&bytes[at..at + len]),
+                &mut text,
+            )
+            .unwrap();
+            out.push(text);
+            at += len;
+        }
+        assert_eq!(at, bytes.len(), "the lengths cover the pack");
+    }
+    out
 }
 
 fn parse_xml(name: &str, raw: &str) {

@@ -996,3 +996,82 @@ fn a_rebuild_prints_only_new_or_changed_warnings() {
     );
     assert_eq!(count(&seen, "zz-warn-two"), 0, "{seen:#?}");
 }
+
+/// `GET path` with a `Range` header: the status, the headers and the raw
+/// body bytes (the search packs are binary).
+fn get_range(addr: SocketAddr, path: &str, range: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut stream = send_version(
+        addr,
+        path,
+        "1.1",
+        &format!("Range: {range}\r\nConnection: close\r\n"),
+    );
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, raw[split + 4..].to_vec())
+}
+
+/// The search page reads its document packs with Range requests, so the
+/// preview server answers a single byte range with exactly those bytes.
+#[test]
+fn byte_ranges_of_a_search_pack() {
+    let dir = site();
+    let server = serve(dir.path());
+    let addr = server.addr();
+    let disk = std::fs::read(server.output().join("en/search/docs-0.bin")).unwrap();
+    assert!(
+        disk.len() > 100,
+        "the English pack holds the sample's records"
+    );
+    let len = disk.len();
+    let path = "/briefings/en/search/docs-0.bin";
+    let header = |h: &[(String, String)], name: &str| {
+        h.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    };
+    for (range, from, to) in [
+        ("bytes=10-49".to_string(), 10, 49),
+        (format!("bytes={}-", len - 7), len - 7, len - 1),
+        ("bytes=-5".to_string(), len - 5, len - 1),
+        (format!("bytes=20-{}", len + 1000), 20, len - 1),
+    ] {
+        let (status, headers, body) = get_range(addr, path, &range);
+        assert_eq!(status, 206, "{range}");
+        assert_eq!(body, disk[from..=to], "{range}");
+        assert_eq!(
+            header(&headers, "content-range"),
+            Some(format!("bytes {from}-{to}/{len}")),
+            "{range}"
+        );
+        assert_eq!(
+            header(&headers, "content-length"),
+            Some((to - from + 1).to_string())
+        );
+    }
+    // Past the end: 416 with the file's length.
+    let (status, headers, _) = get_range(addr, path, &format!("bytes={len}-"));
+    assert_eq!(status, 416);
+    assert_eq!(
+        header(&headers, "content-range"),
+        Some(format!("bytes */{len}"))
+    );
+    // Several ranges at once: the whole file, as the RFC allows.
+    let (status, headers, body) = get_range(addr, path, "bytes=0-1,5-6");
+    assert_eq!(status, 200);
+    assert_eq!(body, disk);
+    assert_eq!(header(&headers, "accept-ranges"), Some("bytes".to_string()));
+}

@@ -47,8 +47,9 @@ pub enum Route<'a> {
     Search { lang: &'a str },
     /// `/<lang>/search/meta.json`.
     SearchMeta { lang: &'a str },
-    /// `/<lang>/search/doc/N.json`: what result N shows.
-    SearchDoc { lang: &'a str, doc: usize },
+    /// `/<lang>/search/docs-N.bin`: a pack of compressed document records,
+    /// what the results show (read with Range requests).
+    SearchPack { lang: &'a str, pack: usize },
     /// `/<lang>/search/index-N.json`.
     SearchShard { lang: &'a str, shard: usize },
     /// An earlier address of an article (its front-matter's `aliases`): a
@@ -95,7 +96,7 @@ impl Route<'_> {
             Route::Feed { lang } => format!("{lang}/atom.xml"),
             Route::Search { lang } => format!("{lang}/search/"),
             Route::SearchMeta { lang } => format!("{lang}/search/meta.json"),
-            Route::SearchDoc { lang, doc } => format!("{lang}/search/doc/{doc}.json"),
+            Route::SearchPack { lang, pack } => format!("{lang}/search/docs-{pack}.bin"),
             Route::SearchShard { lang, shard } => format!("{lang}/search/index-{shard}.json"),
             Route::Alias { path } => path.to_string(),
             Route::Redirects => "_redirects".into(),

@@ -33,16 +33,16 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Every search file: its route and its text, in a fixed order.
-    pub fn files(&self) -> Vec<(Route<'_>, &str)> {
+    /// Every search file: its route and its bytes, in a fixed order.
+    pub fn files(&self) -> Vec<(Route<'_>, &[u8])> {
         let mut out = Vec::new();
         for (lang, index) in &self.langs {
-            out.push((Route::SearchMeta { lang }, index.meta.as_str()));
-            for (doc, text) in index.docs.iter().enumerate() {
-                out.push((Route::SearchDoc { lang, doc }, text.as_str()));
+            out.push((Route::SearchMeta { lang }, index.meta.as_bytes()));
+            for (pack, bytes) in index.packs.iter().enumerate() {
+                out.push((Route::SearchPack { lang, pack }, bytes.as_slice()));
             }
             for (shard, text) in index.shards.iter().enumerate() {
-                out.push((Route::SearchShard { lang, shard }, text.as_str()));
+                out.push((Route::SearchShard { lang, shard }, text.as_bytes()));
             }
         }
         out
@@ -119,9 +119,9 @@ pub fn build(site: &Site, env: SearchEnv) -> SearchIndex {
         .map(|(lang, ids)| {
             let mut builder = IndexBuilder::default();
             for batch in ids.chunks(BATCH) {
-                let docs: Vec<Doc> = batch
+                let docs: Vec<CachedDoc> = batch
                     .par_iter()
-                    .map(|&id| document(site, id, env))
+                    .map(|&id| CachedDoc::new(document(site, id, env)))
                     .collect();
                 for d in docs {
                     builder.add(d);

@@ -7,11 +7,15 @@
 //! the same tokenizer for queries; a test runs both on the same strings.
 //!
 //! The index of a language is split into shards by a hash of the token, so a
-//! query downloads only the shards of its own tokens, and each document has a
-//! file of its own (title, address, date, summary and the plain text of its
-//! key points, citations and body), so a query downloads the data of the
-//! results it shows and nothing else; search.js picks the excerpt of each
-//! result from that text with the same tokenizer.
+//! query downloads only the shards of its own tokens. What a result shows
+//! (title, address, date, summary and the plain text of its key points,
+//! citations and body) is one record per document, each compressed by itself
+//! (raw deflate) and laid end to end in the language's document pack
+//! (`docs-N.bin`, a new pack every [`PACK_BYTES`]); `meta.json` lists each
+//! record's compressed length, so search.js fetches the records of the
+//! results it shows with HTTP Range requests (adjacent records in one
+//! request) and nothing else, and picks the excerpt of each result from that
+//! text with the same tokenizer.
 
 use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeMap, HashMap};
@@ -34,14 +38,17 @@ pub const WEIGHT_CITATIONS: u32 = 2;
 pub const WEIGHT_BODY: u32 = 1;
 
 /// Results search.js shows at first (and adds at a time): the document
-/// files a first query fetches.
+/// records a first query fetches.
 pub const PAGE: usize = 10;
 /// Aim for shards of about this many postings, so that a query of several
 /// tokens (a Japanese word of five characters is four bigrams) stays small.
 const POSTINGS_PER_SHARD: usize = 2_000;
 const MAX_SHARDS: usize = 1024;
 /// Format version of the files, checked by search.js.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+/// A document pack is closed once it holds this many bytes, so that no file
+/// grows past a few megabytes whatever the size of the site.
+pub const PACK_BYTES: usize = 8 << 20;
 
 /// Light English stemming; search.js has the same rules.
 pub fn stem(word: &str) -> String {
@@ -527,6 +534,11 @@ pub struct Meta {
     pub docs: usize,
     pub shards: usize,
     pub page: usize,
+    /// How many records each pack holds, in document order.
+    pub packs: Vec<usize>,
+    /// Each document's compressed record length; a record starts where the
+    /// previous one of its pack ends.
+    pub lens: Vec<usize>,
 }
 
 /// The search files of one language.
@@ -534,13 +546,13 @@ pub struct Meta {
 pub struct LangIndex {
     /// `meta.json`.
     pub meta: String,
-    /// `doc/N.json`, one per document.
-    pub docs: Vec<String>,
+    /// `docs-N.bin`: the document packs.
+    pub packs: Vec<Vec<u8>>,
     /// `index-N.json`.
     pub shards: Vec<String>,
 }
 
-/// Where an excerpt's text comes from, as `doc/N.json` names it.
+/// Where an excerpt's text comes from, as a document record names it.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub enum Part {
     /// A key point.
@@ -554,8 +566,8 @@ pub enum Part {
     Body,
 }
 
-/// What a result shows: `doc/N.json`, an array `[title, url, date, summary,
-/// [[part, text], …]]`.
+/// What a result shows: a document record, the JSON array `[title, url,
+/// date, summary, [[part, text], …]]`, compressed.
 #[derive(Debug)]
 pub struct Shown<'a> {
     pub title: &'a str,
@@ -581,24 +593,38 @@ pub struct Doc<'a> {
 }
 
 impl Doc<'_> {
-    /// The document's `doc/N.json`.
+    /// The document's record before compression.
     fn json(&self) -> String {
         serde_json::to_string(&ShownRow(&self.shown)).expect("plain JSON")
     }
 }
 
-/// A document in compact form, kept between incremental rebuilds so that
-/// unchanged articles are not tokenized again.
+/// Compresses a record as raw deflate (RFC 1951), what the browser's
+/// `DecompressionStream("deflate-raw")` reads. The same bytes give the same
+/// output, so builds stay byte-identical.
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::default(),
+    );
+    enc.write_all(bytes).expect("writing to memory");
+    enc.finish().expect("writing to memory")
+}
+
+/// A document in compact form: its compressed record and its tokens. The
+/// index stage makes them in parallel, and serve keeps them between
+/// incremental rebuilds so that unchanged articles are not tokenized again.
 #[derive(Debug, Clone)]
 pub struct CachedDoc {
-    json: String,
+    record: Vec<u8>,
     terms: Terms,
 }
 
 impl CachedDoc {
     pub fn new(doc: Doc) -> CachedDoc {
         CachedDoc {
-            json: doc.json(),
+            record: deflate(doc.json().as_bytes()),
             terms: doc.terms,
         }
     }
@@ -615,26 +641,26 @@ pub struct IndexBuilder {
     postings: HashMap<Key, Vec<u32>, FxBuildHasher>,
     pair_postings: HashMap<u64, Vec<u32>, FxBuildHasher>,
     total: usize,
-    docs: Vec<String>,
+    /// The compressed records, in document order.
+    records: Vec<Vec<u8>>,
 }
 
 impl IndexBuilder {
     /// Adds the next document; documents are numbered in the order added.
-    pub fn add(&mut self, doc: Doc) {
+    pub fn add(&mut self, doc: CachedDoc) {
         self.add_terms(&doc.terms);
-        self.docs.push(doc.json());
+        self.records.push(doc.record);
     }
 
-    /// Adds the next document from its cached form; the same as [`Self::add`]
-    /// with the [`Doc`] it was made from.
+    /// [`Self::add`] from a document kept elsewhere.
     pub fn add_cached(&mut self, doc: &CachedDoc) {
         self.add_terms(&doc.terms);
-        self.docs.push(doc.json.clone());
+        self.records.push(doc.record.clone());
     }
 
     /// Adds the postings of the next document.
     fn add_terms(&mut self, terms: &Terms) {
-        let n = self.docs.len() as u32;
+        let n = self.records.len() as u32;
         for (t, w) in terms.words() {
             let packed = n << WEIGHT_BITS | w;
             match self.postings.get_mut(t.as_bytes()) {
@@ -679,15 +705,34 @@ impl IndexBuilder {
             }
             shard_maps[shard].insert(token, flat);
         }
+        // Records in document order, a new pack once one is full.
+        let mut packs: Vec<Vec<u8>> = Vec::new();
+        let mut counts = Vec::new();
+        let mut lens = Vec::with_capacity(self.records.len());
+        for record in &self.records {
+            match packs.last_mut() {
+                Some(pack) if pack.len() < PACK_BYTES => {
+                    pack.extend_from_slice(record);
+                    *counts.last_mut().expect("one per pack") += 1;
+                }
+                _ => {
+                    packs.push(record.clone());
+                    counts.push(1);
+                }
+            }
+            lens.push(record.len());
+        }
         let meta = Meta {
             v: FORMAT_VERSION,
-            docs: self.docs.len(),
+            docs: self.records.len(),
             shards,
             page: PAGE,
+            packs: counts,
+            lens,
         };
         LangIndex {
             meta: serde_json::to_string(&meta).expect("plain JSON"),
-            docs: self.docs,
+            packs,
             shards: shard_maps
                 .iter()
                 .map(|m| serde_json::to_string(m).expect("plain JSON"))
@@ -874,7 +919,7 @@ mod tests {
             let mut terms = Terms::default();
             terms.push("上海", 8);
             terms.push(long, 40);
-            b.add(Doc {
+            b.add(CachedDoc::new(Doc {
                 shown: Shown {
                     title: "t",
                     url: String::new(),
@@ -883,7 +928,7 @@ mod tests {
                     text: vec![(Part::Body, "b".into())],
                 },
                 terms,
-            });
+            }));
         }
         assert_eq!(b.postings[long.as_bytes()], vec![31, 1 << WEIGHT_BITS | 31]);
         assert_eq!(
@@ -891,7 +936,22 @@ mod tests {
             vec![8, 1 << WEIGHT_BITS | 8]
         );
         let index = b.finish();
-        assert_eq!(index.docs[1], r#"["t","","","",[["b","b"]]]"#);
+        // Two records end to end in one pack, each inflating to its JSON.
+        assert_eq!(index.packs.len(), 1);
+        let record = r#"["t","","","",[["b","b"]]]"#;
+        let one = deflate(record.as_bytes());
+        assert_eq!(index.packs[0], [one.clone(), one.clone()].concat());
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&one[..]), &mut text)
+            .unwrap();
+        assert_eq!(text, record);
+        assert!(
+            index
+                .meta
+                .ends_with(&format!(r#""packs":[2],"lens":[{0},{0}]}}"#, one.len())),
+            "{}",
+            index.meta
+        );
         let all = index.shards.concat();
         assert!(all.contains(&format!("\"{long}\":[0,31,1,31]")), "{all}");
         assert!(all.contains("\"上海\":[0,8,1,8]"), "{all}");

@@ -211,7 +211,7 @@ pub fn render_into(
     results.par_extend(
         index_files
             .par_iter()
-            .map(|(route, text)| write(route.file(), text.as_bytes())),
+            .map(|(route, bytes)| write(route.file(), bytes)),
     );
     let mut counts = BTreeMap::new();
     let mut errors = Vec::new();

@@ -174,7 +174,7 @@ impl IncrementalBuild {
         let index_files = index.files();
         let index_results: Vec<Result<(String, u64), Diagnostic>> = index_files
             .par_iter()
-            .map(|(route, text)| write(route.file(), text.as_bytes()))
+            .map(|(route, bytes)| write(route.file(), bytes))
             .collect();
         let mut errors = Vec::new();
         for (r, digest) in results.into_iter().zip(digests) {
@@ -405,7 +405,7 @@ impl IncrementalBuild {
         let files: Vec<(String, Vec<u8>)> = index
             .files()
             .into_iter()
-            .map(|(route, text)| (route.file(), text.as_bytes().to_vec()))
+            .map(|(route, bytes)| (route.file(), bytes.to_vec()))
             .collect();
         let live: HashSet<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
         let gone: Vec<String> = self

@@ -214,7 +214,7 @@ for (const [lang, query] of [["ja", "米"], ["en", "x"]]) {
       const want = messages(lang)["search-short"].replace("{ $count }", "2");
       await until(page, (w) => document.getElementById("search-status").textContent === w, want);
       assert.equal(await page.locator("#search-results > li").count(), 0);
-      assert.ok(!requests.some((p) => /\/search\/(index-|doc\/)/.test(p)), `no index files fetched: ${requests}`);
+      assert.ok(!requests.some((p) => /\/search\/(index-|docs-)/.test(p)), `no index files fetched: ${requests}`);
       // One more character searches.
       await page.locator("#search-input").fill(lang === "ja" ? "上海" : "AI");
       await until(page, (w) => { const t = document.getElementById("search-status").textContent; return t && t !== w && !t.includes("…"); }, want);
@@ -230,45 +230,107 @@ for (const [lang, query] of [["ja", "米"], ["en", "x"]]) {
 const CITED = process.env.BRIEF_CITED_BASE_URL;
 const CITED_DIR = process.env.BRIEF_CITED_SITE_DIR;
 
-test("en: a publisher alone finds the briefings, and a first query fetches only the first page's documents", async () => {
+/**
+ * Opens the cited site's English search for "Agency" (12 hits: the first
+ * page is 10) and records the search requests: [path, Range header, status,
+ * body bytes]. `ranges: false` strips the Range header from the document
+ * pack requests, as a host that ignores Range would answer: 200 and the
+ * whole pack.
+ */
+async function agencySearch({ ranges }) {
   const { context, page } = await newPage(browser);
-  try {
-    const sources = fs.readdirSync(path.join(CITED_DIR, "en")).filter((d) => d.startsWith("note-"));
-    for (const d of sources) {
-      const html = fs.readFileSync(path.join(CITED_DIR, "en", d, "index.html"), "utf8");
-      assert.ok(html.includes("Example Agency"), `${d} shows the publisher`);
-      const title = /<title>([^<]*)/.exec(html)[1];
-      assert.ok(!/agency/i.test(title), "the publisher is not in the title");
-    }
-    const requests = [];
-    let bytes = 0;
-    page.on("request", (r) => requests.push(new URL(r.url()).pathname));
-    page.on("response", async (r) => {
-      if (new URL(r.url()).pathname.includes("/search/") && r.url().endsWith(".json")) bytes += (await r.body()).length;
+  if (!ranges) {
+    await context.route(/\/search\/docs-\d+\.bin$/, (route) => {
+      const headers = { ...route.request().headers() };
+      delete headers.range;
+      return route.continue({ headers });
     });
-    await page.goto(new URL("en/search/?q=Agency", CITED).href);
-    const template = await page.locator("#search-status").getAttribute("data-count");
-    await until(page, (w) => document.getElementById("search-status").textContent === w, template.replace("999999", String(sources.length)));
-    const search = requests.filter((p) => p.includes("/en/search/") && p.endsWith(".json"));
-    const docs = search.filter((p) => /\/doc\/\d+\.json$/.test(p));
-    assert.equal(search.filter((p) => p.endsWith("/meta.json")).length, 1, search.join(" "));
-    assert.equal(search.filter((p) => /\/index-\d+\.json$/.test(p)).length, 1, "one shard for one word");
-    assert.equal(docs.length, 10, "the document files of the first page only");
-    assert.equal(search.length, 12, search.join(" "));
-    const items = page.locator("#search-results > li");
-    assert.equal(await items.count(), 10);
-    const first = await items.first().locator(".result-excerpt").evaluate((p) => ({
+  }
+  const log = [];
+  const pending = [];
+  page.on("response", (r) => {
+    const p = new URL(r.url()).pathname;
+    if (!p.includes("/en/search/") || !/\.(json|bin)$/.test(p)) return;
+    pending.push(
+      r.body().then(async (b) => log.push([p, (await r.request().allHeaders()).range || null, r.status(), b.length])),
+    );
+  });
+  await page.goto(new URL("en/search/?q=Agency", CITED).href);
+  const template = await page.locator("#search-status").getAttribute("data-count");
+  await until(page, (w) => document.getElementById("search-status").textContent === w, template.replace("999999", "12"));
+  await Promise.all(pending);
+  const first = log.splice(0);
+  const titles = () => page.locator("#search-results .result-title").allTextContents();
+  const firstTitles = await titles();
+  await page.locator("#search-more").click();
+  await until(page, () => document.querySelectorAll("#search-results > li").length === 12);
+  await Promise.all(pending);
+  return { context, page, first, more: log, firstTitles, allTitles: await titles() };
+}
+
+test("en: a publisher alone finds the briefings, and a first query fetches only the first page's records, by range", async () => {
+  const sources = fs.readdirSync(path.join(CITED_DIR, "en")).filter((d) => d.startsWith("note-"));
+  assert.equal(sources.length, 12);
+  const expected = [];
+  for (const d of sources) {
+    const html = fs.readFileSync(path.join(CITED_DIR, "en", d, "index.html"), "utf8");
+    assert.ok(html.includes("Example Agency"), `${d} shows the publisher`);
+    const title = /<title>([^<]*)/.exec(html)[1];
+    assert.ok(!/agency/i.test(title), "the publisher is not in the title");
+    // As run.mjs writes them.
+    expected.push(`Compute report note ${d.slice("note-".length)}`);
+  }
+  const { context, page, first, more, firstTitles, allTitles } = await agencySearch({ ranges: true });
+  try {
+    const names = first.map(([p]) => p.split("/search/")[1]);
+    assert.equal(names.filter((n) => n === "meta.json").length, 1, names.join(" "));
+    assert.equal(names.filter((n) => /^index-\d+\.json$/.test(n)).length, 1, "one shard for one word");
+    const packs = first.filter(([p]) => /\/docs-\d+\.bin$/.test(p));
+    assert.ok(packs.length >= 1 && packs.length <= 2, `one or two pack requests: ${JSON.stringify(packs)}`);
+    assert.equal(first.length, 2 + packs.length, names.join(" "));
+    for (const [p, range, status] of packs) {
+      assert.match(range || "", /^bytes=\d+-\d+$/, `${p} asked for a range`);
+      assert.equal(status, 206);
+    }
+    const bytes = first.reduce((n, r) => n + r[3], 0);
+    assert.ok(bytes > 0 && bytes < 60_000, `${bytes} bytes`);
+    const pack = fs.statSync(path.join(CITED_DIR, "en/search/docs-0.bin")).size;
+    const ranged = packs.reduce((n, r) => n + r[3], 0);
+    assert.ok(ranged < pack, `ranges of ${ranged} bytes, not the whole pack of ${pack}`);
+
+    assert.equal(firstTitles.length, 10);
+    assert.deepEqual([...allTitles].sort(), [...expected].sort());
+    const excerpt = await page.locator("#search-results > li").first().locator(".result-excerpt").evaluate((p) => ({
       label: p.querySelector(".result-part")?.textContent,
       marks: [...p.querySelectorAll("mark")].map((m) => m.textContent),
     }));
-    assert.deepEqual(first, { label: messages("en")["search-part-citation"], marks: ["Agency"] });
-    // The rest on demand.
-    await page.locator("#search-more").click();
-    await until(page, (n) => document.querySelectorAll("#search-results > li").length === n, sources.length);
+    assert.deepEqual(excerpt, { label: messages("en")["search-part-citation"], marks: ["Agency"] });
+    // The rest on demand: only pack ranges, one or two.
     assert.ok(await page.locator("#search-more").isHidden());
-    assert.equal(requests.filter((p) => /\/en\/search\/doc\/\d+\.json$/.test(p)).length, sources.length);
-    await page.waitForLoadState("networkidle");
-    assert.ok(bytes > 0 && bytes < 60_000, `${bytes} bytes`);
+    assert.ok(more.length >= 1 && more.length <= 2 && more.every(([p, r, s]) => /\.bin$/.test(p) && r && s === 206), JSON.stringify(more));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("en: a host that ignores Range (200, the whole pack) gives the same results", async () => {
+  const ranged = await agencySearch({ ranges: true });
+  await ranged.context.close();
+  const { context, page, first, more, firstTitles, allTitles } = await agencySearch({ ranges: false });
+  try {
+    const packs = first.filter(([p]) => /\/docs-\d+\.bin$/.test(p));
+    const pack = fs.statSync(path.join(CITED_DIR, "en/search/docs-0.bin")).size;
+    assert.ok(packs.length >= 1, JSON.stringify(first));
+    for (const [, range, status, length] of packs) {
+      assert.equal(range, null, "no Range header reached the server");
+      assert.equal(status, 200);
+      assert.equal(length, pack, "the whole pack");
+    }
+    assert.deepEqual(firstTitles, ranged.firstTitles);
+    assert.deepEqual(allTitles, ranged.allTitles);
+    // The whole pack is kept: "Show more" reads nothing more.
+    assert.deepEqual(more, []);
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -456,9 +456,14 @@ async fn handle(shared: Arc<Shared>, rq: Request<Incoming>) -> Result<Reply, Inf
         return Ok(close(boxed(with_header(r, "Retry-After", "1"))));
     };
     let method = parts.method.as_str().to_string();
+    let range = parts
+        .headers
+        .get(hyper::header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let routed = tokio::task::spawn_blocking({
         let shared = shared.clone();
-        move || route(&shared, &method, &target)
+        move || route(&shared, &method, &target, range.as_deref())
     })
     .await;
     drop(slot);
@@ -698,7 +703,9 @@ impl View {
         text_response(404, "404 Not Found")
     }
 
-    fn file(&self, path: &Path) -> Option<Response> {
+    /// A file of the output; HTML with the live-reload script, other files
+    /// as they are, or the part a `Range` header asks for.
+    fn file(&self, path: &Path, range: Option<&str>) -> Option<Response> {
         let ct = content_type(path);
         if ct.starts_with("text/html") {
             if let Some(r) = self.error_response() {
@@ -707,11 +714,80 @@ impl View {
             let bytes = std::fs::read(path).ok()?;
             return Some(self.html(200, &bytes));
         }
-        Some(respond_bytes(200, &ct, std::fs::read(path).ok()?))
+        let bytes = std::fs::read(path).ok()?;
+        let len = bytes.len() as u64;
+        let r = match range.map(|r| byte_range(r, len)) {
+            None | Some(Ranged::Whole) => respond_bytes(200, &ct, bytes),
+            Some(Ranged::Part(a, b)) => with_header(
+                respond_bytes(206, &ct, bytes[a as usize..=b as usize].to_vec()),
+                "Content-Range",
+                &format!("bytes {a}-{b}/{len}"),
+            ),
+            Some(Ranged::Unsatisfiable) => with_header(
+                text_response(416, "416 Range Not Satisfiable"),
+                "Content-Range",
+                &format!("bytes */{len}"),
+            ),
+        };
+        Some(with_header(r, "Accept-Ranges", "bytes"))
     }
 }
 
-fn route(shared: &Shared, method: &str, url: &str) -> Response {
+/// What a `Range` header asks of a file of `len` bytes.
+#[derive(Debug, PartialEq)]
+enum Ranged {
+    /// The whole file: no single byte range was asked for (several ranges,
+    /// another unit, or a header that does not parse), which RFC 9110 §14.2
+    /// lets a server answer with the whole file.
+    Whole,
+    /// Bytes `a..=b`.
+    Part(u64, u64),
+    /// A range that starts past the end of the file.
+    Unsatisfiable,
+}
+
+/// Reads a single `bytes=a-b`, `bytes=a-` or `bytes=-n` (RFC 9110 §14.1.2).
+fn byte_range(header: &str, len: u64) -> Ranged {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return Ranged::Whole;
+    };
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ranged::Whole;
+    };
+    let number = |s: &str| -> Option<u64> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            None
+        } else {
+            s.parse().ok()
+        }
+    };
+    match (first.trim(), last.trim()) {
+        ("", n) => match number(n) {
+            Some(0) => Ranged::Unsatisfiable,
+            Some(_) if len == 0 => Ranged::Unsatisfiable,
+            Some(n) => Ranged::Part(len - n.min(len), len - 1),
+            None => Ranged::Whole,
+        },
+        (a, b) => {
+            let Some(a) = number(a) else {
+                return Ranged::Whole;
+            };
+            let b = if b.is_empty() {
+                Some(u64::MAX)
+            } else {
+                number(b)
+            };
+            match b {
+                None => Ranged::Whole,
+                Some(b) if b < a => Ranged::Whole,
+                Some(_) if a >= len => Ranged::Unsatisfiable,
+                Some(b) => Ranged::Part(a, b.min(len - 1)),
+            }
+        }
+    }
+}
+
+fn route(shared: &Shared, method: &str, url: &str, range: Option<&str>) -> Response {
     if method != "GET" && method != "HEAD" {
         return with_header(
             text_response(405, "405 Method Not Allowed"),
@@ -766,7 +842,7 @@ fn route(shared: &Shared, method: &str, url: &str) -> Response {
     for attempt in 0..5 {
         match resolve(&view.output, &segments, trailing_slash) {
             Resolved::File(file) => {
-                if let Some(r) = view.file(&file) {
+                if let Some(r) = view.file(&file, range) {
                     return r;
                 }
             }
@@ -785,6 +861,21 @@ fn route(shared: &Shared, method: &str, url: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Ranged::Part(0, 9));
+        assert_eq!(byte_range("bytes=90-200", 100), Ranged::Part(90, 99));
+        assert_eq!(byte_range("bytes=95-", 100), Ranged::Part(95, 99));
+        assert_eq!(byte_range("bytes=-10", 100), Ranged::Part(90, 99));
+        assert_eq!(byte_range("bytes=-500", 100), Ranged::Part(0, 99));
+        assert_eq!(byte_range("bytes=100-", 100), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=-0", 100), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), Ranged::Whole);
+        assert_eq!(byte_range("bytes=5-1", 100), Ranged::Whole);
+        assert_eq!(byte_range("items=0-1", 100), Ranged::Whole);
+        assert_eq!(byte_range("bytes=x-1", 100), Ranged::Whole);
+    }
 
     #[test]
     fn segments() {

@@ -1,7 +1,9 @@
 // A small static file server for the built site: files as they are, index.html
 // for folders (with a redirect to the trailing slash, as static hosts do), and
-// the site's own 404.html with status 404 for anything else. No live reload,
-// no rewriting: the browser sees exactly what a static host would serve.
+// the site's own 404.html with status 404 for anything else, and a single
+// `Range: bytes=a-b` answered with 206 (416 past the end), as static hosts
+// do. No live reload, no rewriting: the browser sees exactly what a static
+// host would serve.
 import http from "node:http";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -52,6 +54,30 @@ export function startServer({ root, notFound, port = 0 }) {
 
   async function send(req, res, status, file) {
     const body = await fs.readFile(file);
+    const range = status === 200 && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || "");
+    if (range && (range[1] || range[2])) {
+      let start, end;
+      if (range[1]) {
+        start = Number(range[1]);
+        end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+      } else {
+        start = Math.max(0, body.length - Number(range[2]));
+        end = body.length - 1;
+      }
+      if (start >= body.length || end < start) {
+        res.writeHead(416, { "content-range": `bytes */${body.length}` });
+        return res.end();
+      }
+      const part = body.subarray(start, end + 1);
+      res.writeHead(206, {
+        "content-type": contentType(file),
+        "content-length": part.length,
+        "content-range": `bytes ${start}-${end}/${body.length}`,
+        "accept-ranges": "bytes",
+        "cache-control": "no-store",
+      });
+      return res.end(req.method === "HEAD" ? undefined : part);
+    }
     res.writeHead(status, {
       "content-type": contentType(file),
       "content-length": body.length,

@@ -7,7 +7,12 @@
  * same strings. The same tokenizer finds the excerpt of each result, so what
  * is marked is what matched. The index is fetched only when the reader
  * searches: meta.json, then only the shards holding the query's tokens, then
- * only the document files (doc/N.json) of the results shown, a page at a time.
+ * only the document records of the results shown, a page at a time. Records
+ * are compressed one by one (raw deflate) and laid end to end in document
+ * packs (docs-N.bin); meta.json lists their lengths, so the page asks for the
+ * bytes of the records it shows with Range requests, one request per run of
+ * nearby records. A host that ignores Range sends the whole pack, which is
+ * then kept and sliced.
  */
 (function () {
   "use strict";
@@ -16,7 +21,10 @@
    * CJK character is indexed only where it stands alone, not inside words. */
   var MIN_CHARS = 2;
   /** Index format this script reads (meta.json's "v"). */
-  var FORMAT = 2;
+  var FORMAT = 3;
+  /** Records closer than this many bytes are fetched in one request, the
+   * bytes between them with it. */
+  var GAP = 4096;
   /** Characters of an excerpt around its best match. */
   var WINDOW = 160;
 
@@ -89,7 +97,71 @@
   }
 
   function shardName(token, m) { return "index-" + (fnv1a(token) % m.shards) + ".json"; }
-  function docName(doc) { return "doc/" + doc + ".json"; }
+  function packName(pack) { return "docs-" + pack + ".bin"; }
+
+  /** Where each document's record is: [pack, start, end] by document number,
+   * from meta.json's per-pack counts and per-record lengths. */
+  function places(m) {
+    if (!m.places) {
+      var out = [], doc = 0;
+      m.packs.forEach(function (count, pack) {
+        for (var at = 0, k = 0; k < count; k++, doc++) {
+          out.push([pack, at, at + m.lens[doc]]);
+          at += m.lens[doc];
+        }
+      });
+      Object.defineProperty(m, "places", { value: out });
+    }
+    return m.places;
+  }
+
+  /**
+   * The requests that fetch the records of `docs`: runs of records of one
+   * pack, near records merged (see GAP), as { pack, start, end, docs } with
+   * byte offsets (end exclusive), in pack and offset order.
+   */
+  function plan(docs, m) {
+    var at = places(m);
+    var sorted = docs.slice().sort(function (a, b) {
+      return at[a][0] - at[b][0] || at[a][1] - at[b][1];
+    });
+    var runs = [];
+    sorted.forEach(function (d) {
+      var p = at[d], last = runs[runs.length - 1];
+      if (last && last.pack === p[0] && p[1] - last.end <= GAP) {
+        last.end = Math.max(last.end, p[2]);
+        last.docs.push(d);
+      } else runs.push({ pack: p[0], start: p[1], end: p[2], docs: [d] });
+    });
+    return runs;
+  }
+
+  /** Decompresses one record (raw deflate) and reads its JSON. */
+  function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  /**
+   * The records of `docs`, in that order. getRange(name, start, end)
+   * returns a promise of { bytes, whole }: the bytes start..end of a pack,
+   * or (whole) the entire pack, when the host ignored the range.
+   */
+  function readDocs(docs, m, getRange) {
+    var at = places(m), byDoc = new Map();
+    return Promise.all(plan(docs, m).map(function (run) {
+      return getRange(packName(run.pack), run.start, run.end).then(function (got) {
+        var shift = got.whole ? 0 : run.start;
+        return Promise.all(run.docs.map(function (d) {
+          return inflate(got.bytes.subarray(at[d][1] - shift, at[d][2] - shift)).then(function (rec) {
+            byDoc.set(d, rec);
+          });
+        }));
+      });
+    })).then(function () {
+      return docs.map(function (d) { return byDoc.get(d); });
+    });
+  }
 
   /**
    * The documents holding every token, best first, as [doc, score]; getJson
@@ -174,7 +246,7 @@
   var PART_RANK = { k: 3, c: 2, b: 1 };
 
   /**
-   * The excerpt of a result: the text (a [part, text] of doc/N.json) that
+   * The excerpt of a result: the text (a [part, text] of its record) that
    * holds the most distinct words of the query (see `wanted`; key points before citations
    * before the body when tied), cut to a window around its densest match.
    * Returns { part, text, spans, before, after } or null.
@@ -222,7 +294,8 @@
   if (typeof module !== "undefined" && module.exports) {
     module.exports = {
       tokenize: tokenize, stem: stem, fnv1a: fnv1a, countChars: countChars, MIN_CHARS: MIN_CHARS,
-      shardName: shardName, docName: docName, lookup: lookup, matchSpans: matchSpans,
+      shardName: shardName, packName: packName, plan: plan, readDocs: readDocs, GAP: GAP,
+      lookup: lookup, matchSpans: matchSpans,
       wanted: wanted, wordSpans: wordSpans, bestExcerpt: bestExcerpt,
     };
     return;
@@ -247,6 +320,25 @@
       cache[name].catch(function () { delete cache[name]; });
     }
     return cache[name];
+  }
+
+  /** Bytes start..end of a pack (see readDocs). A host that answers 200
+   * sent the whole pack: it is kept, and later ranges are sliced from it. */
+  var whole = {};
+  function getRange(name, start, end) {
+    if (whole[name]) return whole[name];
+    return fetch(base + name, { headers: { Range: "bytes=" + start + "-" + (end - 1) } }).then(function (r) {
+      if (r.status === 200) {
+        var all = r.arrayBuffer().then(function (b) { return { bytes: new Uint8Array(b), whole: true }; });
+        whole[name] = all;
+        all.catch(function () { delete whole[name]; });
+        return all;
+      }
+      if (r.status !== 206 || (r.headers.get("Content-Range") || "").indexOf("bytes " + start + "-") !== 0) {
+        throw new Error(name + ": " + r.status);
+      }
+      return r.arrayBuffer().then(function (b) { return { bytes: new Uint8Array(b), whole: false }; });
+    });
   }
 
   function loadMeta() {
@@ -322,7 +414,7 @@
   function showMore(gen) {
     var r = current, page = r.hits.slice(r.shown, r.shown + r.m.page);
     more.hidden = true;
-    return Promise.all(page.map(function (h) { return getJson(docName(h[0])); })).then(function (docs) {
+    return readDocs(page.map(function (h) { return h[0]; }), r.m, getRange).then(function (docs) {
       if (gen !== generation) return;
       docs.forEach(function (d) { list.appendChild(resultItem(d, r.want)); });
       r.shown += page.length;
