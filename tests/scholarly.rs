@@ -479,3 +479,48 @@ fn citation_style_none_uses_the_theme_layout_and_unknown_styles_are_errors() {
         "{d}"
     );
 }
+
+/// With no `citation_style` anywhere, English is formatted by the default
+/// CSL style and Japanese keeps the theme's layout (its details in their own
+/// elements, the date written the Japanese way), as README says.
+#[test]
+fn japanese_defaults_to_the_theme_layout_and_english_to_chicago() {
+    let site = Site::new();
+    site.article("en", "styled.md", STYLED, "First.[2] Later.[6]\n");
+    site.article(
+        "ja",
+        "styled.md",
+        STYLED,
+        "政府は新しい計算資源の補助制度を発表し、研究機関と企業の双方に対して利用料金の一部を負担すると説明した。[2] 制度の詳細は年内に公表される予定であり、対象となる事業者の条件も同時に示される見通しである。[6]\n",
+    );
+    assert!(
+        !site.book_toml().contains("citation_style"),
+        "the test site names no style"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(site.root(), &out);
+    let en = page(&out, "en/styled/index.html");
+    let ja = page(&out, "ja/styled/index.html");
+    assert_eq!(
+        select(&en, "#ref-2 .ref-text").len(),
+        1,
+        "English: CSL text"
+    );
+    assert!(select(&en, "#ref-2 .ref-date:not([hidden])").is_empty());
+    assert!(
+        select(&ja, "#ref-2 .ref-text").is_empty(),
+        "Japanese: no CSL text"
+    );
+    let dates: Vec<String> = ja
+        .select(&sel("ol.references .ref-date"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(!dates.is_empty(), "the theme layout shows the dates");
+    for d in &dates {
+        assert!(
+            d.ends_with('日') && d.contains('年') && d.contains('月'),
+            "a Japanese date: {d}"
+        );
+    }
+}

@@ -24,10 +24,29 @@ use crate::output::authors::ResolvedAuthor;
 use crate::output::references::{authors, Author};
 use crate::parse::frontmatter::{Citation, DateValue};
 
-/// The default style of every language: Chicago author-date (18th edition)
-/// reads naturally in English and, with the ja-JP locale's terms, in
-/// Japanese; a numbered reference list suits it, as it prints no number.
+/// The default style of a language written in Latin or another alphabet:
+/// Chicago author-date (18th edition) reads naturally in English, and a
+/// numbered reference list suits it, as it prints no number.
 pub const DEFAULT_STYLE: &str = "chicago-author-date";
+
+/// Languages whose default is the theme's own layout ([`NO_STYLE`]): no
+/// bundled style formats their web references right (Chicago and APA print a
+/// Japanese date as `7月 28`, not `7月28日`; SIST 02 drops a web page's
+/// publisher and date), and the theme's layout was written for them.
+const THEME_LAYOUT_BY_DEFAULT: [&str; 3] = ["ja", "zh", "ko"];
+
+/// The style a language uses when book.toml names none.
+pub fn default_style(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+    if THEME_LAYOUT_BY_DEFAULT
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(primary))
+    {
+        NO_STYLE
+    } else {
+        DEFAULT_STYLE
+    }
+}
 
 /// `citation_style = "none"`: no processor; the theme's own layout of the
 /// reference list, and brief's own plain "cite this" text. The processor
@@ -64,7 +83,7 @@ impl Styles {
                     .citation_style
                     .as_deref()
                     .or(config.site.citation_style.as_deref())
-                    .unwrap_or(DEFAULT_STYLE);
+                    .unwrap_or(default_style(code));
                 if name == NO_STYLE {
                     return (code.clone(), (NO_STYLE.to_string(), None));
                 }
