@@ -87,20 +87,7 @@ impl Styles {
         let locales: BTreeMap<String, Vec<Locale>> = config
             .languages
             .keys()
-            .map(|code| {
-                let primary = locale_code(code).0;
-                let primary = primary.split('-').next().unwrap_or_default().to_string();
-                let mine: Vec<Locale> = LOCALES
-                    .iter()
-                    .filter(|l| {
-                        l.lang.as_ref().is_some_and(|c| {
-                            c.0.split('-').next() == Some(primary.as_str()) || c.0 == "en-US"
-                        })
-                    })
-                    .cloned()
-                    .collect();
-                (code.clone(), mine)
-            })
+            .map(|code| (code.clone(), locales_for(code)))
             .collect();
         let special = by_lang
             .iter()
@@ -174,6 +161,21 @@ impl Styles {
     }
 }
 
+/// The CSL locales a language can use: its own and en-US.
+fn locales_for(code: &str) -> Vec<Locale> {
+    let primary = locale_code(code).0;
+    let primary = primary.split('-').next().unwrap_or_default().to_string();
+    LOCALES
+        .iter()
+        .filter(|l| {
+            l.lang
+                .as_ref()
+                .is_some_and(|c| c.0.split('-').next() == Some(primary.as_str()) || c.0 == "en-US")
+        })
+        .cloned()
+        .collect()
+}
+
 /// The entry types brief gives hayagriva (see [`citation_entry`] and
 /// [`briefing_entry`]; never with a parent).
 const ENTRY_TYPES: [&str; 2] = ["web", "report"];
@@ -208,6 +210,9 @@ fn specialise(
             }
         }
     });
+    if kinds.is_empty() {
+        return Some(style.clone());
+    }
     let truth = probe_types(&kinds, entry_type, lang, locales)?;
     let mut out = style.clone();
     visit_chooses(&mut out, &mut |c| decide(c, &truth));
@@ -549,3 +554,6 @@ pub fn briefing_entry(
     m.insert("language".into(), json!(lang));
     Value::Object(m)
 }
+
+#[cfg(test)]
+mod oracle;
