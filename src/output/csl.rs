@@ -63,6 +63,9 @@ impl Styles {
     /// The styles of the configured languages (names checked when book.toml
     /// was loaded; an unknown one falls back to [`DEFAULT_STYLE`]).
     pub fn new(config: &Config) -> Styles {
+        // Each style is read from the archive once (it is decoded anew on
+        // each `get`), however many languages use it.
+        let mut loaded: HashMap<&str, IndependentStyle> = HashMap::new();
         let by_lang: BTreeMap<String, (String, Option<IndependentStyle>)> = config
             .languages
             .iter()
@@ -78,15 +81,23 @@ impl Styles {
                 let archived = ArchivedStyle::by_name(name)
                     .or_else(|| ArchivedStyle::by_name(DEFAULT_STYLE))
                     .expect("the default style is in the archive");
-                let Style::Independent(style) = archived.get() else {
-                    unreachable!("the archive's styles are independent")
-                };
-                (code.clone(), (archived.names()[0].to_string(), Some(style)))
+                let name = archived.names()[0];
+                let style = loaded
+                    .entry(name)
+                    .or_insert_with(|| match archived.get() {
+                        Style::Independent(style) => style,
+                        Style::Dependent(_) => {
+                            unreachable!("the archive's styles are independent")
+                        }
+                    })
+                    .clone();
+                (code.clone(), (name.to_string(), Some(style)))
             })
             .collect();
         let locales: BTreeMap<String, Vec<Locale>> = config
             .languages
             .keys()
+            .filter(|code| by_lang.get(*code).is_some_and(|s| s.1.is_some()))
             .map(|code| (code.clone(), locales_for(code)))
             .collect();
         let special = by_lang
