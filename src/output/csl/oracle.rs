@@ -84,8 +84,8 @@ fn hostile() -> Vec<Citation> {
                     publisher: p.map(str::to_string),
                     author: a.map(str::to_string),
                     url: urls[i % urls.len()].map(|u| HttpUrl(u.to_string())),
-                    published: dates[i % dates.len()].clone(),
-                    accessed: dates[(i / 3) % dates.len()].clone(),
+                    published: dates[i % dates.len()],
+                    accessed: dates[(i / 3) % dates.len()],
                     lang: langs[(i / 2) % langs.len()].map(str::to_string),
                 });
             }
