@@ -204,8 +204,10 @@ const ENTRY_TYPES: [&str; 2] = ["web", "report"];
 /// choose left without a tested branch gets one that tests an empty type
 /// list with `match="any"` (false, and no type is looked at). hayagriva
 /// evaluates a type test without side effects. Branches that test anything
-/// else are kept as written. `None`: the probe failed (the style is then
-/// used as it is).
+/// else are kept as written. The citation layout is emptied when the
+/// bibliography cannot read what the citation rendered (see
+/// [`uses_identifiers`]). `None`: the probe failed (the style is then used
+/// as it is).
 fn specialise(
     style: &IndependentStyle,
     entry_type: &str,
@@ -222,13 +224,29 @@ fn specialise(
             }
         }
     });
-    if kinds.is_empty() {
-        return Some(style.clone());
-    }
-    let truth = probe_types(&kinds, entry_type, lang, locales)?;
     let mut out = style.clone();
-    visit_chooses(&mut out, &mut |c| decide(c, &truth));
+    if !kinds.is_empty() {
+        let truth = probe_types(&kinds, entry_type, lang, locales)?;
+        visit_chooses(&mut out, &mut |c| decide(c, &truth));
+    }
+    if !uses_identifiers(&out) {
+        out.citation.layout.elements.clear();
+    }
     Some(out)
+}
+
+/// Whether the bibliography (or any macro) may read `citation-number` or
+/// `citation-label`. Of the hidden citation that [`format_one`] renders
+/// before the bibliography, the bibliography reads only which of the two
+/// the citation used (hayagriva's identifier usage); a single entry is
+/// never ambiguous with another, so nothing else passes from it. When
+/// neither variable is named there, the citation's layout is left empty
+/// (nothing to render), and the bibliography is the same.
+fn uses_identifiers(style: &IndependentStyle) -> bool {
+    let text = serde_json::to_string(&(&style.bibliography, &style.macros));
+    text.map_or(true, |t| {
+        t.contains("citation-number") || t.contains("citation-label")
+    })
 }
 
 /// Which of `kinds` an entry of `entry_type` is, in hayagriva's own answer.
