@@ -330,7 +330,8 @@ fn visit_chooses(style: &mut IndependentStyle, f: &mut impl FnMut(&mut Choose)) 
     }
 }
 
-/// Decides the branches of `c` that test the entry type only.
+/// Decides the branches of `c` that the entry type decides, and drops the
+/// type tests that no longer matter from the others.
 fn decide(c: &mut Choose, truth: &HashMap<Kind, bool>) {
     let type_only = |b: &ChooseBranch| {
         b.disambiguate.is_none()
@@ -345,14 +346,31 @@ fn decide(c: &mut Choose, truth: &HashMap<Kind, bool>) {
         .collect();
     let mut kept = Vec::new();
     let mut otherwise = c.otherwise.take();
-    for b in branches {
-        let known = match &b.type_ {
-            Some(kinds) if type_only(&b) => kinds
+    for mut b in branches {
+        let types = b.type_.as_ref().and_then(|kinds| {
+            kinds
                 .iter()
                 .map(|k| truth.get(k).copied())
                 .collect::<Option<Vec<bool>>>()
-                .map(|t| b.match_.test(t.into_iter())),
-            _ => None,
+        });
+        let known = match types {
+            None => None,
+            Some(t) if type_only(&b) => Some(b.match_.test(t.into_iter())),
+            // With other tests: the type tests decide the branch, or they
+            // are dropped (true in "all", false in "any" and "none" change
+            // nothing), which is sound as hayagriva's tests have no side
+            // effects (variables are not suppressed while a condition is
+            // evaluated), except a test of the citation number or label.
+            Some(_) if !pure(&b) => None,
+            Some(t) => match b.match_ {
+                ChooseMatch::All if t.contains(&false) => Some(false),
+                ChooseMatch::Any if t.contains(&true) => Some(true),
+                ChooseMatch::None if t.contains(&true) => Some(false),
+                _ => {
+                    b.type_ = None;
+                    None
+                }
+            },
         };
         match known {
             Some(false) => {}
@@ -369,6 +387,21 @@ fn decide(c: &mut Choose, truth: &HashMap<Kind, bool>) {
     c.if_ = kept.next().unwrap_or_else(|| never(&c.if_));
     c.else_if = kept.collect();
     c.otherwise = otherwise;
+}
+
+/// Whether the tests of `b` only read: all but one that reads the citation
+/// number or label (in a bibliography, hayagriva records which of the two
+/// was read).
+fn pure(b: &ChooseBranch) -> bool {
+    use hayagriva::citationberg::taxonomy::{NumberVariable, StandardVariable, Variable};
+    let identifier = |v: &Variable| {
+        matches!(
+            v,
+            Variable::Number(NumberVariable::CitationNumber)
+                | Variable::Standard(StandardVariable::CitationLabel)
+        )
+    };
+    !b.variable.iter().flatten().any(identifier) && !b.is_numeric.iter().flatten().any(identifier)
 }
 
 /// A branch that is never taken and looks at nothing: a test of an empty

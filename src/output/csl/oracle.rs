@@ -247,3 +247,43 @@ fn every_archive_style_specialised_formats_hostile_entries_as_written() {
         compare(archived.names()[0], &style, &entries);
     }
 }
+
+/// Branches that test the type and something else, in every match mode,
+/// with the other test true and false: the bundled styles have few of them.
+#[test]
+fn mixed_type_branches_are_specialised_as_written() {
+    let mut layout = String::new();
+    let mut n = 0;
+    for types in ["webpage", "report", "book", "webpage report", "book report"] {
+        for match_ in ["all", "any", "none"] {
+            for variable in ["URL", "publisher", "author"] {
+                n += 1;
+                layout.push_str(&format!(
+                    r#"<choose><if type="{types}" variable="{variable}" match="{match_}"><text value="{n}+;"/></if><else-if type="{types}" match="{match_}"><text value="{n}t;"/></else-if><else><text value="{n}-;"/></else></choose>"#
+                ));
+            }
+        }
+    }
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><title>mixed</title><id>mixed</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+<citation><layout><text value="c"/></layout></citation>
+<bibliography><layout>{layout}</layout></bibliography>
+</style>"#
+    );
+    let style = IndependentStyle::from_xml(&xml).expect("the test style parses");
+    let entries = entries(&hostile());
+    let mut changed = 0;
+    for t in ENTRY_TYPES {
+        let special = specialise(&style, t, "en", &locales_for("en")).expect("probe");
+        assert_ne!(special, style, "{t}: nothing specialised");
+        for e in entries.iter().filter(|e| e["type"] == t) {
+            let want = format_one(&style, "en", &locales_for("en"), e.clone());
+            let got = format_one(&special, "en", &locales_for("en"), e.clone());
+            assert_eq!(got, want, "{t}: {e}");
+            changed += usize::from(want.as_deref().is_some_and(|w| w.contains('+')));
+        }
+    }
+    assert!(changed > 0, "some entries take the mixed branches");
+}
