@@ -29,6 +29,23 @@ fn build(root: &Path, out: &Path) {
     assert_eq!(r.code, 0, "build failed:\n{}{}", r.stdout, r.stderr);
 }
 
+/// `brief check --format json` on a site that must fail: the first
+/// diagnostic with `code`.
+fn check_error(root: &Path, code: &str) -> serde_json::Value {
+    let r = run({
+        let mut c = brief();
+        c.args(["check", "--format", "json", "--root"]).arg(root);
+        c
+    });
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(code))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    serde_json::from_str(line).unwrap()
+}
+
 fn page(out: &Path, rel: &str) -> Html {
     Html::parse_document(&std::fs::read_to_string(out.join(rel)).expect(rel))
 }
@@ -415,19 +432,7 @@ fn image_front_matter_overrides_and_is_checked() {
         "title: \"With a picture\"\ndate: 2025-08-01\nimage: \"javascript:alert(1)\"",
         "Text.\n",
     );
-    let r = run({
-        let mut c = brief();
-        c.args(["check", "--format", "json", "--root"])
-            .arg(site.root());
-        c
-    });
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let line = r
-        .stdout
-        .lines()
-        .find(|l| l.contains("front-matter-invalid"))
-        .unwrap_or_else(|| panic!("{}", r.stdout));
-    let d: serde_json::Value = serde_json::from_str(line).unwrap();
+    let d = check_error(site.root(), "front-matter-invalid");
     assert_eq!(d["line"], 4);
     assert!(
         d["message"].as_str().unwrap().contains("javascript:"),
@@ -453,19 +458,7 @@ fn citation_style_none_uses_the_theme_layout_and_unknown_styles_are_errors() {
     // A misspelt style is an error at its line, with the nearest name.
     let mut site = Site::new();
     site.setting("citation_style = \"chicago-autor-date\"");
-    let r = run({
-        let mut c = brief();
-        c.args(["check", "--format", "json", "--root"])
-            .arg(site.root());
-        c
-    });
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let line = r
-        .stdout
-        .lines()
-        .find(|l| l.contains("unknown-citation-style"))
-        .unwrap_or_else(|| panic!("{}", r.stdout));
-    let d: serde_json::Value = serde_json::from_str(line).unwrap();
+    let d = check_error(site.root(), "unknown-citation-style");
     assert_eq!(d["file"], "book.toml");
     let toml = site.book_toml();
     let expected_line = toml

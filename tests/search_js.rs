@@ -31,17 +31,7 @@ fn rust_and_js_tokenizers_agree() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"),
         serde_json::to_string(SAMPLES).unwrap()
     );
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<(Vec<String>, u32)> = serde_json::from_slice(&out.stdout).unwrap();
+    let js: Vec<(Vec<String>, u32)> = node_json(&script);
     for (sample, (tokens, hash)) in SAMPLES.iter().zip(js) {
         assert_eq!(
             brief::index::search::tokenize(sample),
@@ -73,17 +63,7 @@ fn marked_spans_hold_the_matched_tokens() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"),
         serde_json::to_string(&samples).unwrap()
     );
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(&script)
-        .output()
-        .expect("node is required for this test");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let marked: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    let marked: Vec<Vec<String>> = node_json(&script);
     for (sample, pieces) in samples.iter().zip(marked) {
         let want: std::collections::BTreeSet<String> =
             brief::index::search::tokenize(sample).into_iter().collect();
@@ -101,6 +81,21 @@ fn marked_spans_hold_the_matched_tokens() {
     }
 }
 
+/// Runs `script` in node; what it prints, read as JSON.
+fn node_json<T: serde::de::DeserializeOwned>(script: &str) -> T {
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .output()
+        .expect("node is required for this test");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// Runs `expr` in node with search.js as `s`; its value as JSON.
 fn node_eval(expr: &str) -> serde_json::Value {
     let script = format!(
@@ -110,17 +105,7 @@ fn node_eval(expr: &str) -> serde_json::Value {
             "/themes/default/static/search.js"
         ),
     );
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(&script)
-        .output()
-        .expect("node is required for this test");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    node_json(&script)
 }
 
 /// Only whole words of the query are marked: a bigram of a longer CJK word
@@ -266,17 +251,7 @@ const whole = (n) => Promise.resolve({{ bytes: pack(n), whole: true }});
         ),
         dir = search.to_str().unwrap(),
     );
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(&script)
-        .output()
-        .expect("node is required for this test");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    node_json(&script)
 }
 
 fn numbers(v: &serde_json::Value) -> Vec<usize> {

@@ -23,6 +23,7 @@ use hayagriva::{
 };
 use serde_json::{json, Map, Value};
 
+use crate::base::text::escape_html_into;
 use crate::input::config::Config;
 use crate::output::authors::ResolvedAuthor;
 use crate::output::references::{authors, Author};
@@ -478,20 +479,6 @@ fn tidy(s: &str) -> String {
     s.replace("….", "…").replace("…</i>.", "…</i>")
 }
 
-pub fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-}
-
 /// HTML of hayagriva's output, escaped here (not by hayagriva): italics and
 /// bold as `<i>`/`<b>`, links as plain text (the reference list links the
 /// title itself), and the style's citation number left out.
@@ -509,7 +496,7 @@ fn write_html(children: &ElemChildren, out: &mut String) {
             ElemChild::Text(t) => t,
             ElemChild::Link { text, .. } => text,
             ElemChild::Markup(m) => {
-                escape(m, out);
+                escape_html_into(out, m);
                 continue;
             }
             ElemChild::Transparent { .. } => continue,
@@ -522,7 +509,7 @@ fn write_html(children: &ElemChildren, out: &mut String) {
         if bold {
             out.push_str("<b>");
         }
-        escape(&text.text, out);
+        escape_html_into(out, &text.text);
         if bold {
             out.push_str("</b>");
         }

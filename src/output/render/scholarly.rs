@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::base::text::escape_html;
 use crate::link::{ArticleId, Site};
 use crate::output::authors::{article_authors, ResolvedAuthor};
 use crate::output::cite_this::{data_uri, Briefing};
@@ -236,12 +237,6 @@ impl Renderer {
     }
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::new();
-    crate::output::csl::escape(s, &mut out);
-    out
-}
-
 /// Wraps the first `needle` (escaped text) of `html` outside tags.
 fn wrap_first(html: &str, needle: &str, open: &str, close: &str) -> Option<String> {
     if needle.is_empty() {
@@ -262,21 +257,21 @@ fn wrap_first(html: &str, needle: &str, open: &str, close: &str) -> Option<Strin
 /// Marks the title, publisher and URL of a formatted entry (see
 /// [`Renderer::formatted_references`]).
 fn mark_fields(html: &str, c: &crate::parse::frontmatter::Citation) -> Option<String> {
-    let title = esc(&c.title);
+    let title = escape_html(&c.title);
     let i = html.find(&title)?;
     let lang = c
         .lang
         .as_ref()
-        .map(|l| format!(" lang=\"{}\"", esc(l)))
+        .map(|l| format!(" lang=\"{}\"", escape_html(l)))
         .unwrap_or_default();
     let (open, close) = match &c.url {
         Some(u) => (
             format!(
                 "<a class=\"ref-title\" href=\"{}\"{}{lang}>",
-                esc(&u.0),
+                escape_html(&u.0),
                 c.lang
                     .as_ref()
-                    .map(|l| format!(" hreflang=\"{}\"", esc(l)))
+                    .map(|l| format!(" hreflang=\"{}\"", escape_html(l)))
                     .unwrap_or_default()
             ),
             "</a>",
@@ -285,7 +280,7 @@ fn mark_fields(html: &str, c: &crate::parse::frontmatter::Citation) -> Option<St
     };
     let (mut before, mut after) = (html[..i].to_string(), html[i + title.len()..].to_string());
     if let Some(p) = &c.publisher {
-        let p = esc(p);
+        let p = escape_html(p);
         let (o, cl) = ("<span class=\"ref-publisher\">", "</span>");
         if let Some(b) = wrap_first(&before, &p, o, cl) {
             before = b;
@@ -294,7 +289,7 @@ fn mark_fields(html: &str, c: &crate::parse::frontmatter::Citation) -> Option<St
         }
     }
     if let Some(u) = &c.url {
-        let u = esc(&u.0);
+        let u = escape_html(&u.0);
         let link = format!("<a class=\"ref-link\" href=\"{u}\">");
         if let Some(x) = wrap_first(&after, &u, &link, "</a>") {
             after = x;
@@ -309,17 +304,17 @@ fn plain_citation(b: &Briefing, date: &str) -> String {
     let names: Vec<&str> = b.authors.iter().map(|a| a.display.as_str()).collect();
     let mut parts = Vec::new();
     if !names.is_empty() {
-        parts.push(esc(&names.join(", ")));
+        parts.push(escape_html(&names.join(", ")));
     }
-    parts.push(format!("<i>{}</i>", esc(b.title)));
+    parts.push(format!("<i>{}</i>", escape_html(b.title)));
     if !b
         .authors
         .iter()
         .any(|a| a.organisation && a.display == b.institution)
     {
-        parts.push(esc(b.institution));
+        parts.push(escape_html(b.institution));
     }
-    parts.push(esc(date));
-    parts.push(esc(&b.url));
+    parts.push(escape_html(date));
+    parts.push(escape_html(&b.url));
     parts.join(". ")
 }
