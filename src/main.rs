@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 content errors, 2 usage errors.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -57,6 +57,11 @@ enum Command {
         /// into the same output folder
         #[arg(long)]
         no_wait: bool,
+        /// Reuse the work of the previous build from this folder (default
+        /// .brief/cache in the site root) and update the output in place:
+        /// only changed files are rewritten
+        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        cache: Option<Option<PathBuf>>,
     },
     /// Check the site without writing anything
     Check {
@@ -169,6 +174,48 @@ enum Format {
     Json,
 }
 
+/// `brief build --cache`: the report names what was reused.
+fn build_cached(opts: &BuildOptions, dir: &Path, if_locked: IfLocked) -> ExitCode {
+    use brief::pipeline::incremental::IncrementalBuild;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match IncrementalBuild::build_cached(opts, dir, if_locked) {
+        Ok(stats) => {
+            print_diags(&stats.diagnostics, &opts.root, Format::Text);
+            let how = if stats.full {
+                "a full build"
+            } else {
+                "updated in place"
+            };
+            let warnings = stats.diagnostics.warning_count();
+            println!(
+                "built with the cache in {} ({how}): {} source file{} parsed, {} page{} rendered, {} file{} written, {} removed, in {:.2}s; {warnings} warning{}",
+                dir.display(),
+                stats.parsed,
+                plural(stats.parsed),
+                stats.pages_rendered,
+                plural(stats.pages_rendered),
+                stats.files_written,
+                plural(stats.files_written),
+                stats.files_removed,
+                (stats.phase1 + stats.search).as_secs_f64(),
+                plural(warnings),
+            );
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            print_diags(&f.diagnostics, &opts.root, Format::Text);
+            let errors = f.diagnostics.error_count();
+            let warnings = f.diagnostics.warning_count();
+            eprintln!(
+                "build failed: {errors} error{}, {warnings} warning{}; the previous output is untouched",
+                plural(errors),
+                plural(warnings),
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn print_diags(diags: &Diagnostics, root: &std::path::Path, format: Format) {
     match format {
         Format::Text => eprint!("{}", render_text(diags, root, stderr_wants_color())),
@@ -196,6 +243,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             no_wait,
+            cache,
         } => {
             let opts = BuildOptions {
                 root: site.root.clone(),
@@ -208,6 +256,11 @@ fn main() -> ExitCode {
             } else {
                 IfLocked::Wait
             };
+            if let Some(dir) = cache {
+                let dir =
+                    dir.unwrap_or_else(|| site.root.join(brief::pipeline::cache::DEFAULT_DIR));
+                return build_cached(&opts, &dir, if_locked);
+            }
             match brief::pipeline::build::build_with(&opts, if_locked) {
                 Ok(report) => {
                     print_diags(&report.diagnostics, &site.root, Format::Text);

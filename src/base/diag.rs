@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -21,7 +21,7 @@ pub enum Severity {
 }
 
 /// A position in a file: 1-based line and column, the column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pos {
     pub line: usize,
     pub column: usize,
@@ -34,7 +34,7 @@ impl Pos {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A short stable code, e.g. `unknown-field`; documented in README.
@@ -44,6 +44,44 @@ pub struct Diagnostic {
     pub file: Option<PathBuf>,
     pub pos: Option<Pos>,
     pub help: Option<String>,
+}
+
+/// A [`Diagnostic`] as the build cache reads it back: codes are `'static`
+/// (constants in the source), so each distinct one read is leaked once.
+#[derive(Deserialize)]
+struct StoredDiagnostic {
+    severity: Severity,
+    code: String,
+    message: String,
+    file: Option<PathBuf>,
+    pos: Option<Pos>,
+    help: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Diagnostic, D::Error> {
+        let d = StoredDiagnostic::deserialize(de)?;
+        use std::collections::HashSet;
+        use std::sync::{LazyLock, Mutex};
+        static CODES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
+        let mut codes = CODES.lock().unwrap_or_else(|e| e.into_inner());
+        let code = match codes.get(d.code.as_str()) {
+            Some(c) => *c,
+            None => {
+                let c: &'static str = Box::leak(d.code.into_boxed_str());
+                codes.insert(c);
+                c
+            }
+        };
+        Ok(Diagnostic {
+            severity: d.severity,
+            code,
+            message: d.message,
+            file: d.file,
+            pos: d.pos,
+            help: d.help,
+        })
+    }
 }
 
 impl Diagnostic {

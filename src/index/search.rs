@@ -471,11 +471,40 @@ fn pair_str(key: u64, buf: &mut [u8; 8]) -> &str {
 /// The weighted tokens of one document, compactly: CJK bigrams as numbers
 /// (see [`WeightSink`]), other tokens joined by `\n` (tokens never contain
 /// one), each with its weight, capped as the postings store them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     tokens: String,
+    #[serde(with = "serde_bytes")]
     weights: Vec<u8>,
+    #[serde(with = "packed_pairs")]
     pairs: Vec<(u64, u8)>,
+}
+
+/// The build cache stores bigram keys and weights as one byte string (nine
+/// bytes each): decoding thousands of two-element arrays per document costs
+/// more than the rest of the document.
+mod packed_pairs {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(pairs: &[(u64, u8)], s: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(pairs.len() * 9);
+        for (key, weight) in pairs {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.push(*weight);
+        }
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(u64, u8)>, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(d)?;
+        if bytes.len() % 9 != 0 {
+            return Err(serde::de::Error::custom("packed pairs of the wrong length"));
+        }
+        Ok(bytes
+            .chunks_exact(9)
+            .map(|c| (u64::from_le_bytes(c[..8].try_into().unwrap()), c[8]))
+            .collect())
+    }
 }
 
 fn cap_weight(weight: u32) -> u8 {
@@ -615,8 +644,9 @@ pub fn deflate(bytes: &[u8]) -> Vec<u8> {
 /// A document in compact form: its compressed record and its tokens. The
 /// index stage makes them in parallel, and serve keeps them between
 /// incremental rebuilds so that unchanged articles are not tokenized again.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CachedDoc {
+    #[serde(with = "serde_bytes")]
     record: Vec<u8>,
     terms: Terms,
 }

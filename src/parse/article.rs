@@ -7,6 +7,8 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use crate::base::diag::{Diagnostic, LineIndex, Pos};
 use crate::input::config::Config;
 use crate::input::load::SourceFile;
@@ -15,7 +17,7 @@ use crate::parse::disclosure::{Disclosure, Review, Translation};
 use crate::parse::frontmatter::{self, FrontMatter};
 use crate::parse::markdown::{self, Body, InternalLink};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     pub lang: String,
     /// Path under `content/<lang>/`: `2021/waic.md`.
@@ -31,6 +33,7 @@ pub struct Article {
     pub translation_key: String,
     /// How the article was made, as recorded (see [`crate::disclosure`]).
     pub disclosure: Disclosure,
+    #[serde(with = "frontmatter::Record")]
     pub fm: FrontMatter,
     pub body: Body,
 }
@@ -47,7 +50,7 @@ impl Article {
 /// links and same-page anchors as it does an article's, so one run reports
 /// every problem of the file. It is never published, and links to it are not
 /// reported (the file's own error says it all).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Unbuilt {
     pub lang: String,
     /// Path under `content/<lang>/`.

@@ -24,25 +24,27 @@
 //! `ai_generated: true` is shorthand for `ai: {level: generated}` (not
 //! reviewed), `ai_generated: false` for `level: none`.
 
+use serde::{Deserialize, Serialize};
+
 use crate::parse::frontmatter::DateValue;
 pub use crate::parse::frontmatter::{AiField, AiLevel, TranslationField, TranslationMethod};
 
 /// A recorded human review.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Review {
     pub by: String,
     pub on: Option<DateValue>,
 }
 
 /// How a translation was made, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Translation {
     pub method: TranslationMethod,
     pub review: Option<Review>,
 }
 
 /// Everything recorded about how an article was made.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Disclosure {
     pub level: AiLevel,
     /// A person's review of the AI-made text.

@@ -158,6 +158,36 @@ pub struct FrontMatter {
     pub taxonomies: BTreeMap<String, Vec<String>>,
 }
 
+/// [`FrontMatter`] as the build cache stores it (`brief build --cache`,
+/// [`crate::pipeline::cache`]): every field, also the positions and terms
+/// that YAML never sets. Serde's remote derive builds a `FrontMatter` from
+/// this list, so a field added there and missed here does not compile.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "FrontMatter")]
+pub struct Record {
+    pub title: String,
+    pub date: DateValue,
+    pub updated: Option<DateValue>,
+    pub summary: Option<String>,
+    pub key_points: Vec<String>,
+    pub authors: Vec<ArticleAuthor>,
+    pub image: Option<ImageRef>,
+    pub image_alt: Option<String>,
+    pub ai_generated: Option<bool>,
+    pub ai: Option<AiField>,
+    pub translation: Option<TranslationField>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub translation_key: Option<String>,
+    pub aliases: Vec<String>,
+    pub alias_pos: Vec<Pos>,
+    pub source_revision: Option<String>,
+    pub citations: Vec<Citation>,
+    pub citation_pos: Vec<Pos>,
+    pub image_pos: Pos,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
 fn start_pos() -> Pos {
     Pos::START
 }

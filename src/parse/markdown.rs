@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::base::diag::{Diagnostic, LineIndex, Pos};
 use crate::base::text::{escape_html_into, safe_id, slugify, strip_controls};
@@ -60,7 +60,7 @@ pub struct Input<'a> {
     pub callout_label: &'a (dyn Fn(&str) -> String + Sync),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -68,7 +68,7 @@ pub struct Heading {
 }
 
 /// A link to another article, by file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternalLink {
     pub lang: String,
     /// Path under `content/<lang>/`.
@@ -78,10 +78,9 @@ pub struct InternalLink {
 }
 
 /// One entry of the reference list, in display order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reference {
     /// Index into the front-matter's citations.
-    #[serde(skip)]
     pub citation: usize,
     pub number: u32,
     /// `ref-<anchor>` is the list item's id.
@@ -90,7 +89,7 @@ pub struct Reference {
     pub backrefs: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Footnote {
     pub id: String,
     pub number: usize,
@@ -98,7 +97,7 @@ pub struct Footnote {
     pub backrefs: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TextStats {
     /// Characters of CJK scripts (Han, kana, Hangul).
     pub cjk_chars: usize,
@@ -106,7 +105,7 @@ pub struct TextStats {
     pub words: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Body {
     /// HTML with link tokens (see module docs).
     pub html: String,

@@ -44,6 +44,8 @@ use crate::parse::article::Article;
 use crate::pipeline::build::{self, collapse_template_errors, BuildOptions, BuildReport, Failure};
 use crate::pipeline::session::{ParsedFile, Session};
 
+mod cached;
+
 /// What one build or rebuild did.
 #[derive(Debug, Clone, Default)]
 pub struct RebuildStats {
@@ -93,6 +95,9 @@ pub struct IncrementalBuild {
     /// Set when the output may not match the state (a failed write): the next
     /// rebuild is a full one.
     needs_full: bool,
+    /// Set when the caller holds the output's lock for the whole build
+    /// (`brief build --cache`), so writes do not take it again.
+    lock_held: bool,
 }
 
 fn bytes_hash(bytes: &[u8]) -> u64 {
@@ -116,39 +121,62 @@ impl IncrementalBuild {
     /// folder, as `brief build` does), keeping the state for rebuilds.
     pub fn new(opts: &BuildOptions) -> Result<(IncrementalBuild, RebuildStats), Failure> {
         let start = Instant::now();
-        let config = build::load_config(opts)?;
-        let (output, explicit) = build::output_dir(opts, &config);
-        let lock = build::lock_output(&opts.root, &output, explicit, IfLocked::Wait)
-            .map_err(|d| fail(Diagnostics::new(), d))?;
-        let output = write::absolute(&output);
-        let trash = write::trash_dir(&opts.root);
-        write::empty_trash(&trash);
+        let (lock, output) = Self::lock_new(opts, IfLocked::Wait)?;
         let mut session = Session::open(opts)?;
         let (paths, ds) = load::discover(&opts.root, &session.config);
         session.diagnostics.extend(ds);
-        let parsed: Vec<(PathBuf, ParsedFile)> =
+        let parsed: BTreeMap<PathBuf, ParsedFile> =
             paths.par_iter().map(|p| session.parse_path(p)).collect();
+        Self::full(opts, session, output, lock, parsed, HashMap::new(), start)
+    }
+
+    /// The lock of the output folder for a full build, and the folder.
+    fn lock_new(
+        opts: &BuildOptions,
+        if_locked: IfLocked,
+    ) -> Result<(OutputLock, PathBuf), Failure> {
+        let config = build::load_config(opts)?;
+        let (output, explicit) = build::output_dir(opts, &config);
+        let lock = build::lock_output(&opts.root, &output, explicit, if_locked)
+            .map_err(|d| fail(Diagnostics::new(), d))?;
+        write::empty_trash(&write::trash_dir(&opts.root));
+        Ok((lock, write::absolute(&output)))
+    }
+
+    /// A full build of parsed sources (with the search documents known for
+    /// some of them) through a staging folder.
+    fn full(
+        opts: &BuildOptions,
+        session: Session,
+        output: PathBuf,
+        lock: OutputLock,
+        sources: BTreeMap<PathBuf, ParsedFile>,
+        search_docs: HashMap<(String, String), (String, Arc<CachedDoc>)>,
+        start: Instant,
+    ) -> Result<(IncrementalBuild, RebuildStats), Failure> {
         if session.renderer.is_none() {
             let mut all = session.diagnostics;
-            for (_, p) in &parsed {
+            for p in sources.values() {
                 all.extend(p.diagnostics.iter().cloned());
             }
             return Err(all.into());
         }
+        let trash = write::trash_dir(&opts.root);
         let mut state = IncrementalBuild {
             opts: opts.clone(),
             session,
             output,
-            sources: parsed.into_iter().collect(),
+            sources,
             site: Site::default(),
             digests: HashMap::new(),
             written: HashMap::new(),
             search_written: HashMap::new(),
             static_files: HashSet::new(),
-            search_docs: HashMap::new(),
+            search_docs,
             search_pending: false,
             link_cache: link::LinkCache::default(),
             needs_full: false,
+            lock_held: false,
         };
         let (site, diags) = state.link()?;
         let index = state.search_index(&site);
@@ -285,6 +313,18 @@ impl IncrementalBuild {
         }
 
         timer.lap("i-parse");
+        self.refresh(start, parsed, timer, &|| Ok(()))
+    }
+
+    /// Steps 2 to 5 of [`Self::update`], after the sources changed:
+    /// `before_write` runs once, just before the output is first touched.
+    fn refresh(
+        &mut self,
+        start: Instant,
+        parsed: usize,
+        mut timer: build::StageTimer,
+        before_write: &dyn Fn() -> std::io::Result<()>,
+    ) -> Result<RebuildStats, Failure> {
         // 2. Re-link the whole site.
         let (site, diags) = self.link()?;
         timer.lap("i-link");
@@ -325,6 +365,8 @@ impl IncrementalBuild {
         // 5. Write what changed, remove what vanished, holding the output's
         // lock as a full build does.
         let _lock = self.lock().map_err(|d| fail(diags.clone(), d))?;
+        before_write()
+            .map_err(|e| fail(diags.clone(), io_error("cannot update the build cache", e)))?;
         let live: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let gone: Vec<String> = self
             .digests
@@ -456,11 +498,16 @@ impl IncrementalBuild {
     }
 
     /// The lock of the output folder, waited for if another build holds it.
-    fn lock(&self) -> Result<OutputLock, Diagnostic> {
-        OutputLock::acquire(&self.output, IfLocked::Wait).map_err(|e| match e {
-            write::LockError::Io(e) => io_error("cannot lock the output folder", e),
-            write::LockError::Busy { .. } => unreachable!("waits"),
-        })
+    fn lock(&self) -> Result<Option<OutputLock>, Diagnostic> {
+        if self.lock_held {
+            return Ok(None);
+        }
+        OutputLock::acquire(&self.output, IfLocked::Wait)
+            .map(Some)
+            .map_err(|e| match e {
+                write::LockError::Io(e) => io_error("cannot lock the output folder", e),
+                write::LockError::Busy { .. } => unreachable!("waits"),
+            })
     }
 
     /// Replaces the state with a full build; on failure keeps the old state

@@ -71,7 +71,7 @@ pub struct Session {
 }
 
 /// One source file after parsing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParsedFile {
     pub article: Option<Arc<Article>>,
     /// Set when the file cannot be published but its links are checked.

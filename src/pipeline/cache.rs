@@ -1,0 +1,350 @@
+//! The build cache of `brief build --cache [DIR]`: what `brief serve`'s
+//! incremental build keeps in memory ([`super::incremental`]), persisted so
+//! that a build in a fresh process (a CI run, an editor's next build) reuses
+//! it.
+//!
+//! Two kinds of files, each written through a temporary file and a rename:
+//!
+//! - `entries/<xx>/<key>.bin`: one source file's parse result and search
+//!   document. The key is a SHA-256 of the program, the setup the parse
+//!   depends on (book.toml, `--base-url`, the locales), the file's path and its
+//!   text, so an entry can only be found by the input it was made from.
+//! - `state.bin`: the last build's output folder (and its identity on disk),
+//!   the entry of every source file, every page's inputs digest and the hash
+//!   of every file written.
+//!
+//! Every file starts with a header naming the format and the program that
+//! wrote it, and carries a CRC-32 of its payload (it detects damage; the
+//! keys, not the checksum, guard against confusing one input with another). A file that is damaged, or
+//! was written by another version of brief, is ignored with a warning and
+//! never trusted. The state is removed before a build updates the output in
+//! place and written again after, so an interrupted update leaves no state
+//! and the next build is a full one.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::base::diag::Diagnostic;
+use crate::index::search::CachedDoc;
+use crate::input::load::SourceFile;
+use crate::pipeline::session::ParsedFile;
+
+/// Bumped when what is stored changes shape.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 11] = b"brief-cache";
+/// `brief build --cache` without a folder: `.brief/cache/` in the site root.
+pub const DEFAULT_DIR: &str = ".brief/cache";
+
+/// A SHA-256, as the cache names things.
+pub type Key = [u8; 32];
+
+/// What the cache remembers of the last build.
+#[derive(Default, Serialize, Deserialize)]
+pub struct State {
+    /// The output folder (absolute) and the identity of the folder itself
+    /// (device, inode): a folder replaced by another build is not the one
+    /// these hashes describe.
+    pub output: PathBuf,
+    pub output_id: (u64, u64),
+    /// The setup the pages were rendered with (see [`Cache::render_key`]).
+    pub render_key: Key,
+    /// Source file (relative to the root) → its entry.
+    pub sources: BTreeMap<PathBuf, Key>,
+    /// Output path → inputs digest of the page written there.
+    pub digests: HashMap<String, u64>,
+    /// Output path → hash of the bytes written there (pages).
+    pub written: HashMap<String, u64>,
+    /// Output path → hash of the bytes written there (search files).
+    pub search_written: HashMap<String, u64>,
+    /// Files copied from `static/` folders.
+    pub static_files: HashSet<String>,
+    /// What linking remembers (sources and related briefings per language).
+    pub link: crate::link::LinkCache,
+}
+
+/// One source file's results.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Entry {
+    pub parsed: ParsedFile,
+    pub search: Option<CachedDoc>,
+}
+
+/// An open cache folder.
+pub struct Cache {
+    dir: PathBuf,
+    /// The program and the parse setup: part of every entry key.
+    parse_key: Key,
+    /// `parse_key` and everything else the output depends on.
+    render_key: Key,
+    program: Key,
+}
+
+/// What became of reading the state.
+pub enum Loaded {
+    /// No state: a first build, or the previous one was interrupted.
+    Missing,
+    /// Made with another setup (book.toml, theme, locales, static files).
+    Stale,
+    Usable(Box<State>),
+}
+
+fn sha(parts: &[&[u8]]) -> Key {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+fn hex(key: &Key) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every file under `dir` (sorted, hidden ones too: a theme's are read),
+/// hashed with its path relative to `dir`.
+fn hash_tree(h: &mut Sha256, dir: &Path) {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for f in files {
+        let rel = f.strip_prefix(dir).unwrap_or(&f).to_string_lossy();
+        h.update((rel.len() as u64).to_le_bytes());
+        h.update(rel.as_bytes());
+        match std::fs::read(&f) {
+            Ok(bytes) => {
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+            // Unreadable now: the build reports it; never equal to a readable file.
+            Err(_) => h.update(u64::MAX.to_le_bytes()),
+        }
+    }
+}
+
+/// The running program: its version and, for builds from source, the
+/// executable's size and modification time (a rebuilt binary may parse
+/// differently under the same version number).
+fn program_key() -> Key {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{mtime}", m.len())
+        })
+        .unwrap_or_default();
+    sha(&[
+        env!("CARGO_PKG_NAME").as_bytes(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        exe.as_bytes(),
+    ])
+}
+
+fn warning(path: &Path, what: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "cache-ignored",
+        format!("the build cache file {} {what}; it was ignored", path.display()),
+    )
+    .help("nothing to do: the build did the work again and rewrote the cache (delete the folder to start afresh)")
+}
+
+/// The payload of a cache file, checked; `Err` says why it is not usable.
+fn read_payload(path: &Path, program: &Key) -> Result<Option<Vec<u8>>, &'static str> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(_) => return Err("cannot be read"),
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|_| "cannot be read")?;
+    let head = MAGIC.len() + 4 + 32 + 4;
+    if bytes.len() < head || &bytes[..MAGIC.len()] != MAGIC {
+        return Err("is not a brief cache file");
+    }
+    let format = u32::from_le_bytes(bytes[MAGIC.len()..MAGIC.len() + 4].try_into().unwrap());
+    let at = MAGIC.len() + 4;
+    if format != FORMAT || &bytes[at..at + 32] != program {
+        return Err("was written by another version of brief");
+    }
+    let payload = &bytes[head..];
+    if crc32fast::hash(payload).to_le_bytes() != bytes[at + 32..head] {
+        return Err("is damaged (its checksum does not match)");
+    }
+    Ok(Some(bytes.split_off(head)))
+}
+
+/// Writes a cache file through a temporary file and a rename.
+fn write_file(path: &Path, program: &Key, payload: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().expect("cache files are in a folder");
+    std::fs::create_dir_all(parent)?;
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 40 + payload.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(program);
+    bytes.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    bytes.extend_from_slice(payload);
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
+    std::io::Write::write_all(&mut tmp, &bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+impl Cache {
+    /// The cache in `dir` for the site at `root`, as the build of `opts` and
+    /// `theme` sees it. Reads the setup files to key what depends on them.
+    pub fn open(
+        dir: &Path,
+        root: &Path,
+        opts: &crate::pipeline::session::BuildOptions,
+        theme: &Path,
+    ) -> Cache {
+        let program = program_key();
+        let mut parse = Sha256::new();
+        parse.update(program);
+        parse.update(std::fs::read(crate::pipeline::build::config_path(root)).unwrap_or_default());
+        parse.update(opts.base_url.as_deref().unwrap_or("\u{0}").as_bytes());
+        hash_tree(&mut parse, &root.join("locales"));
+        let parse_key: Key = parse.finalize().into();
+        let mut render = Sha256::new();
+        render.update(parse_key);
+        render.update([u8::from(opts.drafts)]);
+        hash_tree(&mut render, theme);
+        hash_tree(&mut render, &root.join("static"));
+        Cache {
+            dir: dir.to_path_buf(),
+            parse_key,
+            render_key: render.finalize().into(),
+            program,
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.dir.join("state.bin")
+    }
+
+    fn entry_path(&self, key: &Key) -> PathBuf {
+        let h = hex(key);
+        self.dir
+            .join("entries")
+            .join(&h[..2])
+            .join(format!("{h}.bin"))
+    }
+
+    /// The entry key of a source file read from disk.
+    pub fn key(&self, src: &SourceFile) -> Key {
+        sha(&[
+            &self.parse_key,
+            src.file.to_string_lossy().as_bytes(),
+            src.text.as_bytes(),
+        ])
+    }
+
+    /// The state of the last build, or why there is none; a damaged state or
+    /// one from another version comes with a warning.
+    pub fn load_state(&self) -> (Loaded, Option<Diagnostic>) {
+        let path = self.state_path();
+        match read_payload(&path, &self.program) {
+            Ok(None) => (Loaded::Missing, None),
+            Err(why) => (Loaded::Missing, Some(warning(&path, why))),
+            Ok(Some(payload)) => match rmp_serde::from_slice::<State>(&payload) {
+                Ok(state) if state.render_key != self.render_key => (Loaded::Stale, None),
+                Ok(state) => (Loaded::Usable(Box::new(state)), None),
+                Err(_) => (Loaded::Missing, Some(warning(&path, "cannot be decoded"))),
+            },
+        }
+    }
+
+    /// A source file's entry, if the cache has a usable one.
+    pub fn entry(&self, key: &Key) -> (Option<Entry>, Option<Diagnostic>) {
+        let path = self.entry_path(key);
+        match read_payload(&path, &self.program) {
+            Ok(None) => (None, None),
+            Err(why) => (None, Some(warning(&path, why))),
+            Ok(Some(payload)) => match rmp_serde::from_slice::<Entry>(&payload) {
+                Ok(entry) => (Some(entry), None),
+                Err(_) => (None, Some(warning(&path, "cannot be decoded"))),
+            },
+        }
+    }
+
+    /// Stores a source file's entry.
+    pub fn store_entry(&self, key: &Key, entry: &Entry) -> std::io::Result<()> {
+        let payload = rmp_serde::to_vec_named(entry).map_err(std::io::Error::other)?;
+        write_file(&self.entry_path(key), &self.program, &payload)
+    }
+
+    /// Removes entries no source file uses any more.
+    pub fn remove_entries<'a>(&self, keys: impl IntoIterator<Item = &'a Key>) {
+        for k in keys {
+            let _ = std::fs::remove_file(self.entry_path(k));
+        }
+    }
+
+    /// Removes every entry but `live` ones (and temporary files left by an
+    /// interrupted build).
+    pub fn remove_entries_except(&self, live: &HashSet<&Key>) {
+        let names: HashSet<String> = live.iter().map(|k| format!("{}.bin", hex(k))).collect();
+        for e in walkdir::WalkDir::new(self.dir.join("entries"))
+            .min_depth(2)
+            .max_depth(2)
+            .into_iter()
+            .flatten()
+        {
+            if e.file_type().is_file() && !names.contains(&*e.file_name().to_string_lossy()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Removes the state: the output is about to change in place.
+    pub fn forget_state(&self) -> std::io::Result<()> {
+        match std::fs::remove_file(self.state_path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Stores the state of a build that completed.
+    pub fn store_state(&self, state: &mut State) -> std::io::Result<()> {
+        state.render_key = self.render_key;
+        let payload = rmp_serde::to_vec_named(&*state).map_err(std::io::Error::other)?;
+        write_file(&self.state_path(), &self.program, &payload)
+    }
+}
+
+/// The identity (device, inode) of a folder, to tell whether the output
+/// folder is still the one a state describes.
+pub fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let created = meta
+            .created()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some((0, created.as_nanos() as u64))
+    }
+}

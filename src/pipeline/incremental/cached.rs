@@ -1,0 +1,294 @@
+//! `brief build --cache`: an incremental build whose state comes from, and
+//! goes back to, the build cache ([`crate::pipeline::cache`]).
+//!
+//! Every source file is read and keyed; a file whose entry is in the cache is
+//! not parsed again. When the cache's state describes the output folder as it
+//! is (same folder on disk, same setup), the build is an incremental rebuild
+//! of it: only pages whose inputs digest changed are rendered, only files
+//! whose bytes changed are written, each through a temporary file and a
+//! rename, after every page rendered. Otherwise it is a full build through a
+//! staging folder, as without the cache. Either way the output equals a clean
+//! build's, byte for byte (`tests/incremental.rs`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::{IncrementalBuild, RebuildStats};
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::index::search::CachedDoc;
+use crate::input::load;
+use crate::output::write::{self, IfLocked};
+use crate::pipeline::build::{self, BuildOptions, Failure};
+use crate::pipeline::cache::{self, Cache, Entry, Key, Loaded, State};
+use crate::pipeline::session::{ParsedFile, Session};
+
+/// One source file, from the cache or parsed now.
+struct Source {
+    rel: PathBuf,
+    parsed: ParsedFile,
+    /// `None` when the file could not be read (nothing to cache).
+    key: Option<Key>,
+    search: Option<Arc<CachedDoc>>,
+    /// Whether the cache lacks (part of) this file's entry.
+    store: bool,
+}
+
+/// Several damaged entries make one warning, not one per file.
+fn entry_warnings(mut ws: Vec<Diagnostic>) -> Option<Diagnostic> {
+    let n = ws.len();
+    let mut first = ws.drain(..).next()?;
+    if n > 1 {
+        first.message = format!(
+            "{} (and {} more cache entries like it)",
+            first.message,
+            n - 1
+        );
+    }
+    Some(first)
+}
+
+impl IncrementalBuild {
+    /// Builds the site with the build cache in `dir`; see the module docs.
+    pub fn build_cached(
+        opts: &BuildOptions,
+        dir: &Path,
+        if_locked: IfLocked,
+    ) -> Result<RebuildStats, Failure> {
+        let start = Instant::now();
+        let mut timer = build::StageTimer::new();
+        let (lock, output) = Self::lock_new(opts, if_locked)?;
+        let mut session = Session::open(opts)?;
+        let theme = session
+            .renderer()
+            .map(|r| r.theme_dir().to_path_buf())
+            .unwrap_or_default();
+        let cache = Cache::open(dir, &opts.root, opts, &theme);
+        let (loaded, state_warning) = cache.load_state();
+        let (paths, ds) = load::discover(&opts.root, &session.config);
+        session.diagnostics.extend(ds);
+        timer.lap("c-setup");
+
+        let read: Vec<(Source, Option<Diagnostic>)> = paths
+            .par_iter()
+            .map(|path| read_source(&session, &cache, path))
+            .collect();
+        let mut warnings: Vec<Diagnostic> = state_warning.into_iter().collect();
+        let mut entry_problems = Vec::new();
+        let mut sources = Vec::with_capacity(read.len());
+        for (s, w) in read {
+            entry_problems.extend(w);
+            sources.push(s);
+        }
+        warnings.extend(entry_warnings(entry_problems));
+        let parsed = sources.iter().filter(|s| s.store).count();
+        timer.lap("c-read");
+
+        let mut search_docs = HashMap::new();
+        for s in &sources {
+            if let (Some(a), Some(doc)) = (&s.parsed.article, &s.search) {
+                search_docs.insert(
+                    (a.lang.clone(), a.rel_path.clone()),
+                    (a.hash.clone(), doc.clone()),
+                );
+            }
+        }
+        let parsed_files: BTreeMap<PathBuf, ParsedFile> = sources
+            .iter()
+            .map(|s| (s.rel.clone(), s.parsed.clone()))
+            .collect();
+        let old_keys: Option<HashSet<Key>> = match &loaded {
+            Loaded::Usable(st) => Some(st.sources.values().copied().collect()),
+            _ => None,
+        };
+
+        let usable = match loaded {
+            Loaded::Usable(st)
+                if st.output == output
+                    && cache::folder_id(&output) == Some(st.output_id)
+                    && output.join(write::STAMP).is_file() =>
+            {
+                Some(st)
+            }
+            _ => None,
+        };
+        let (mut state, mut stats) = match usable {
+            Some(st) => {
+                let st = *st;
+                let mut state = IncrementalBuild {
+                    opts: opts.clone(),
+                    session,
+                    output,
+                    sources: parsed_files,
+                    site: Default::default(),
+                    digests: st.digests,
+                    written: st.written,
+                    search_written: st.search_written,
+                    static_files: st.static_files,
+                    search_docs,
+                    search_pending: false,
+                    link_cache: st.link,
+                    needs_full: false,
+                    lock_held: true,
+                };
+                // The output changes in place from here: without a state, an
+                // interrupted build is followed by a full one.
+                let mut stats = state.refresh(start, parsed, timer, &|| cache.forget_state())?;
+                let mut timer = build::StageTimer::new();
+                let search = state.finish()?;
+                timer.lap("c-search");
+                stats.files_written += search.files_written;
+                stats.files_removed += search.files_removed;
+                stats.search = search.search;
+                stats.search_files_written = search.search_files_written;
+                (state, stats)
+            }
+            None => {
+                // Replaced whole: the state no longer describes it.
+                cache
+                    .forget_state()
+                    .map_err(|e| cache_error(Diagnostics::new(), e))?;
+                let (state, mut stats) = Self::full(
+                    opts,
+                    session,
+                    output,
+                    lock,
+                    parsed_files,
+                    search_docs,
+                    start,
+                )?;
+                stats.parsed = parsed;
+                (state, stats)
+            }
+        };
+        let mut timer = build::StageTimer::new();
+        state
+            .save(&cache, &sources, old_keys.as_ref())
+            .map_err(|e| cache_error(stats.diagnostics.clone(), e))?;
+        timer.lap("c-save");
+        stats.diagnostics.extend(warnings);
+        stats.diagnostics.normalize();
+        stats.phase1 = start.elapsed() - stats.search;
+        // Freeing the parsed site takes a while and nobody waits for it.
+        std::thread::spawn(move || drop((state, sources)));
+        Ok(stats)
+    }
+
+    /// Writes the entries the cache lacks, the state, and removes the
+    /// entries no source file uses any more.
+    fn save(
+        &mut self,
+        cache: &Cache,
+        sources: &[Source],
+        old_keys: Option<&HashSet<Key>>,
+    ) -> std::io::Result<()> {
+        let results: Vec<std::io::Result<()>> = sources
+            .par_iter()
+            .filter(|s| s.store)
+            .filter_map(|s| Some((s.key?, s)))
+            .map(|(key, s)| {
+                let mut parsed = s.parsed.clone();
+                let mut search = None;
+                if let Some(a) = &parsed.article {
+                    // Only the index stage reads the plain text, and its
+                    // document is stored beside the article: an entry
+                    // without one is never used (see `read_source`).
+                    let Some((hash, doc)) =
+                        self.search_docs.get(&(a.lang.clone(), a.rel_path.clone()))
+                    else {
+                        return Ok(());
+                    };
+                    if hash != &a.hash {
+                        return Ok(());
+                    }
+                    search = Some((**doc).clone());
+                    let mut a = (**a).clone();
+                    a.body.plain_text = String::new();
+                    parsed.article = Some(Arc::new(a));
+                }
+                cache.store_entry(&key, &Entry { parsed, search })
+            })
+            .collect();
+        results.into_iter().collect::<std::io::Result<()>>()?;
+        let sources_map: BTreeMap<PathBuf, Key> = sources
+            .iter()
+            .filter_map(|s| Some((s.rel.clone(), s.key?)))
+            .collect();
+        let live: HashSet<&Key> = sources_map.values().collect();
+        match old_keys {
+            Some(old) => cache.remove_entries(old.iter().filter(|k| !live.contains(k))),
+            // Without a state the cache may hold entries of anything: keep
+            // only the live ones.
+            None => cache.remove_entries_except(&live),
+        }
+        let mut state = State {
+            output: self.output.clone(),
+            output_id: cache::folder_id(&self.output).unwrap_or_default(),
+            render_key: [0; 32],
+            sources: sources_map,
+            digests: self.digests.clone(),
+            written: self.written.clone(),
+            search_written: self.search_written.clone(),
+            static_files: self.static_files.clone(),
+            link: std::mem::take(&mut self.link_cache),
+        };
+        cache.store_state(&mut state)
+    }
+}
+
+fn cache_error(mut diags: Diagnostics, e: std::io::Error) -> Failure {
+    diags.push(
+        Diagnostic::error("write-failed", format!("cannot write the build cache: {e}"))
+            .help("check permissions and free space in the cache folder, or build without --cache"),
+    );
+    diags.into()
+}
+
+/// Reads one source file and takes its parse result from the cache, or
+/// parses it.
+fn read_source(session: &Session, cache: &Cache, path: &Path) -> (Source, Option<Diagnostic>) {
+    let rel = path
+        .strip_prefix(&session.root)
+        .unwrap_or(path)
+        .to_path_buf();
+    let src = match load::read(&session.root, path) {
+        Ok(src) => src,
+        Err(d) => {
+            let parsed = ParsedFile {
+                article: None,
+                unbuilt: None,
+                diagnostics: vec![d],
+            };
+            let s = Source {
+                rel,
+                parsed,
+                key: None,
+                search: None,
+                store: false,
+            };
+            return (s, None);
+        }
+    };
+    let key = cache.key(&src);
+    let (entry, warning) = cache.entry(&key);
+    let source = match entry {
+        Some(Entry { parsed, search }) if search.is_some() || parsed.article.is_none() => Source {
+            rel,
+            store: false,
+            parsed,
+            key: Some(key),
+            search: search.map(Arc::new),
+        },
+        _ => Source {
+            rel,
+            parsed: session.parse_source(&src),
+            key: Some(key),
+            search: None,
+            store: true,
+        },
+    };
+    (source, warning)
+}
