@@ -289,6 +289,11 @@ fn a_front_matter_error_does_not_hide_links_in_a_rebuild() {
 /// A generated site: `n` articles per language, translations, internal
 /// links, shared sources and terms, dates close together.
 fn generated(n: usize) -> Fixture {
+    Fixture::new(generated_site(n))
+}
+
+/// A generated site of `n` articles per language in `site/` of a temporary folder.
+fn generated_site(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     let repo = repo();
@@ -308,7 +313,7 @@ fn generated(n: usize) -> Fixture {
             std::fs::write(p, text).unwrap();
         }
     }
-    Fixture::new(dir)
+    dir
 }
 
 const TOPICS: [&str; 6] = [
@@ -465,4 +470,287 @@ fn alias_edits_match_clean_builds() {
     f.rebuild("every alias removed", &[JA]);
     assert!(!f.inc.output().join("_redirects").exists());
     assert!(!f.inc.output().join("ja/stargate-state-fund").exists());
+}
+
+// ---------------------------------------------------------------------------
+// `brief build --cache`: the same oracle, each build a fresh process.
+
+/// A site built by the binary with `--cache`, one process per build.
+struct Cached {
+    dir: tempfile::TempDir,
+    builds: usize,
+}
+
+/// Every file of a folder: bytes and inode (a file rewritten through a
+/// temporary file and a rename gets a new inode).
+fn files_with_inodes(dir: &Path) -> std::collections::BTreeMap<String, (Vec<u8>, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    if !dir.exists() {
+        return Default::default();
+    }
+    snapshot(dir)
+        .into_iter()
+        .map(|(k, v)| {
+            let ino = std::fs::metadata(dir.join(&k)).unwrap().ino();
+            (k, (v, ino))
+        })
+        .collect()
+}
+
+impl Cached {
+    fn new(dir: tempfile::TempDir) -> Cached {
+        let mut c = Cached { dir, builds: 0 };
+        c.build_ok("the first build", "a full build");
+        c
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+    fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        let p = self.root().join(rel);
+        let text = f(std::fs::read_to_string(&p).unwrap_or_default());
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn run(&self) -> common::Run {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_brief"));
+        cmd.arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .arg("--output")
+            .arg(self.out())
+            .arg("--cache")
+            .arg(self.cache());
+        common::run(cmd)
+    }
+
+    /// Builds; checks how (`a full build` or `updated in place`), that the
+    /// output equals a clean build, and that an update in place rewrote no
+    /// file whose bytes did not change.
+    fn build_ok(&mut self, what: &str, how: &str) -> common::Run {
+        let before = files_with_inodes(&self.out())
+            .into_iter()
+            .collect::<Vec<_>>();
+        let r = self.run();
+        assert_eq!(r.code, 0, "{what}: {}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains(how),
+            "{what}: expected {how}, got: {}",
+            r.stdout
+        );
+        self.assert_same_as_clean(what);
+        if how == "updated in place" {
+            let after = files_with_inodes(&self.out());
+            for (k, (bytes, ino)) in before {
+                if let Some((b2, ino2)) = after.get(&k) {
+                    if b2 == &bytes {
+                        assert_eq!(ino, *ino2, "{what}: {k} was rewritten with the same bytes");
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    fn assert_same_as_clean(&mut self, what: &str) {
+        self.builds += 1;
+        let clean = self.dir.path().join(format!("clean-{}", self.builds));
+        brief::build(&opts(&self.root(), clean.clone()))
+            .unwrap_or_else(|f| panic!("{what}: clean build failed: {:?}", f.diagnostics));
+        let a = snapshot(&self.out());
+        let b = snapshot(&clean);
+        let ka: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+        let kb: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+        assert!(
+            ka.is_empty() && kb.is_empty(),
+            "{what}: only in the cached build: {ka:?}; only in the clean build: {kb:?}"
+        );
+        for (k, v) in &a {
+            assert!(v == &b[k], "{what}: {k} differs from a clean build");
+        }
+        assert_same_files(&a, &b);
+        std::fs::remove_dir_all(&clean).unwrap();
+    }
+
+    /// The files of the cache folder: the state and every entry.
+    fn entries(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = walkdir::WalkDir::new(self.cache().join("entries"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+#[test]
+fn cached_builds_in_fresh_processes_match_clean_builds() {
+    let mut c = Cached::new(generated_site(60));
+    assert_eq!(c.entries().len(), 120, "one entry per source file");
+
+    let r = c.build_ok("nothing changed", "updated in place");
+    assert!(
+        r.stdout
+            .contains(" 0 source files parsed, 0 pages rendered, 0 files written, 0 removed"),
+        "{}",
+        r.stdout
+    );
+
+    let p = gpath("en", 30);
+    c.edit(&p, |t| t + "\nAn added sentence.\n");
+    let r = c.build_ok("body edit", "updated in place");
+    assert!(r.stdout.contains(" 1 source file parsed,"), "{}", r.stdout);
+
+    let p = gpath("ja", 12);
+    c.edit(&p, |t| set_line(t, "title:", "title: \"新しい題名\""));
+    c.build_ok("title edit", "updated in place");
+
+    let p = gpath("en", 7);
+    c.edit(&p, |t| set_line(t, "date:", "date: 2026-01-01"));
+    c.build_ok("date edit: moves to the top", "updated in place");
+
+    let p = gpath("en", 50);
+    c.edit(&p, |t| set_line(t, "topics:", "topics: [safety, new-term]"));
+    c.build_ok("topics edit", "updated in place");
+
+    let p = gpath("ja", 3);
+    c.edit(&p, |t| {
+        t.replace("https://example.org/src/3\"", "https://example.org/src/5\"")
+    });
+    c.build_ok("citation now shared", "updated in place");
+
+    let p = gpath("en", 11);
+    c.edit(&p, |t| add_front_matter_line(t, "slug: renamed"));
+    c.build_ok("slug rename", "updated in place");
+
+    c.edit("content/en/new.md", |_| {
+        generated_article("en", 999).replace("../2020/", "2020/")
+    });
+    c.build_ok("new article", "updated in place");
+
+    let p = gpath("ja", 59);
+    std::fs::remove_file(c.root().join(&p)).unwrap();
+    c.build_ok("article deleted", "updated in place");
+    assert_eq!(
+        c.entries().len(),
+        120,
+        "the deleted file's entry is removed"
+    );
+
+    // A broken link: the build fails, the output and the cache stay usable.
+    let before = snapshot(&c.out());
+    let p = gpath("en", 40);
+    c.edit(&p, |t| t + "\n[broken](nowhere.md)\n");
+    let r = c.run();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("nowhere.md"), "{}", r.stderr);
+    assert!(
+        snapshot(&c.out()) == before,
+        "a failed build changed the output"
+    );
+    c.edit(&p, |t| t.replace("\n[broken](nowhere.md)\n", ""));
+    c.build_ok("broken link fixed", "updated in place");
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored_with_a_warning() {
+    let mut c = Cached::new(generated_site(8));
+    let state = c.cache().join("state.bin");
+
+    // Garbage instead of the state.
+    std::fs::write(&state, b"not a cache at all").unwrap();
+    let r = c.build_ok("garbage state", "a full build");
+    assert!(
+        r.stderr.contains("cache-ignored") && r.stderr.contains("is not a brief cache file"),
+        "{}",
+        r.stderr
+    );
+    let r = c.build_ok("after the garbage state", "updated in place");
+    assert!(!r.stderr.contains("cache-ignored"), "{}", r.stderr);
+
+    // The state of another version of brief: its program id differs.
+    let mut bytes = std::fs::read(&state).unwrap();
+    bytes[20] ^= 0xff;
+    std::fs::write(&state, &bytes).unwrap();
+    let r = c.build_ok("state of another version", "a full build");
+    assert!(
+        r.stderr.contains("written by another version of brief"),
+        "{}",
+        r.stderr
+    );
+
+    // A damaged entry: one byte of its payload flipped, then one truncated.
+    let p = gpath("en", 2);
+    c.edit(&p, |t| t + "\nOne more sentence.\n");
+    c.build_ok("an edit", "updated in place");
+    let entries = c.entries();
+    let first = &entries[0];
+    let mut bytes = std::fs::read(first).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(first, &bytes).unwrap();
+    let last = &entries[entries.len() - 1];
+    let bytes = std::fs::read(last).unwrap();
+    std::fs::write(last, &bytes[..bytes.len() / 3]).unwrap();
+    let r = c.build_ok("damaged entries", "updated in place");
+    assert!(
+        r.stderr.contains("cache-ignored") && r.stderr.contains("and 1 more cache entries"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains(" 2 source files parsed,"), "{}", r.stdout);
+
+    // An entry of another version.
+    let entries = c.entries();
+    let mut bytes = std::fs::read(&entries[3]).unwrap();
+    bytes[20] ^= 0xff;
+    std::fs::write(&entries[3], &bytes).unwrap();
+    let r = c.build_ok("entry of another version", "updated in place");
+    assert!(
+        r.stderr.contains("written by another version of brief"),
+        "{}",
+        r.stderr
+    );
+    let r = c.build_ok("all repaired", "updated in place");
+    assert!(!r.stderr.contains("cache-ignored"), "{}", r.stderr);
+}
+
+#[test]
+fn setup_changes_and_a_replaced_output_make_a_full_build() {
+    let mut c = Cached::new(generated_site(8));
+
+    // A theme change: every page may differ.
+    c.edit("themes/default/templates/base.html", |t| {
+        t.replacen("<body", "<body data-test=\"theme-edit\"", 1)
+    });
+    c.build_ok("theme edit", "a full build");
+
+    // A locale change.
+    c.edit("locales/en/main.ftl", |t| {
+        t + "\ncache-test-message = Added\n"
+    });
+    c.build_ok("locale edit", "a full build");
+    c.build_ok("no change after the locale edit", "updated in place");
+
+    // The output replaced by a build without the cache: a different folder.
+    brief::build(&opts(&c.root(), c.out())).unwrap();
+    let p = gpath("ja", 1);
+    c.edit(&p, |t| t + "\n追記。\n");
+    c.build_ok("output replaced by another build", "a full build");
+
+    // An interrupted update in place leaves no state behind.
+    std::fs::remove_file(c.cache().join("state.bin")).unwrap();
+    std::fs::write(c.out().join("ja/index.html"), "half-written").unwrap();
+    c.build_ok("after an interrupted update", "a full build");
 }
