@@ -35,15 +35,20 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Every search file: its route and its bytes, in a fixed order.
     pub fn files(&self) -> Vec<(Route<'_>, &[u8])> {
-        let mut out = Vec::new();
-        for (lang, index) in &self.langs {
-            out.push((Route::SearchMeta { lang }, index.meta.as_bytes()));
-            for (pack, bytes) in index.packs.iter().enumerate() {
-                out.push((Route::SearchPack { lang, pack }, bytes.as_slice()));
-            }
-            for (shard, text) in index.shards.iter().enumerate() {
-                out.push((Route::SearchShard { lang, shard }, text.as_bytes()));
-            }
+        self.langs
+            .iter()
+            .flat_map(|(lang, index)| Self::lang_files(lang, index))
+            .collect()
+    }
+
+    /// The search files of one language.
+    pub fn lang_files<'a>(lang: &'a str, index: &'a LangIndex) -> Vec<(Route<'a>, &'a [u8])> {
+        let mut out = vec![(Route::SearchMeta { lang }, index.meta.as_bytes())];
+        for (pack, bytes) in index.packs.iter().enumerate() {
+            out.push((Route::SearchPack { lang, pack }, bytes.as_slice()));
+        }
+        for (shard, text) in index.shards.iter().enumerate() {
+            out.push((Route::SearchShard { lang, shard }, text.as_bytes()));
         }
         out
     }
@@ -133,14 +138,18 @@ pub fn build(site: &Site, env: SearchEnv) -> SearchIndex {
     SearchIndex { langs }
 }
 
-/// [`build`] from documents made earlier: `doc(id)` gives each article's.
+/// [`build`] from documents made earlier: `doc(id)` gives each article's;
+/// only the languages `wanted` accepts are indexed (a language whose
+/// documents did not change keeps its files).
 pub fn build_cached<'d>(
     site: &Site,
+    wanted: impl Fn(&str) -> bool + Sync,
     doc: impl Fn(ArticleId) -> &'d CachedDoc + Sync,
 ) -> SearchIndex {
     let langs = site
         .by_lang
         .par_iter()
+        .filter(|(lang, _)| wanted(lang))
         .map(|(lang, ids)| {
             let mut builder = IndexBuilder::default();
             for &id in ids {

@@ -3,15 +3,17 @@
 //! that a build in a fresh process (a CI run, an editor's next build) reuses
 //! it.
 //!
-//! Two kinds of files, each written through a temporary file and a rename:
+//! Two files:
 //!
-//! - `entries/<xx>/<key>.bin`: one source file's parse result and search
-//!   document. The key is a SHA-256 of the program, the setup the parse
-//!   depends on (book.toml, `--base-url`, the locales), the file's path and its
-//!   text, so an entry can only be found by the input it was made from.
-//! - `state.bin`: the last build's output folder (and its identity on disk),
-//!   the entry of every source file, every page's inputs digest and the hash
-//!   of every file written.
+//! - `entries.pack`: each source file's parse result and search document
+//!   (see [`pack`] for how it is kept). An entry's key is a SHA-256 of the program, the setup the parse
+//!   depends on (book.toml, `--base-url`, the locales), the file's path,
+//!   length and content hash (64 bits of the SHA-256 of its text), so an
+//!   entry is found only by the input it was made from.
+//! - `state.bin` (written through a temporary file and a rename): the last
+//!   build's output folder (and its identity on disk), the entry of every
+//!   source file and where it is in the pack, every page's inputs digest,
+//!   the hash of every file written, and what linking remembers.
 //!
 //! Every file starts with a header naming the format and the program that
 //! wrote it, and carries a CRC-32 of its payload (it detects damage; the
@@ -32,6 +34,9 @@ use crate::base::diag::Diagnostic;
 use crate::index::search::CachedDoc;
 use crate::input::load::SourceFile;
 use crate::pipeline::session::ParsedFile;
+
+mod pack;
+pub use pack::{Pack, Slot};
 
 /// Bumped when what is stored changes shape.
 const FORMAT: u32 = 1;
@@ -60,10 +65,14 @@ pub struct State {
     pub written: HashMap<String, u64>,
     /// Output path → hash of the bytes written there (search files).
     pub search_written: HashMap<String, u64>,
+    /// Per language: the fingerprint of its search documents and its files.
+    pub search_langs: HashMap<String, (u64, Vec<String>)>,
     /// Files copied from `static/` folders.
     pub static_files: HashSet<String>,
     /// What linking remembers (sources and related briefings per language).
     pub link: crate::link::LinkCache,
+    /// Where each entry is in `entries.pack`.
+    pub pack: HashMap<Key, Slot>,
 }
 
 /// One source file's results.
@@ -87,8 +96,9 @@ pub struct Cache {
 pub enum Loaded {
     /// No state: a first build, or the previous one was interrupted.
     Missing,
-    /// Made with another setup (book.toml, theme, locales, static files).
-    Stale,
+    /// Made with another setup (book.toml, theme, locales, static files):
+    /// only where the entries are is still true.
+    Stale(Box<State>),
     Usable(Box<State>),
 }
 
@@ -99,10 +109,6 @@ fn sha(parts: &[&[u8]]) -> Key {
         h.update(p);
     }
     h.finalize().into()
-}
-
-fn hex(key: &Key) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every file under `dir` (sorted, hidden ones too: a theme's are read),
@@ -239,20 +245,18 @@ impl Cache {
         self.dir.join("state.bin")
     }
 
-    fn entry_path(&self, key: &Key) -> PathBuf {
-        let h = hex(key);
-        self.dir
-            .join("entries")
-            .join(&h[..2])
-            .join(format!("{h}.bin"))
+    fn pack_path(&self) -> PathBuf {
+        self.dir.join("entries.pack")
     }
 
-    /// The entry key of a source file read from disk.
+    /// The entry key of a source file read from disk: from its content
+    /// hash, which reading the file computed already.
     pub fn key(&self, src: &SourceFile) -> Key {
         sha(&[
             &self.parse_key,
             src.file.to_string_lossy().as_bytes(),
-            src.text.as_bytes(),
+            src.hash.as_bytes(),
+            &(src.text.len() as u64).to_le_bytes(),
         ])
     }
 
@@ -264,53 +268,74 @@ impl Cache {
             Ok(None) => (Loaded::Missing, None),
             Err(why) => (Loaded::Missing, Some(warning(&path, why))),
             Ok(Some(payload)) => match rmp_serde::from_slice::<State>(&payload) {
-                Ok(state) if state.render_key != self.render_key => (Loaded::Stale, None),
+                Ok(state) if state.render_key != self.render_key => {
+                    (Loaded::Stale(Box::new(state)), None)
+                }
                 Ok(state) => (Loaded::Usable(Box::new(state)), None),
                 Err(_) => (Loaded::Missing, Some(warning(&path, "cannot be decoded"))),
             },
         }
     }
 
-    /// A source file's entry, if the cache has a usable one.
-    pub fn entry(&self, key: &Key) -> (Option<Entry>, Option<Diagnostic>) {
-        let path = self.entry_path(key);
-        match read_payload(&path, &self.program) {
+    /// The pack of entries; `index` is where the state says they are.
+    pub fn open_pack(&self, index: Option<HashMap<Key, Slot>>) -> (Pack, Option<Diagnostic>) {
+        let path = self.pack_path();
+        let (pack, why) = Pack::open(&path, &self.program, index);
+        (pack, why.map(|why| warning(&path, why)))
+    }
+
+    /// A source file's entry, if the pack has a usable one.
+    pub fn entry(&self, pack: &Pack, key: &Key) -> (Option<Entry>, Option<Diagnostic>) {
+        let path = self.pack_path();
+        match pack.get(key) {
             Ok(None) => (None, None),
-            Err(why) => (None, Some(warning(&path, why))),
+            Err(pack::Bad::Damaged) => (
+                None,
+                Some(warning(
+                    &path,
+                    "has a damaged entry (its checksum does not match)",
+                )),
+            ),
+            Err(pack::Bad::Missing) => (
+                None,
+                Some(warning(
+                    &path,
+                    "lacks an entry the state names (it was cut short)",
+                )),
+            ),
             Ok(Some(payload)) => match rmp_serde::from_slice::<Entry>(&payload) {
                 Ok(entry) => (Some(entry), None),
-                Err(_) => (None, Some(warning(&path, "cannot be decoded"))),
+                Err(_) => (
+                    None,
+                    Some(warning(&path, "has an entry that cannot be decoded")),
+                ),
             },
         }
     }
 
-    /// Stores a source file's entry.
-    pub fn store_entry(&self, key: &Key, entry: &Entry) -> std::io::Result<()> {
-        let payload = rmp_serde::to_vec_named(entry).map_err(std::io::Error::other)?;
-        write_file(&self.entry_path(key), &self.program, &payload)
+    /// An entry as the pack stores it.
+    pub fn encode(entry: &Entry) -> std::io::Result<Vec<u8>> {
+        rmp_serde::to_vec_named(entry).map_err(std::io::Error::other)
     }
 
-    /// Removes entries no source file uses any more.
-    pub fn remove_entries<'a>(&self, keys: impl IntoIterator<Item = &'a Key>) {
-        for k in keys {
-            let _ = std::fs::remove_file(self.entry_path(k));
-        }
+    /// Adds `new` entries to the pack and drops those not `live`.
+    pub fn write_pack(
+        &self,
+        pack: Pack,
+        new: Vec<(Key, Vec<u8>)>,
+        live: &HashSet<Key>,
+    ) -> std::io::Result<HashMap<Key, Slot>> {
+        std::fs::create_dir_all(&self.dir)?;
+        pack.write(&self.program, new, live)
     }
 
-    /// Removes every entry but `live` ones (and temporary files left by an
-    /// interrupted build).
-    pub fn remove_entries_except(&self, live: &HashSet<&Key>) {
-        let names: HashSet<String> = live.iter().map(|k| format!("{}.bin", hex(k))).collect();
-        for e in walkdir::WalkDir::new(self.dir.join("entries"))
-            .min_depth(2)
-            .max_depth(2)
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file() && !names.contains(&*e.file_name().to_string_lossy()) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
+    /// Holds the cache folder for this build: two builds never write one
+    /// cache at once (the second waits).
+    pub fn lock(&self) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(&self.dir)?;
+        let f = std::fs::File::create(self.dir.join("lock"))?;
+        f.lock()?;
+        Ok(f)
     }
 
     /// Removes the state: the output is about to change in place.

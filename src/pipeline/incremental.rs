@@ -85,6 +85,9 @@ pub struct IncrementalBuild {
     written: HashMap<String, u64>,
     /// Output path → hash of the bytes of each search file written.
     search_written: HashMap<String, u64>,
+    /// Per language: the fingerprint of the documents its search files were
+    /// made from (see [`Self::search_index`]) and those files.
+    search_langs: HashMap<String, (u64, Vec<String>)>,
     /// Files copied from the theme's and the site's `static/`: they win over pages.
     static_files: HashSet<String>,
     /// Search documents per article, keyed by language, path and source hash.
@@ -171,6 +174,7 @@ impl IncrementalBuild {
             digests: HashMap::new(),
             written: HashMap::new(),
             search_written: HashMap::new(),
+            search_langs: HashMap::new(),
             static_files: HashSet::new(),
             search_docs,
             search_pending: false,
@@ -179,7 +183,8 @@ impl IncrementalBuild {
             lock_held: false,
         };
         let (site, diags) = state.link()?;
-        let index = state.search_index(&site);
+        let (index, fingerprints) = state.search_index(&site, false);
+        state.search_langs = search_langs(&index, fingerprints);
         let renderer = state.session.renderer().expect("checked above");
         let pages = renderer.env.pages(&site);
         let digests = renderer.page_digests(&site, &pages);
@@ -442,7 +447,8 @@ impl IncrementalBuild {
             return Ok(RebuildStats::default());
         }
         let site = std::mem::take(&mut self.site);
-        let index = self.search_index(&site);
+        // Only the languages whose documents changed are indexed again.
+        let (index, fingerprints) = self.search_index(&site, true);
         self.site = site;
         let files: Vec<(String, Vec<u8>)> = index
             .files()
@@ -450,12 +456,23 @@ impl IncrementalBuild {
             .map(|(route, bytes)| (route.file(), bytes.to_vec()))
             .collect();
         let live: HashSet<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
-        let gone: Vec<String> = self
-            .search_written
+        let redone: Vec<String> = self
+            .search_langs
             .keys()
+            .filter(|l| index.langs.contains_key(*l) || !fingerprints.contains_key(*l))
+            .cloned()
+            .collect();
+        let gone: Vec<String> = redone
+            .iter()
+            .flat_map(|l| &self.search_langs[l].1)
             .filter(|p| !live.contains(p.as_str()))
             .cloned()
             .collect();
+        for l in &redone {
+            self.search_langs.remove(l);
+        }
+        self.search_langs
+            .extend(search_langs(&index, fingerprints.clone()));
         let changed: Vec<(&str, &[u8], u64)> = files
             .iter()
             .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice(), bytes_hash(bytes)))
@@ -587,8 +604,15 @@ impl IncrementalBuild {
     }
 
     /// The index stage, re-tokenizing only articles whose source changed
-    /// since their document was cached.
-    fn search_index(&mut self, site: &Site) -> SearchIndex {
+    /// since their document was cached; with `changed_only`, indexing only
+    /// the languages whose fingerprint (their documents' paths and source
+    /// hashes, in index order: all a document is made from, with the setup)
+    /// differs from the last one written. Returns every language's fingerprint.
+    fn search_index(
+        &mut self,
+        site: &Site,
+        changed_only: bool,
+    ) -> (SearchIndex, HashMap<String, u64>) {
         let key = |a: &Article| (a.lang.clone(), a.rel_path.clone());
         let missing: Vec<usize> = (0..site.articles.len())
             .filter(|&i| {
@@ -613,9 +637,45 @@ impl IncrementalBuild {
             let live: HashSet<(String, String)> = site.articles.iter().map(|a| key(a)).collect();
             self.search_docs.retain(|k, _| live.contains(k));
         }
+        let fingerprints: HashMap<String, u64> = site
+            .by_lang
+            .iter()
+            .map(|(lang, ids)| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                for &id in ids {
+                    let a = &site.articles[id];
+                    (&a.rel_path, &a.hash).hash(&mut h);
+                }
+                (lang.clone(), h.finish())
+            })
+            .collect();
         let docs = &self.search_docs;
-        crate::index::build_cached(site, |id| &docs[&key(&site.articles[id])].1)
+        let last = &self.search_langs;
+        let index = crate::index::build_cached(
+            site,
+            |lang| !changed_only || last.get(lang).map(|(fp, _)| fp) != fingerprints.get(lang),
+            |id| &docs[&key(&site.articles[id])].1,
+        );
+        (index, fingerprints)
     }
+}
+
+/// Each language's fingerprint and search files, for the languages indexed.
+fn search_langs(
+    index: &SearchIndex,
+    mut fingerprints: HashMap<String, u64>,
+) -> HashMap<String, (u64, Vec<String>)> {
+    index
+        .langs
+        .keys()
+        .filter_map(|lang| {
+            let files = SearchIndex::lang_files(lang, &index.langs[lang])
+                .into_iter()
+                .map(|(route, _)| route.file())
+                .collect();
+            Some((lang.clone(), (fingerprints.remove(lang)?, files)))
+        })
+        .collect()
 }
 
 /// The files `Staging::copy_tree` copies from `from`, as output paths.

@@ -23,7 +23,7 @@ use crate::index::search::CachedDoc;
 use crate::input::load;
 use crate::output::write::{self, IfLocked};
 use crate::pipeline::build::{self, BuildOptions, Failure};
-use crate::pipeline::cache::{self, Cache, Entry, Key, Loaded, State};
+use crate::pipeline::cache::{self, Cache, Entry, Key, Loaded, Pack, State};
 use crate::pipeline::session::{ParsedFile, Session};
 
 /// One source file, from the cache or parsed now.
@@ -66,17 +66,28 @@ impl IncrementalBuild {
             .renderer()
             .map(|r| r.theme_dir().to_path_buf())
             .unwrap_or_default();
+        timer.lap("c-session");
         let cache = Cache::open(dir, &opts.root, opts, &theme);
-        let (loaded, state_warning) = cache.load_state();
+        let _cache_lock = cache
+            .lock()
+            .map_err(|e| cache_error(Diagnostics::new(), e))?;
+        timer.lap("c-keys");
+        let (mut loaded, state_warning) = cache.load_state();
+        let index = match &mut loaded {
+            Loaded::Usable(st) | Loaded::Stale(st) => Some(std::mem::take(&mut st.pack)),
+            Loaded::Missing => None,
+        };
+        let (pack, pack_warning) = cache.open_pack(index);
+        timer.lap("c-state");
         let (paths, ds) = load::discover(&opts.root, &session.config);
         session.diagnostics.extend(ds);
-        timer.lap("c-setup");
+        timer.lap("c-discover");
 
         let read: Vec<(Source, Option<Diagnostic>)> = paths
             .par_iter()
-            .map(|path| read_source(&session, &cache, path))
+            .map(|path| read_source(&session, &cache, &pack, path))
             .collect();
-        let mut warnings: Vec<Diagnostic> = state_warning.into_iter().collect();
+        let mut warnings: Vec<Diagnostic> = state_warning.into_iter().chain(pack_warning).collect();
         let mut entry_problems = Vec::new();
         let mut sources = Vec::with_capacity(read.len());
         for (s, w) in read {
@@ -100,10 +111,6 @@ impl IncrementalBuild {
             .iter()
             .map(|s| (s.rel.clone(), s.parsed.clone()))
             .collect();
-        let old_keys: Option<HashSet<Key>> = match &loaded {
-            Loaded::Usable(st) => Some(st.sources.values().copied().collect()),
-            _ => None,
-        };
 
         let usable = match loaded {
             Loaded::Usable(st)
@@ -127,6 +134,7 @@ impl IncrementalBuild {
                     digests: st.digests,
                     written: st.written,
                     search_written: st.search_written,
+                    search_langs: st.search_langs,
                     static_files: st.static_files,
                     search_docs,
                     search_pending: false,
@@ -166,7 +174,7 @@ impl IncrementalBuild {
         };
         let mut timer = build::StageTimer::new();
         state
-            .save(&cache, &sources, old_keys.as_ref())
+            .save(&cache, pack, &sources)
             .map_err(|e| cache_error(stats.diagnostics.clone(), e))?;
         timer.lap("c-save");
         stats.diagnostics.extend(warnings);
@@ -177,15 +185,10 @@ impl IncrementalBuild {
         Ok(stats)
     }
 
-    /// Writes the entries the cache lacks, the state, and removes the
+    /// Writes the entries the cache lacks and the state, and drops the
     /// entries no source file uses any more.
-    fn save(
-        &mut self,
-        cache: &Cache,
-        sources: &[Source],
-        old_keys: Option<&HashSet<Key>>,
-    ) -> std::io::Result<()> {
-        let results: Vec<std::io::Result<()>> = sources
+    fn save(&mut self, cache: &Cache, pack: Pack, sources: &[Source]) -> std::io::Result<()> {
+        let new: Vec<std::io::Result<Option<(Key, Vec<u8>)>>> = sources
             .par_iter()
             .filter(|s| s.store)
             .filter_map(|s| Some((s.key?, s)))
@@ -199,31 +202,31 @@ impl IncrementalBuild {
                     let Some((hash, doc)) =
                         self.search_docs.get(&(a.lang.clone(), a.rel_path.clone()))
                     else {
-                        return Ok(());
+                        return Ok(None);
                     };
                     if hash != &a.hash {
-                        return Ok(());
+                        return Ok(None);
                     }
                     search = Some((**doc).clone());
                     let mut a = (**a).clone();
                     a.body.plain_text = String::new();
                     parsed.article = Some(Arc::new(a));
                 }
-                cache.store_entry(&key, &Entry { parsed, search })
+                Ok(Some((key, Cache::encode(&Entry { parsed, search })?)))
             })
             .collect();
-        results.into_iter().collect::<std::io::Result<()>>()?;
+        let new: Vec<(Key, Vec<u8>)> = new
+            .into_iter()
+            .collect::<std::io::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         let sources_map: BTreeMap<PathBuf, Key> = sources
             .iter()
             .filter_map(|s| Some((s.rel.clone(), s.key?)))
             .collect();
-        let live: HashSet<&Key> = sources_map.values().collect();
-        match old_keys {
-            Some(old) => cache.remove_entries(old.iter().filter(|k| !live.contains(k))),
-            // Without a state the cache may hold entries of anything: keep
-            // only the live ones.
-            None => cache.remove_entries_except(&live),
-        }
+        let live: HashSet<Key> = sources_map.values().copied().collect();
+        let pack = cache.write_pack(pack, new, &live)?;
         let mut state = State {
             output: self.output.clone(),
             output_id: cache::folder_id(&self.output).unwrap_or_default(),
@@ -232,8 +235,10 @@ impl IncrementalBuild {
             digests: self.digests.clone(),
             written: self.written.clone(),
             search_written: self.search_written.clone(),
+            search_langs: self.search_langs.clone(),
             static_files: self.static_files.clone(),
             link: std::mem::take(&mut self.link_cache),
+            pack,
         };
         cache.store_state(&mut state)
     }
@@ -249,7 +254,12 @@ fn cache_error(mut diags: Diagnostics, e: std::io::Error) -> Failure {
 
 /// Reads one source file and takes its parse result from the cache, or
 /// parses it.
-fn read_source(session: &Session, cache: &Cache, path: &Path) -> (Source, Option<Diagnostic>) {
+fn read_source(
+    session: &Session,
+    cache: &Cache,
+    pack: &Pack,
+    path: &Path,
+) -> (Source, Option<Diagnostic>) {
     let rel = path
         .strip_prefix(&session.root)
         .unwrap_or(path)
@@ -273,7 +283,7 @@ fn read_source(session: &Session, cache: &Cache, path: &Path) -> (Source, Option
         }
     };
     let key = cache.key(&src);
-    let (entry, warning) = cache.entry(&key);
+    let (entry, warning) = cache.entry(pack, &key);
     let source = match entry {
         Some(Entry { parsed, search }) if search.is_some() || parsed.article.is_none() => Source {
             rel,

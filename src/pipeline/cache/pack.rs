@@ -1,0 +1,292 @@
+//! `entries.pack`: every entry of the build cache in one file, so that a
+//! build reads (and a first build writes) one file instead of one per
+//! source file.
+//!
+//! After the file's header, records follow one another: the entry's key (32
+//! bytes), the payload's length and CRC-32 (4 bytes each, little-endian),
+//! the payload. A build appends the entries it made; when more than half of
+//! the file is entries no source uses any more, the live ones are copied to
+//! a new file that replaces the old one. Where each record is, is kept in the
+//! state; without a state the records are found by walking the file, which
+//! stops at the first incomplete one (an append that was interrupted).
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::{Key, FORMAT, MAGIC};
+
+/// Where a record's payload is in the file, and its length.
+pub type Slot = (u64, u32);
+
+const RECORD_HEAD: usize = 32 + 4 + 4;
+
+/// An open pack.
+pub struct Pack {
+    path: PathBuf,
+    file: Option<File>,
+    /// Key → its record.
+    pub index: HashMap<Key, Slot>,
+    /// Bytes of the file.
+    len: u64,
+    /// Set when the file is not usable at all: it is written afresh.
+    discard: bool,
+}
+
+fn header(program: &Key) -> Vec<u8> {
+    let mut h = MAGIC.to_vec();
+    h.extend_from_slice(&FORMAT.to_le_bytes());
+    h.extend_from_slice(program);
+    h
+}
+
+/// Why a record could not be used.
+pub enum Bad {
+    Damaged,
+    Missing,
+}
+
+impl Pack {
+    /// Opens the pack at `path`; `index` is where the state says records are.
+    /// `Err` says why the whole file is unusable (it is then replaced).
+    pub fn open(
+        path: &Path,
+        program: &Key,
+        index: Option<HashMap<Key, Slot>>,
+    ) -> (Pack, Option<&'static str>) {
+        let mut pack = Pack {
+            path: path.to_path_buf(),
+            file: None,
+            index: HashMap::new(),
+            len: 0,
+            discard: false,
+        };
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (pack, None),
+            Err(_) => {
+                pack.discard = true;
+                return (pack, Some("cannot be read"));
+            }
+        };
+        let expected = header(program);
+        let mut head = vec![0; expected.len()];
+        let problem = match file.read_exact(&mut head) {
+            Err(_) => Some("is not a brief cache file"),
+            Ok(()) if head[..MAGIC.len()] != MAGIC[..] => Some("is not a brief cache file"),
+            Ok(()) if head != expected => Some("was written by another version of brief"),
+            Ok(()) => None,
+        };
+        if problem.is_some() {
+            pack.discard = true;
+            return (pack, problem);
+        }
+        pack.len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        pack.index = match index {
+            Some(index) => index,
+            None => walk(&mut file, expected.len() as u64, pack.len),
+        };
+        pack.file = Some(file);
+        (pack, None)
+    }
+
+    /// The payload of the record of `key`, checked.
+    pub fn get(&self, key: &Key) -> Result<Option<Vec<u8>>, Bad> {
+        let Some(&(at, len)) = self.index.get(key) else {
+            return Ok(None);
+        };
+        let file = self.file.as_ref().ok_or(Bad::Missing)?;
+        let start = at.checked_sub(RECORD_HEAD as u64).ok_or(Bad::Damaged)?;
+        if at + u64::from(len) > self.len {
+            return Err(Bad::Missing);
+        }
+        let mut bytes = vec![0; RECORD_HEAD + len as usize];
+        read_at(file, &mut bytes, start).map_err(|_| Bad::Missing)?;
+        let (head, payload) = bytes.split_at(RECORD_HEAD);
+        if &head[..32] != key
+            || head[32..36] != len.to_le_bytes()
+            || head[36..40] != crc32fast::hash(payload).to_le_bytes()
+        {
+            return Err(Bad::Damaged);
+        }
+        bytes.drain(..RECORD_HEAD);
+        Ok(Some(bytes))
+    }
+
+    /// Adds the `new` records and drops those not in `live`; returns where
+    /// every live record now is.
+    pub fn write(
+        mut self,
+        program: &Key,
+        new: Vec<(Key, Vec<u8>)>,
+        live: &HashSet<Key>,
+    ) -> std::io::Result<HashMap<Key, Slot>> {
+        self.index.retain(|k, _| live.contains(k));
+        let kept: u64 = self.index.values().map(|(_, l)| u64::from(*l) + 40).sum();
+        let added: u64 = new.iter().map(|(_, p)| p.len() as u64 + 40).sum();
+        let garbage = self.len.saturating_sub(kept + header(program).len() as u64);
+        if self.discard || self.file.is_none() || garbage > kept + added {
+            return self.rewrite(program, new);
+        }
+        let mut file = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+        let mut at = self.len;
+        let mut buf = Vec::new();
+        for (key, payload) in new {
+            at += RECORD_HEAD as u64;
+            self.index.insert(key, (at, payload.len() as u32));
+            at += payload.len() as u64;
+            record(&mut buf, &key, &payload);
+        }
+        file.write_all(&buf)?;
+        Ok(self.index)
+    }
+
+    /// Writes a new file with the live records and `new`, replacing this one.
+    fn rewrite(
+        self,
+        program: &Key,
+        new: Vec<(Key, Vec<u8>)>,
+    ) -> std::io::Result<HashMap<Key, Slot>> {
+        let dir = self.path.parent().expect("the pack is in a folder");
+        let mut buf = header(program);
+        let mut index = HashMap::new();
+        let mut keys: Vec<&Key> = self.index.keys().collect();
+        keys.sort_by_key(|k| self.index[*k].0);
+        for key in keys {
+            if let Ok(Some(payload)) = self.get(key) {
+                index.insert(
+                    *key,
+                    ((buf.len() + RECORD_HEAD) as u64, payload.len() as u32),
+                );
+                record(&mut buf, key, &payload);
+            }
+        }
+        for (key, payload) in new {
+            index.insert(
+                key,
+                ((buf.len() + RECORD_HEAD) as u64, payload.len() as u32),
+            );
+            record(&mut buf, &key, &payload);
+        }
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(&buf)?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(index)
+    }
+}
+
+fn record(buf: &mut Vec<u8>, key: &Key, payload: &[u8]) {
+    buf.extend_from_slice(key);
+    buf.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    buf.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    buf.extend_from_slice(payload);
+}
+
+/// The records of a pack found by walking it from `start`.
+fn walk(file: &mut File, start: u64, len: u64) -> HashMap<Key, Slot> {
+    let mut index = HashMap::new();
+    let mut at = start;
+    let mut head = [0u8; RECORD_HEAD];
+    while at + RECORD_HEAD as u64 <= len {
+        if read_at(file, &mut head, at).is_err() {
+            break;
+        }
+        let n = u32::from_le_bytes(head[32..36].try_into().unwrap());
+        let payload_at = at + RECORD_HEAD as u64;
+        if payload_at + u64::from(n) > len {
+            break;
+        }
+        index.insert(head[..32].try_into().unwrap(), (payload_at, n));
+        at = payload_at + u64::from(n);
+    }
+    index
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> Key {
+        [n; 32]
+    }
+
+    #[test]
+    fn appends_compacts_and_walks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entries.pack");
+        let program = key(9);
+        let payload = |n: u8| vec![n; 100 + n as usize];
+        let live: HashSet<Key> = (1..=3).map(key).collect();
+        let (pack, problem) = Pack::open(&path, &program, None);
+        assert!(problem.is_none());
+        let new = (1..=3).map(|n| (key(n), payload(n))).collect();
+        let index = pack.write(&program, new, &live).unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+
+        // Appending keeps the records already written where they are.
+        let (pack, _) = Pack::open(&path, &program, Some(index));
+        let live: HashSet<Key> = [1, 2, 3, 4].map(key).into();
+        let index = pack
+            .write(&program, vec![(key(4), payload(4))], &live)
+            .unwrap();
+        let appended = std::fs::metadata(&path).unwrap().len();
+        assert_eq!(appended, size + 40 + payload(4).len() as u64);
+
+        // Walking the file finds the same records as the index says.
+        let (walked, _) = Pack::open(&path, &program, None);
+        assert_eq!(walked.index, index);
+        for n in 1..=4 {
+            assert_eq!(walked.get(&key(n)).ok().flatten(), Some(payload(n)));
+        }
+
+        // Once dead records outweigh live ones, the file is rewritten.
+        let live: HashSet<Key> = [4, 5].map(key).into();
+        let index = walked
+            .write(&program, vec![(key(5), payload(5))], &live)
+            .unwrap();
+        let (pack, _) = Pack::open(&path, &program, Some(index));
+        assert_eq!(pack.index.len(), 2);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            header(&program).len() as u64 + 80 + payload(4).len() as u64 + payload(5).len() as u64
+        );
+        assert_eq!(pack.get(&key(5)).ok().flatten(), Some(payload(5)));
+        assert!(pack.get(&key(1)).ok().flatten().is_none());
+
+        // A record cut short is not found by walking; a damaged one is refused.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let len = bytes.len();
+        bytes.truncate(len - 10);
+        let at = header(&program).len() + 40 + 3;
+        bytes[at] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let (pack, _) = Pack::open(&path, &program, None);
+        assert_eq!(pack.index.len(), 1);
+        assert!(matches!(pack.get(&key(4)), Err(Bad::Damaged)));
+
+        // Another program's pack is refused whole.
+        let (pack, problem) = Pack::open(&path, &key(8), None);
+        assert_eq!(problem, Some("was written by another version of brief"));
+        assert!(pack.index.is_empty());
+    }
+}
