@@ -318,15 +318,10 @@ impl Cache {
         rmp_serde::to_vec_named(entry).map_err(std::io::Error::other)
     }
 
-    /// Adds `new` entries to the pack and drops those not `live`.
-    pub fn write_pack(
-        &self,
-        pack: Pack,
-        new: Vec<(Key, Vec<u8>)>,
-        live: &HashSet<Key>,
-    ) -> std::io::Result<HashMap<Key, Slot>> {
+    /// Starts writing the pack: entries not `live` are dropped.
+    pub fn pack_writer(&self, pack: Pack, live: &HashSet<Key>) -> std::io::Result<pack::Writer> {
         std::fs::create_dir_all(&self.dir)?;
-        pack.write(&self.program, new, live)
+        pack.writer(&self.program, live)
     }
 
     /// Holds the cache folder for this build: two builds never write one

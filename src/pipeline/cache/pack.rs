@@ -114,73 +114,85 @@ impl Pack {
         Ok(Some(bytes))
     }
 
-    /// Adds the `new` records and drops those not in `live`; returns where
-    /// every live record now is.
-    pub fn write(
-        mut self,
-        program: &Key,
-        new: Vec<(Key, Vec<u8>)>,
-        live: &HashSet<Key>,
-    ) -> std::io::Result<HashMap<Key, Slot>> {
+    /// Starts writing: records not in `live` are dropped, records are added
+    /// with [`Writer::add`]. When the file holds more dead bytes than live
+    /// ones (or is unusable), the live records are copied to a new file that
+    /// replaces it at [`Writer::finish`]; otherwise new records are appended
+    /// (an interrupted append leaves an incomplete last record, which walking
+    /// the file ignores and no state names).
+    pub fn writer(mut self, program: &Key, live: &HashSet<Key>) -> std::io::Result<Writer> {
         self.index.retain(|k, _| live.contains(k));
-        let kept: u64 = self.index.values().map(|(_, l)| u64::from(*l) + 40).sum();
-        let added: u64 = new.iter().map(|(_, p)| p.len() as u64 + 40).sum();
-        let garbage = self.len.saturating_sub(kept + header(program).len() as u64);
-        if self.discard || self.file.is_none() || garbage > kept + added {
-            return self.rewrite(program, new);
+        let head = header(program);
+        let kept: u64 = self
+            .index
+            .values()
+            .map(|(_, l)| u64::from(*l) + RECORD_HEAD as u64)
+            .sum();
+        let garbage = self.len.saturating_sub(kept + head.len() as u64);
+        if !self.discard && self.file.is_some() && garbage <= kept {
+            let file = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+            return Ok(Writer {
+                out: std::io::BufWriter::new(file),
+                fresh: None,
+                at: self.len,
+                index: self.index,
+                path: self.path,
+            });
         }
-        let mut file = std::fs::OpenOptions::new().append(true).open(&self.path)?;
-        let mut at = self.len;
-        let mut buf = Vec::new();
-        for (key, payload) in new {
-            at += RECORD_HEAD as u64;
-            self.index.insert(key, (at, payload.len() as u32));
-            at += payload.len() as u64;
-            record(&mut buf, &key, &payload);
-        }
-        file.write_all(&buf)?;
-        Ok(self.index)
-    }
-
-    /// Writes a new file with the live records and `new`, replacing this one.
-    fn rewrite(
-        self,
-        program: &Key,
-        new: Vec<(Key, Vec<u8>)>,
-    ) -> std::io::Result<HashMap<Key, Slot>> {
         let dir = self.path.parent().expect("the pack is in a folder");
-        let mut buf = header(program);
-        let mut index = HashMap::new();
+        let (file, tmp) = tempfile::NamedTempFile::new_in(dir)?.into_parts();
+        let mut w = Writer {
+            out: std::io::BufWriter::new(file),
+            fresh: Some(tmp),
+            at: 0,
+            index: HashMap::new(),
+            path: self.path.clone(),
+        };
+        w.out.write_all(&head)?;
+        w.at = head.len() as u64;
         let mut keys: Vec<&Key> = self.index.keys().collect();
         keys.sort_by_key(|k| self.index[*k].0);
         for key in keys {
             if let Ok(Some(payload)) = self.get(key) {
-                index.insert(
-                    *key,
-                    ((buf.len() + RECORD_HEAD) as u64, payload.len() as u32),
-                );
-                record(&mut buf, key, &payload);
+                w.add(*key, &payload)?;
             }
         }
-        for (key, payload) in new {
-            index.insert(
-                key,
-                ((buf.len() + RECORD_HEAD) as u64, payload.len() as u32),
-            );
-            record(&mut buf, &key, &payload);
-        }
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&buf)?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(index)
+        Ok(w)
     }
 }
 
-fn record(buf: &mut Vec<u8>, key: &Key, payload: &[u8]) {
-    buf.extend_from_slice(key);
-    buf.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    buf.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
-    buf.extend_from_slice(payload);
+/// Writes records into a pack; see [`Pack::writer`].
+pub struct Writer {
+    out: std::io::BufWriter<File>,
+    /// The new file, when the pack is written afresh.
+    fresh: Option<tempfile::TempPath>,
+    at: u64,
+    index: HashMap<Key, Slot>,
+    path: PathBuf,
+}
+
+impl Writer {
+    pub fn add(&mut self, key: Key, payload: &[u8]) -> std::io::Result<()> {
+        let mut head = [0u8; RECORD_HEAD];
+        head[..32].copy_from_slice(&key);
+        head[32..36].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+        head[36..].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        self.out.write_all(&head)?;
+        self.out.write_all(payload)?;
+        self.at += RECORD_HEAD as u64;
+        self.index.insert(key, (self.at, payload.len() as u32));
+        self.at += payload.len() as u64;
+        Ok(())
+    }
+
+    /// Where every record is, once they are all on disk.
+    pub fn finish(self) -> std::io::Result<HashMap<Key, Slot>> {
+        self.out.into_inner().map_err(|e| e.into_error())?;
+        if let Some(tmp) = self.fresh {
+            tmp.persist(&self.path).map_err(|e| e.error)?;
+        }
+        Ok(self.index)
+    }
 }
 
 /// The records of a pack found by walking it from `start`.
@@ -230,6 +242,19 @@ mod tests {
         [n; 32]
     }
 
+    fn write(
+        pack: Pack,
+        program: &Key,
+        new: impl IntoIterator<Item = (Key, Vec<u8>)>,
+        live: &HashSet<Key>,
+    ) -> HashMap<Key, Slot> {
+        let mut w = pack.writer(program, live).unwrap();
+        for (k, p) in new {
+            w.add(k, &p).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
     #[test]
     fn appends_compacts_and_walks() {
         let dir = tempfile::tempdir().unwrap();
@@ -239,16 +264,13 @@ mod tests {
         let live: HashSet<Key> = (1..=3).map(key).collect();
         let (pack, problem) = Pack::open(&path, &program, None);
         assert!(problem.is_none());
-        let new = (1..=3).map(|n| (key(n), payload(n))).collect();
-        let index = pack.write(&program, new, &live).unwrap();
+        let index = write(pack, &program, (1..=3).map(|n| (key(n), payload(n))), &live);
         let size = std::fs::metadata(&path).unwrap().len();
 
         // Appending keeps the records already written where they are.
         let (pack, _) = Pack::open(&path, &program, Some(index));
         let live: HashSet<Key> = [1, 2, 3, 4].map(key).into();
-        let index = pack
-            .write(&program, vec![(key(4), payload(4))], &live)
-            .unwrap();
+        let index = write(pack, &program, [(key(4), payload(4))], &live);
         let appended = std::fs::metadata(&path).unwrap().len();
         assert_eq!(appended, size + 40 + payload(4).len() as u64);
 
@@ -261,9 +283,7 @@ mod tests {
 
         // Once dead records outweigh live ones, the file is rewritten.
         let live: HashSet<Key> = [4, 5].map(key).into();
-        let index = walked
-            .write(&program, vec![(key(5), payload(5))], &live)
-            .unwrap();
+        let index = write(walked, &program, [(key(5), payload(5))], &live);
         let (pack, _) = Pack::open(&path, &program, Some(index));
         assert_eq!(pack.index.len(), 2);
         assert_eq!(

@@ -26,6 +26,9 @@ use crate::pipeline::build::{self, BuildOptions, Failure};
 use crate::pipeline::cache::{self, Cache, Entry, Key, Loaded, Pack, State};
 use crate::pipeline::session::{ParsedFile, Session};
 
+/// An entry's key and its encoded bytes.
+type Record = (Key, Vec<u8>);
+
 /// One source file, from the cache or parsed now.
 struct Source {
     rel: PathBuf,
@@ -185,48 +188,56 @@ impl IncrementalBuild {
         Ok(stats)
     }
 
+    /// An entry as the cache stores it: the parse result and the search
+    /// document, without the plain text. `None` for a file without a key
+    /// or an article without its document.
+    fn encode(&self, s: &Source) -> std::io::Result<Option<Record>> {
+        let Some(key) = s.key else {
+            return Ok(None);
+        };
+        let mut parsed = s.parsed.clone();
+        let mut search = None;
+        if let Some(a) = &parsed.article {
+            // Only the index stage reads the plain text, and its document is
+            // stored beside the article: an entry without one is never used
+            // (see `read_source`).
+            let Some((hash, doc)) = self.search_docs.get(&(a.lang.clone(), a.rel_path.clone()))
+            else {
+                return Ok(None);
+            };
+            if hash != &a.hash {
+                return Ok(None);
+            }
+            search = Some((**doc).clone());
+            let mut a = (**a).clone();
+            a.body.plain_text = String::new();
+            parsed.article = Some(Arc::new(a));
+        }
+        Ok(Some((key, Cache::encode(&Entry { parsed, search })?)))
+    }
+
     /// Writes the entries the cache lacks and the state, and drops the
     /// entries no source file uses any more.
     fn save(&mut self, cache: &Cache, pack: Pack, sources: &[Source]) -> std::io::Result<()> {
-        let new: Vec<std::io::Result<Option<(Key, Vec<u8>)>>> = sources
-            .par_iter()
-            .filter(|s| s.store)
-            .filter_map(|s| Some((s.key?, s)))
-            .map(|(key, s)| {
-                let mut parsed = s.parsed.clone();
-                let mut search = None;
-                if let Some(a) = &parsed.article {
-                    // Only the index stage reads the plain text, and its
-                    // document is stored beside the article: an entry
-                    // without one is never used (see `read_source`).
-                    let Some((hash, doc)) =
-                        self.search_docs.get(&(a.lang.clone(), a.rel_path.clone()))
-                    else {
-                        return Ok(None);
-                    };
-                    if hash != &a.hash {
-                        return Ok(None);
-                    }
-                    search = Some((**doc).clone());
-                    let mut a = (**a).clone();
-                    a.body.plain_text = String::new();
-                    parsed.article = Some(Arc::new(a));
-                }
-                Ok(Some((key, Cache::encode(&Entry { parsed, search })?)))
-            })
-            .collect();
-        let new: Vec<(Key, Vec<u8>)> = new
-            .into_iter()
-            .collect::<std::io::Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
         let sources_map: BTreeMap<PathBuf, Key> = sources
             .iter()
             .filter_map(|s| Some((s.rel.clone(), s.key?)))
             .collect();
         let live: HashSet<Key> = sources_map.values().copied().collect();
-        let pack = cache.write_pack(pack, new, &live)?;
+        let mut writer = cache.pack_writer(pack, &live)?;
+        let to_store: Vec<&Source> = sources.iter().filter(|s| s.store).collect();
+        // Encoded a chunk at a time, so that a first build does not hold
+        // every encoded entry at once.
+        for chunk in to_store.chunks(256) {
+            let encoded: Vec<std::io::Result<Option<Record>>> =
+                chunk.par_iter().map(|s| self.encode(s)).collect();
+            for e in encoded {
+                if let Some((key, payload)) = e? {
+                    writer.add(key, &payload)?;
+                }
+            }
+        }
+        let pack = writer.finish()?;
         let mut state = State {
             output: self.output.clone(),
             output_id: cache::folder_id(&self.output).unwrap_or_default(),
