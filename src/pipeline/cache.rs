@@ -303,9 +303,11 @@ impl Cache {
                     "lacks an entry the state names (it was cut short)",
                 )),
             ),
-            Ok(Some(payload)) => match rmp_serde::from_slice::<Entry>(&payload) {
-                Ok(entry) => (Some(entry), None),
-                Err(_) => (
+            Ok(Some(payload)) => match split(payload)
+                .and_then(|(meta, _)| rmp_serde::from_slice::<Entry>(meta).ok())
+            {
+                Some(entry) => (Some(entry), None),
+                None => (
                     None,
                     Some(warning(&path, "has an entry that cannot be decoded")),
                 ),
@@ -313,9 +315,22 @@ impl Cache {
         }
     }
 
-    /// An entry as the pack stores it.
-    pub fn encode(entry: &Entry) -> std::io::Result<Vec<u8>> {
-        rmp_serde::to_vec_named(entry).map_err(std::io::Error::other)
+    /// An entry as the pack stores it: the length of the encoded entry, the
+    /// entry, then the body HTML of its article, kept apart because only the
+    /// pages rendered need it (see [`Cache::body_html`]).
+    pub fn encode(entry: &Entry, html: &str) -> std::io::Result<Vec<u8>> {
+        let meta = rmp_serde::to_vec_named(entry).map_err(std::io::Error::other)?;
+        let mut out = Vec::with_capacity(4 + meta.len() + html.len());
+        out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
+        out.extend_from_slice(&meta);
+        out.extend_from_slice(html.as_bytes());
+        Ok(out)
+    }
+
+    /// The body HTML stored with the entry of `key`.
+    pub fn body_html(pack: &Pack, key: &Key) -> Option<String> {
+        let (_, html) = split(pack.get(key).ok()??)?;
+        std::str::from_utf8(html).ok().map(str::to_owned)
     }
 
     /// Starts writing the pack: entries not `live` are dropped.
@@ -347,6 +362,13 @@ impl Cache {
         let payload = rmp_serde::to_vec_named(&*state).map_err(std::io::Error::other)?;
         write_file(&self.state_path(), &self.program, &payload)
     }
+}
+
+/// An entry's payload: (encoded entry, body HTML).
+fn split(payload: &[u8]) -> Option<(&[u8], &[u8])> {
+    let n = u32::from_le_bytes(payload.get(..4)?.try_into().ok()?) as usize;
+    let rest = &payload[4..];
+    (n <= rest.len()).then(|| rest.split_at(n))
 }
 
 /// The identity (device, inode) of a folder, to tell whether the output

@@ -101,6 +101,9 @@ pub struct IncrementalBuild {
     /// Set when the caller holds the output's lock for the whole build
     /// (`brief build --cache`), so writes do not take it again.
     lock_held: bool,
+    /// With `brief build --cache`: articles read from the cache come without
+    /// their body HTML, read back from here for the pages rendered.
+    stored_html: Option<cached::StoredHtml>,
 }
 
 fn bytes_hash(bytes: &[u8]) -> u64 {
@@ -181,6 +184,7 @@ impl IncrementalBuild {
             link_cache: link::LinkCache::default(),
             needs_full: false,
             lock_held: false,
+            stored_html: None,
         };
         let (site, diags) = state.link()?;
         let (index, fingerprints) = state.search_index(&site, false);
@@ -331,7 +335,7 @@ impl IncrementalBuild {
         before_write: &dyn Fn() -> std::io::Result<()>,
     ) -> Result<RebuildStats, Failure> {
         // 2. Re-link the whole site.
-        let (site, diags) = self.link()?;
+        let (mut site, diags) = self.link()?;
         timer.lap("i-link");
 
         // 3. Select the pages whose inputs changed.
@@ -346,6 +350,17 @@ impl IncrementalBuild {
             .filter(|&i| self.digests.get(&paths[i]) != Some(&digests[i]))
             .collect();
 
+        // Articles from the build cache get their body back before their
+        // page renders (their digest records it by source hash and links).
+        if let Some(stored) = &self.stored_html {
+            for &i in &todo {
+                if let Page::Article(id) = pages[i] {
+                    if let Some(a) = stored.fill(&site.articles[id]) {
+                        site.articles[id] = a;
+                    }
+                }
+            }
+        }
         timer.lap("i-digests");
         // 4. Render them (nothing is written unless every page renders).
         let rendered: Vec<Result<Vec<u8>, Diagnostic>> = todo

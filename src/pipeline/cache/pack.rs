@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Key, FORMAT, MAGIC};
@@ -25,7 +25,9 @@ const RECORD_HEAD: usize = 32 + 4 + 4;
 /// An open pack.
 pub struct Pack {
     path: PathBuf,
-    file: Option<File>,
+    /// The file, mapped: a build reads most of it, and a map neither copies
+    /// the bytes nor needs fresh memory for them.
+    map: Option<memmap2::Mmap>,
     /// Key → its record.
     pub index: HashMap<Key, Slot>,
     /// Bytes of the file.
@@ -57,12 +59,12 @@ impl Pack {
     ) -> (Pack, Option<&'static str>) {
         let mut pack = Pack {
             path: path.to_path_buf(),
-            file: None,
+            map: None,
             index: HashMap::new(),
             len: 0,
             discard: false,
         };
-        let mut file = match File::open(path) {
+        let file = match File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (pack, None),
             Err(_) => {
@@ -71,47 +73,55 @@ impl Pack {
             }
         };
         let expected = header(program);
-        let mut head = vec![0; expected.len()];
-        let problem = match file.read_exact(&mut head) {
-            Err(_) => Some("is not a brief cache file"),
-            Ok(()) if head[..MAGIC.len()] != MAGIC[..] => Some("is not a brief cache file"),
-            Ok(()) if head != expected => Some("was written by another version of brief"),
-            Ok(()) => None,
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // SAFETY: brief writes the pack only while it holds the cache's lock,
+        // which this build holds, and only appends to it or replaces it by a
+        // rename: the mapped bytes do not change while they are read. (Bytes
+        // another program changed are caught by the checksums.)
+        let map = (len >= expected.len() as u64)
+            .then(|| unsafe { memmap2::Mmap::map(&file) }.ok())
+            .flatten();
+        let problem = match &map {
+            None => Some("is not a brief cache file"),
+            Some(m) if m[..MAGIC.len()] != MAGIC[..] => Some("is not a brief cache file"),
+            Some(m) if m[..expected.len()] != expected[..] => {
+                Some("was written by another version of brief")
+            }
+            Some(_) => None,
         };
         if problem.is_some() {
             pack.discard = true;
             return (pack, problem);
         }
-        pack.len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let map = map.expect("checked above");
+        pack.len = map.len() as u64;
         pack.index = match index {
             Some(index) => index,
-            None => walk(&mut file, expected.len() as u64, pack.len),
+            None => walk(&map, expected.len()),
         };
-        pack.file = Some(file);
+        pack.map = Some(map);
         (pack, None)
     }
 
     /// The payload of the record of `key`, checked.
-    pub fn get(&self, key: &Key) -> Result<Option<Vec<u8>>, Bad> {
+    pub fn get(&self, key: &Key) -> Result<Option<&[u8]>, Bad> {
         let Some(&(at, len)) = self.index.get(key) else {
             return Ok(None);
         };
-        let file = self.file.as_ref().ok_or(Bad::Missing)?;
-        let start = at.checked_sub(RECORD_HEAD as u64).ok_or(Bad::Damaged)?;
-        if at + u64::from(len) > self.len {
+        let map = self.map.as_ref().ok_or(Bad::Missing)?;
+        let start = at.checked_sub(RECORD_HEAD as u64).ok_or(Bad::Damaged)? as usize;
+        let end = at as usize + len as usize;
+        if end > map.len() {
             return Err(Bad::Missing);
         }
-        let mut bytes = vec![0; RECORD_HEAD + len as usize];
-        read_at(file, &mut bytes, start).map_err(|_| Bad::Missing)?;
-        let (head, payload) = bytes.split_at(RECORD_HEAD);
+        let (head, payload) = map[start..end].split_at(RECORD_HEAD);
         if &head[..32] != key
             || head[32..36] != len.to_le_bytes()
             || head[36..40] != crc32fast::hash(payload).to_le_bytes()
         {
             return Err(Bad::Damaged);
         }
-        bytes.drain(..RECORD_HEAD);
-        Ok(Some(bytes))
+        Ok(Some(payload))
     }
 
     /// Starts writing: records not in `live` are dropped, records are added
@@ -129,7 +139,7 @@ impl Pack {
             .map(|(_, l)| u64::from(*l) + RECORD_HEAD as u64)
             .sum();
         let garbage = self.len.saturating_sub(kept + head.len() as u64);
-        if !self.discard && self.file.is_some() && garbage <= kept {
+        if !self.discard && self.map.is_some() && garbage <= kept {
             let file = std::fs::OpenOptions::new().append(true).open(&self.path)?;
             return Ok(Writer {
                 out: std::io::BufWriter::new(file),
@@ -154,7 +164,7 @@ impl Pack {
         keys.sort_by_key(|k| self.index[*k].0);
         for key in keys {
             if let Ok(Some(payload)) = self.get(key) {
-                w.add(*key, &payload)?;
+                w.add(*key, payload)?;
             }
         }
         Ok(w)
@@ -196,42 +206,20 @@ impl Writer {
 }
 
 /// The records of a pack found by walking it from `start`.
-fn walk(file: &mut File, start: u64, len: u64) -> HashMap<Key, Slot> {
+fn walk(map: &[u8], start: usize) -> HashMap<Key, Slot> {
     let mut index = HashMap::new();
     let mut at = start;
-    let mut head = [0u8; RECORD_HEAD];
-    while at + RECORD_HEAD as u64 <= len {
-        if read_at(file, &mut head, at).is_err() {
-            break;
-        }
+    while at + RECORD_HEAD <= map.len() {
+        let head = &map[at..at + RECORD_HEAD];
         let n = u32::from_le_bytes(head[32..36].try_into().unwrap());
-        let payload_at = at + RECORD_HEAD as u64;
-        if payload_at + u64::from(n) > len {
+        let payload_at = at + RECORD_HEAD;
+        if payload_at + n as usize > map.len() {
             break;
         }
-        index.insert(head[..32].try_into().unwrap(), (payload_at, n));
-        at = payload_at + u64::from(n);
+        index.insert(head[..32].try_into().unwrap(), (payload_at as u64, n));
+        at = payload_at + n as usize;
     }
     index
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                at += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -278,7 +266,7 @@ mod tests {
         let (walked, _) = Pack::open(&path, &program, None);
         assert_eq!(walked.index, index);
         for n in 1..=4 {
-            assert_eq!(walked.get(&key(n)).ok().flatten(), Some(payload(n)));
+            assert_eq!(walked.get(&key(n)).ok().flatten(), Some(&payload(n)[..]));
         }
 
         // Once dead records outweigh live ones, the file is rewritten.
@@ -290,7 +278,7 @@ mod tests {
             std::fs::metadata(&path).unwrap().len(),
             header(&program).len() as u64 + 80 + payload(4).len() as u64 + payload(5).len() as u64
         );
-        assert_eq!(pack.get(&key(5)).ok().flatten(), Some(payload(5)));
+        assert_eq!(pack.get(&key(5)).ok().flatten(), Some(&payload(5)[..]));
         assert!(pack.get(&key(1)).ok().flatten().is_none());
 
         // A record cut short is not found by walking; a damaged one is refused.

@@ -22,9 +22,37 @@ use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::index::search::CachedDoc;
 use crate::input::load;
 use crate::output::write::{self, IfLocked};
+use crate::parse::article::Article;
 use crate::pipeline::build::{self, BuildOptions, Failure};
 use crate::pipeline::cache::{self, Cache, Entry, Key, Loaded, Pack, State};
 use crate::pipeline::session::{ParsedFile, Session};
+
+/// Where the body HTML of articles read from the cache is: an entry holds
+/// its article without it, and a build reads it back only for the pages it
+/// renders ([`IncrementalBuild::refresh`]).
+pub(super) struct StoredHtml {
+    pack: Pack,
+    /// (language, path under `content/<lang>/`) → entry.
+    keys: HashMap<(String, String), Key>,
+}
+
+impl StoredHtml {
+    /// The article with its body HTML, if it came from the cache without it.
+    pub(super) fn fill(&self, a: &Arc<Article>) -> Option<Arc<Article>> {
+        let key = self.keys.get(&(a.lang.clone(), a.rel_path.clone()))?;
+        let html = Cache::body_html(&self.pack, key)?;
+        let mut a = (**a).clone();
+        a.body.html = html;
+        Some(Arc::new(a))
+    }
+
+    fn fill_parsed(&self, mut p: ParsedFile) -> ParsedFile {
+        if let Some(a) = p.article.as_ref().and_then(|a| self.fill(a)) {
+            p.article = Some(a);
+        }
+        p
+    }
+}
 
 /// An entry's key and its encoded bytes.
 type Record = (Key, Vec<u8>);
@@ -115,6 +143,17 @@ impl IncrementalBuild {
             .map(|s| (s.rel.clone(), s.parsed.clone()))
             .collect();
 
+        let stored = StoredHtml {
+            keys: sources
+                .iter()
+                .filter(|s| !s.store)
+                .filter_map(|s| {
+                    let a = s.parsed.article.as_ref()?;
+                    Some(((a.lang.clone(), a.rel_path.clone()), s.key?))
+                })
+                .collect(),
+            pack,
+        };
         let usable = match loaded {
             Loaded::Usable(st)
                 if st.output == output
@@ -144,6 +183,7 @@ impl IncrementalBuild {
                     link_cache: st.link,
                     needs_full: false,
                     lock_held: true,
+                    stored_html: Some(stored),
                 };
                 // The output changes in place from here: without a state, an
                 // interrupted build is followed by a full one.
@@ -162,7 +202,12 @@ impl IncrementalBuild {
                 cache
                     .forget_state()
                     .map_err(|e| cache_error(Diagnostics::new(), e))?;
-                let (state, mut stats) = Self::full(
+                // Every page is rendered: every article needs its body.
+                let parsed_files = parsed_files
+                    .into_iter()
+                    .map(|(rel, p)| (rel, stored.fill_parsed(p)))
+                    .collect();
+                let (mut state, mut stats) = Self::full(
                     opts,
                     session,
                     output,
@@ -171,11 +216,13 @@ impl IncrementalBuild {
                     search_docs,
                     start,
                 )?;
+                state.stored_html = Some(stored);
                 stats.parsed = parsed;
                 (state, stats)
             }
         };
         let mut timer = build::StageTimer::new();
+        let pack = state.stored_html.take().expect("set above").pack;
         state
             .save(&cache, pack, &sources)
             .map_err(|e| cache_error(stats.diagnostics.clone(), e))?;
@@ -211,9 +258,14 @@ impl IncrementalBuild {
             search = Some((**doc).clone());
             let mut a = (**a).clone();
             a.body.plain_text = String::new();
+            let html = std::mem::take(&mut a.body.html);
             parsed.article = Some(Arc::new(a));
+            return Ok(Some((
+                key,
+                Cache::encode(&Entry { parsed, search }, &html)?,
+            )));
         }
-        Ok(Some((key, Cache::encode(&Entry { parsed, search })?)))
+        Ok(Some((key, Cache::encode(&Entry { parsed, search }, "")?)))
     }
 
     /// Writes the entries the cache lacks and the state, and drops the
