@@ -188,10 +188,12 @@ fn build_cached(opts: &BuildOptions, dir: &Path, if_locked: IfLocked) -> ExitCod
             };
             let warnings = stats.diagnostics.warning_count();
             println!(
-                "built with the cache in {} ({how}): {} source file{} parsed, {} page{} rendered, {} file{} written, {} removed, in {:.2}s; {warnings} warning{}",
+                "built with the cache in {} ({how}): {} of {} source file{} read, {} parsed, {} page{} rendered, {} file{} written, {} removed, in {:.2}s; {warnings} warning{}",
                 dir.display(),
+                stats.read,
+                stats.sources,
+                plural(stats.sources),
                 stats.parsed,
-                plural(stats.parsed),
                 stats.pages_rendered,
                 plural(stats.pages_rendered),
                 stats.files_written,

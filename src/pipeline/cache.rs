@@ -57,8 +57,13 @@ pub struct State {
     pub output_id: (u64, u64),
     /// The setup the pages were rendered with (see [`Cache::render_key`]).
     pub render_key: Key,
-    /// Source file (relative to the root) → its entry.
-    pub sources: BTreeMap<PathBuf, Key>,
+    /// Source file (relative to the root) → its entry, and the file's
+    /// metadata when it was read.
+    pub sources: BTreeMap<PathBuf, (Key, Option<FileStamp>)>,
+    /// When the build that wrote this state started (nanoseconds since
+    /// 1970): only files last changed well before it are trusted by their
+    /// metadata (see [`FileStamp`]).
+    pub started: u128,
     /// Output path → inputs digest of the page written there.
     pub digests: HashMap<String, u64>,
     /// Output path → hash of the bytes written there (pages).
@@ -362,6 +367,54 @@ impl Cache {
         let payload = rmp_serde::to_vec_named(&*state).map_err(std::io::Error::other)?;
         write_file(&self.state_path(), &self.program, &payload)
     }
+}
+
+/// What a file's metadata says of its content. A source file whose stamp is
+/// the one recorded, and whose modification time is more than a second
+/// before the recording build started, is taken to hold the same text and
+/// is not read again (as git trusts its index). The change time and inode
+/// catch a file replaced or restored with an old modification time; the
+/// second catches an edit made while the recording build read the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: u128,
+    pub changed: u128,
+    pub inode: (u64, u64),
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |s: i64, n: i64| (s as i128 * 1_000_000_000 + n as i128).max(0) as u128;
+            Some(FileStamp {
+                len: meta.len(),
+                modified: ns(meta.mtime(), meta.mtime_nsec()),
+                changed: ns(meta.ctime(), meta.ctime_nsec()),
+                inode: (meta.dev(), meta.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// Whether a file with this stamp may be taken to hold what it held
+    /// when `recorded` was taken by a build started at `started`.
+    pub fn unchanged_since(&self, recorded: &FileStamp, started: u128) -> bool {
+        self == recorded && self.modified.saturating_add(1_000_000_000) < started
+    }
+}
+
+/// Nanoseconds since 1970, now.
+pub fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// An entry's payload: (encoded entry, body HTML).

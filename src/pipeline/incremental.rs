@@ -53,6 +53,10 @@ pub struct RebuildStats {
     pub full: bool,
     /// Source files re-read and re-parsed.
     pub parsed: usize,
+    /// With `brief build --cache`: source files found, and those read (a
+    /// file unchanged since the last build is not).
+    pub sources: usize,
+    pub read: usize,
     /// Pages rendered in phase 1 (search files not counted).
     pub pages_rendered: usize,
     /// Files written (new or changed bytes), both phases.

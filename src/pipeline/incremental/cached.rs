@@ -24,7 +24,7 @@ use crate::input::load;
 use crate::output::write::{self, IfLocked};
 use crate::parse::article::Article;
 use crate::pipeline::build::{self, BuildOptions, Failure};
-use crate::pipeline::cache::{self, Cache, Entry, Key, Loaded, Pack, State};
+use crate::pipeline::cache::{self, Cache, Entry, FileStamp, Key, Loaded, Pack, State};
 use crate::pipeline::session::{ParsedFile, Session};
 
 /// Where the body HTML of articles read from the cache is: an entry holds
@@ -63,6 +63,10 @@ struct Source {
     parsed: ParsedFile,
     /// `None` when the file could not be read (nothing to cache).
     key: Option<Key>,
+    /// The file's metadata before it was read.
+    stamp: Option<FileStamp>,
+    /// Whether the file was read (not trusted by its metadata).
+    read: bool,
     search: Option<Arc<CachedDoc>>,
     /// Whether the cache lacks (part of) this file's entry.
     store: bool,
@@ -90,6 +94,7 @@ impl IncrementalBuild {
         if_locked: IfLocked,
     ) -> Result<RebuildStats, Failure> {
         let start = Instant::now();
+        let started = cache::now_ns();
         let mut timer = build::StageTimer::new();
         let (lock, output) = Self::lock_new(opts, if_locked)?;
         let mut session = Session::open(opts)?;
@@ -109,6 +114,10 @@ impl IncrementalBuild {
             Loaded::Missing => None,
         };
         let (pack, pack_warning) = cache.open_pack(index);
+        let (known, trusted_before) = match &mut loaded {
+            Loaded::Usable(st) | Loaded::Stale(st) => (std::mem::take(&mut st.sources), st.started),
+            Loaded::Missing => (BTreeMap::new(), 0),
+        };
         timer.lap("c-state");
         let (paths, ds) = load::discover(&opts.root, &session.config);
         session.diagnostics.extend(ds);
@@ -116,7 +125,11 @@ impl IncrementalBuild {
 
         let read: Vec<(Source, Option<Diagnostic>)> = paths
             .par_iter()
-            .map(|path| read_source(&session, &cache, &pack, path))
+            .map(|path| {
+                let rel = path.strip_prefix(&session.root).unwrap_or(path);
+                let known = known.get(rel).map(|k| (k, trusted_before));
+                read_source(&session, &cache, &pack, path, known)
+            })
             .collect();
         let mut warnings: Vec<Diagnostic> = state_warning.into_iter().chain(pack_warning).collect();
         let mut entry_problems = Vec::new();
@@ -127,6 +140,7 @@ impl IncrementalBuild {
         }
         warnings.extend(entry_warnings(entry_problems));
         let parsed = sources.iter().filter(|s| s.store).count();
+        let read_count = sources.iter().filter(|s| s.read).count();
         timer.lap("c-read");
 
         let mut search_docs = HashMap::new();
@@ -224,9 +238,11 @@ impl IncrementalBuild {
         let mut timer = build::StageTimer::new();
         let pack = state.stored_html.take().expect("set above").pack;
         state
-            .save(&cache, pack, &sources)
+            .save(&cache, pack, &sources, started)
             .map_err(|e| cache_error(stats.diagnostics.clone(), e))?;
         timer.lap("c-save");
+        stats.sources = sources.len();
+        stats.read = read_count;
         stats.diagnostics.extend(warnings);
         stats.diagnostics.normalize();
         stats.phase1 = start.elapsed() - stats.search;
@@ -270,12 +286,18 @@ impl IncrementalBuild {
 
     /// Writes the entries the cache lacks and the state, and drops the
     /// entries no source file uses any more.
-    fn save(&mut self, cache: &Cache, pack: Pack, sources: &[Source]) -> std::io::Result<()> {
-        let sources_map: BTreeMap<PathBuf, Key> = sources
+    fn save(
+        &mut self,
+        cache: &Cache,
+        pack: Pack,
+        sources: &[Source],
+        started: u128,
+    ) -> std::io::Result<()> {
+        let sources_map: BTreeMap<PathBuf, (Key, Option<FileStamp>)> = sources
             .iter()
-            .filter_map(|s| Some((s.rel.clone(), s.key?)))
+            .filter_map(|s| Some((s.rel.clone(), (s.key?, s.stamp))))
             .collect();
-        let live: HashSet<Key> = sources_map.values().copied().collect();
+        let live: HashSet<Key> = sources_map.values().map(|(k, _)| *k).collect();
         let mut writer = cache.pack_writer(pack, &live)?;
         let to_store: Vec<&Source> = sources.iter().filter(|s| s.store).collect();
         // Encoded a chunk at a time, so that a first build does not hold
@@ -291,6 +313,7 @@ impl IncrementalBuild {
         }
         let pack = writer.finish()?;
         let mut state = State {
+            started,
             output: self.output.clone(),
             output_id: cache::folder_id(&self.output).unwrap_or_default(),
             render_key: [0; 32],
@@ -316,17 +339,39 @@ fn cache_error(mut diags: Diagnostics, e: std::io::Error) -> Failure {
 }
 
 /// Reads one source file and takes its parse result from the cache, or
-/// parses it.
+/// parses it. `known` is the file's entry and stamp in the last state, with
+/// the time that build started: a file whose metadata says it did not
+/// change since is not even read.
 fn read_source(
     session: &Session,
     cache: &Cache,
     pack: &Pack,
     path: &Path,
+    known: Option<(&(Key, Option<FileStamp>), u128)>,
 ) -> (Source, Option<Diagnostic>) {
     let rel = path
         .strip_prefix(&session.root)
         .unwrap_or(path)
         .to_path_buf();
+    let stamp = std::fs::metadata(path).ok().and_then(|m| FileStamp::of(&m));
+    if let (Some(((key, Some(recorded)), started)), Some(now)) = (known, stamp) {
+        if now.unchanged_since(recorded, started) {
+            if let (Some(Entry { parsed, search }), None) = cache.entry(pack, key) {
+                if search.is_some() || parsed.article.is_none() {
+                    let source = Source {
+                        rel,
+                        parsed,
+                        key: Some(*key),
+                        stamp,
+                        read: false,
+                        search: search.map(Arc::new),
+                        store: false,
+                    };
+                    return (source, None);
+                }
+            }
+        }
+    }
     let src = match load::read(&session.root, path) {
         Ok(src) => src,
         Err(d) => {
@@ -339,6 +384,8 @@ fn read_source(
                 rel,
                 parsed,
                 key: None,
+                stamp: None,
+                read: true,
                 search: None,
                 store: false,
             };
@@ -353,12 +400,16 @@ fn read_source(
             store: false,
             parsed,
             key: Some(key),
+            stamp,
+            read: true,
             search: search.map(Arc::new),
         },
         _ => Source {
             rel,
             parsed: session.parse_source(&src),
             key: Some(key),
+            stamp,
+            read: true,
             search: None,
             store: true,
         },
