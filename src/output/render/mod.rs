@@ -430,14 +430,9 @@ impl Renderer {
     /// template reads), or of its bytes for the files made without a
     /// template. A page whose digest is unchanged renders to the same bytes.
     pub fn digest(&self, site: &Site, page: &Page) -> u64 {
-        use std::hash::{Hash, Hasher};
         match self.fill(View::for_digest(), site, page) {
             Filled::Template(name, view) => view.finish(name),
-            Filled::Bytes(bytes) => {
-                let mut h = crate::output::view::DigestHasher::new();
-                bytes.hash(&mut h);
-                h.finish()
-            }
+            Filled::Bytes(bytes) => crate::output::view::digest_bytes(&bytes),
         }
     }
 
