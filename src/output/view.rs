@@ -9,10 +9,15 @@
 //! ([`View::digest_only`], or a value made in its digest form when
 //! [`View::is_digest`]): the body HTML of an article (its source file and its
 //! resolved links), a localized date (the date; the page records its
-//! language). The view models borrow from the site (`&str`, slices) where
-//! they can, so neither a render nor a digest copies what it only reads.
+//! language), an article's term labels and links (the taxonomy and the term).
+//! A value many pages show alike (an article's card) is digested once per
+//! pass, by the same code, and pages record its digest
+//! ([`View::shared_digest`]). The view models borrow from the site (`&str`,
+//! slices) where they can, so neither a render nor a digest copies what it
+//! only reads.
 
 use std::cell::Cell;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tera::Context;
@@ -25,7 +30,24 @@ enum Sink {
     Render(Context),
     /// The serialized view, hashed at the end in one call: the serializer
     /// writes many tiny pieces, which a hasher takes one by one only slowly.
-    Digest(Vec<u8>),
+    Digest(Vec<u8>, Arc<SharedDigests>),
+}
+
+/// The digests of values that many pages of one site show alike (an
+/// article's card), each made once per digest pass by the same code that
+/// makes the value for rendering; a page's digest records the value's digest
+/// in its place. Valid for one linked site only: make one per pass.
+pub struct SharedDigests {
+    items: Vec<OnceLock<u64>>,
+}
+
+impl SharedDigests {
+    /// Room for items `0..len`.
+    pub fn new(len: usize) -> Arc<SharedDigests> {
+        Arc::new(SharedDigests {
+            items: (0..len).map(|_| OnceLock::new()).collect(),
+        })
+    }
 }
 
 thread_local! {
@@ -70,6 +92,20 @@ fn append<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> postcard::Resu
     postcard::serialize_with_flavor(value, Append(buf))
 }
 
+/// Appends a value after its key: the same value under another key differs
+/// too.
+fn append_entry<T: Serialize + ?Sized>(buf: &mut Vec<u8>, key: &str, value: &T) {
+    let len = buf.len();
+    if append(buf, &(key, value)).is_err() {
+        // A sequence of unknown length (no derived `Serialize` makes one):
+        // its JSON, after a byte no key's length starts with.
+        buf.truncate(len);
+        buf.push(0xff);
+        let json = serde_json::to_string(value).expect("view values serialize");
+        append(buf, &(key, json)).expect("strings serialize");
+    }
+}
+
 impl View {
     /// A view that becomes a Tera context.
     pub fn for_render() -> View {
@@ -78,30 +114,18 @@ impl View {
         }
     }
 
-    /// A view that becomes a digest.
-    pub fn for_digest() -> View {
+    /// A view that becomes a digest, sharing the digests of common values
+    /// with the other pages of the same pass.
+    pub fn for_digest(shared: Arc<SharedDigests>) -> View {
         View {
-            sink: Sink::Digest(DIGEST_BUFFER.take()),
+            sink: Sink::Digest(DIGEST_BUFFER.take(), shared),
         }
     }
 
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         match &mut self.sink {
             Sink::Render(ctx) => ctx.insert(key, value),
-            Sink::Digest(buf) => {
-                // Each value after its key: the same value under another
-                // key differs too.
-                let len = buf.len();
-                if append(buf, &(key, value)).is_err() {
-                    // A sequence of unknown length (no derived `Serialize`
-                    // makes one): its JSON, after a byte no key's length
-                    // starts with.
-                    buf.truncate(len);
-                    buf.push(0xff);
-                    let json = serde_json::to_string(value).expect("view values serialize");
-                    append(buf, &(key, json)).expect("strings serialize");
-                }
-            }
+            Sink::Digest(buf, _) => append_entry(buf, key, value),
         }
     }
 
@@ -109,7 +133,7 @@ impl View {
     /// function of cheaper inputs may then be left out, its inputs recorded
     /// with [`View::digest_only`] instead.
     pub fn is_digest(&self) -> bool {
-        matches!(self.sink, Sink::Digest(_))
+        matches!(self.sink, Sink::Digest(..))
     }
 
     /// Records, in a digest only, the inputs a left-out value is made from.
@@ -119,11 +143,29 @@ impl View {
         }
     }
 
+    /// In a digest, the digest of shared item `index` (the same item, the
+    /// same value, on every page of the pass): `make` makes the value the
+    /// first time it is asked for. `None` when rendering.
+    pub fn shared_digest<T: Serialize>(
+        &self,
+        index: usize,
+        make: impl FnOnce() -> T,
+    ) -> Option<u64> {
+        match &self.sink {
+            Sink::Render(_) => None,
+            Sink::Digest(_, shared) => Some(*shared.items[index].get_or_init(|| {
+                let mut buf = Vec::with_capacity(1024);
+                append_entry(&mut buf, "shared", &make());
+                digest_bytes(&buf)
+            })),
+        }
+    }
+
     /// The Tera context of a view made with [`View::for_render`].
     pub fn into_context(self) -> Context {
         match self.sink {
             Sink::Render(ctx) => ctx,
-            Sink::Digest(_) => unreachable!("a digest view has no context"),
+            Sink::Digest(..) => unreachable!("a digest view has no context"),
         }
     }
 
@@ -131,7 +173,7 @@ impl View {
     /// the template that reads it.
     pub fn finish(self, template: &str) -> u64 {
         match self.sink {
-            Sink::Digest(mut buf) => {
+            Sink::Digest(mut buf, _) => {
                 append(&mut buf, template).expect("strings serialize");
                 let digest = digest_bytes(&buf);
                 if buf.capacity() <= KEPT_BUFFER {
@@ -163,7 +205,7 @@ mod tests {
     }
 
     fn digest(fill: impl Fn(&mut View)) -> u64 {
-        let mut view = View::for_digest();
+        let mut view = View::for_digest(SharedDigests::new(2));
         fill(&mut view);
         view.finish("page.html")
     }
@@ -231,7 +273,7 @@ mod tests {
             digest(|v| v.insert("a", "x")),
             digest(|v| v.insert("b", "x"))
         );
-        let mut view = View::for_digest();
+        let mut view = View::for_digest(SharedDigests::new(0));
         view.insert("a", "x");
         assert_ne!(view.finish("list.html"), digest(|v| v.insert("a", "x")));
         // A changed field deep inside, a tag moved between fields, an

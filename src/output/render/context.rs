@@ -155,6 +155,16 @@ impl Renderer {
         ctx
     }
 
+    /// An article's card as the page `view` shows it. In a digest, the
+    /// card's own digest: made once per pass from the card itself, however
+    /// many pages show it.
+    fn card<'s>(&self, view: &View, site: &'s Site, id: ArticleId) -> Card<'s> {
+        match view.shared_digest(id, || self.article_link(site, id, true)) {
+            Some(digest) => Card::Digest(digest),
+            None => Card::Shown(self.article_link(site, id, false)),
+        }
+    }
+
     /// A link card. For a digest (`digest`), the localized date and badge,
     /// pure functions of the date, the disclosure and the language, are
     /// recorded as those: formatting them for every card of every page would
@@ -271,19 +281,32 @@ impl Renderer {
                     name: tax,
                     terms: list
                         .iter()
-                        .map(|t| TermCtx {
-                            slug: t,
-                            label: self.env.term_name(&a.lang, tax, t),
-                            url: self.env.urls.path(
-                                &Route::Term {
-                                    lang: &a.lang,
-                                    taxonomy: tax,
-                                    term: t,
-                                    page: 1,
-                                }
-                                .path(),
-                            ),
-                            count: 0,
+                        .map(|t| {
+                            if digest {
+                                // The label and link are functions of the
+                                // page's language, the taxonomy and the
+                                // term, which the digest records.
+                                return TermCtx {
+                                    slug: t,
+                                    label: String::new(),
+                                    url: String::new(),
+                                    count: 0,
+                                };
+                            }
+                            TermCtx {
+                                slug: t,
+                                label: self.env.term_name(&a.lang, tax, t),
+                                url: self.env.urls.path(
+                                    &Route::Term {
+                                        lang: &a.lang,
+                                        taxonomy: tax,
+                                        term: t,
+                                        page: 1,
+                                    }
+                                    .path(),
+                                ),
+                                count: 0,
+                            }
                         })
                         .collect(),
                 })
@@ -335,14 +358,14 @@ impl Renderer {
             terms,
             backlinks: site.backlinks[id]
                 .iter()
-                .map(|&b| self.article_link(site, b, digest))
+                .map(|&b| self.card(&ctx, site, b))
                 .collect(),
             related: site.related[id]
                 .iter()
-                .map(|&b| self.article_link(site, b, digest))
+                .map(|&b| self.card(&ctx, site, b))
                 .collect(),
-            older: older.map(|b| self.article_link(site, b, digest)),
-            newer: newer.map(|b| self.article_link(site, b, digest)),
+            older: older.map(|b| self.card(&ctx, site, b)),
+            newer: newer.map(|b| self.card(&ctx, site, b)),
             reading_minutes: minutes,
             url: self.env.urls.path(&a.path),
             permalink: self.env.urls.absolute(&a.path),
@@ -452,12 +475,11 @@ impl Renderer {
             }
         };
         let mut ctx = self.common(view, site, lang, &path, alt);
-        let digest = ctx.is_digest();
-        let items: Vec<ArticleLink<'_>> = ids
+        let items: Vec<Card<'_>> = ids
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .map(|&id| self.article_link(site, id, digest))
+            .map(|&id| self.card(&ctx, site, id))
             .collect();
         ctx.insert("articles", &items);
         ctx.insert(
@@ -557,7 +579,7 @@ impl Renderer {
                     .cited_by
                     .iter()
                     .take(SOURCE_CITERS_SHOWN)
-                    .map(|&id| self.article_link(site, id, digest))
+                    .map(|&id| self.card(&ctx, site, id))
                     .collect(),
                 ..self.source_ctx(lang, s, digest)
             })
@@ -628,9 +650,9 @@ impl Renderer {
         let per = self.env.config.site.paginate;
         let total = page_count(s.cited_by.len(), per);
         let digest = ctx.is_digest();
-        let items: Vec<ArticleLink<'_>> = page_slice(&s.cited_by, n, per)
+        let items: Vec<Card<'_>> = page_slice(&s.cited_by, n, per)
             .iter()
-            .map(|&id| self.article_link(site, id, digest))
+            .map(|&id| self.card(&ctx, site, id))
             .collect();
         ctx.insert("source", &self.source_ctx(lang, s, digest));
         ctx.insert("articles", &items);
@@ -737,6 +759,21 @@ pub(super) struct ArticleLink<'a> {
     /// digest, its message key).
     ai_badge: Option<Cow<'static, str>>,
 }
+/// An article's card: the card itself, or in a digest the card's digest.
+pub(super) enum Card<'a> {
+    Shown(ArticleLink<'a>),
+    Digest(u64),
+}
+
+impl Serialize for Card<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Card::Shown(link) => link.serialize(s),
+            Card::Digest(digest) => s.serialize_u64(*digest),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct DisclosureCtx<'a> {
     /// `<meta name="ai-disclosure">` content; none when nothing is recorded.
@@ -804,10 +841,10 @@ pub(super) struct PageCtx<'a> {
     references: Vec<RefCtx<'a>>,
     footnotes: &'a [crate::parse::markdown::Footnote],
     terms: Vec<TaxCtx<'a>>,
-    backlinks: Vec<ArticleLink<'a>>,
-    related: Vec<ArticleLink<'a>>,
-    older: Option<ArticleLink<'a>>,
-    newer: Option<ArticleLink<'a>>,
+    backlinks: Vec<Card<'a>>,
+    related: Vec<Card<'a>>,
+    older: Option<Card<'a>>,
+    newer: Option<Card<'a>>,
     reading_minutes: u32,
     url: String,
     permalink: String,
@@ -835,7 +872,7 @@ pub(super) struct SourceCtx<'a> {
     published: Option<DateCtx>,
     count: usize,
     /// The newest citing briefings, at most [`SOURCE_CITERS_SHOWN`].
-    cited_by: Vec<ArticleLink<'a>>,
+    cited_by: Vec<Card<'a>>,
     /// The source's own page, when it has more citing briefings than that.
     all_url: Option<String>,
     /// Its entry on the sources pages.
