@@ -8,6 +8,11 @@
 //! inverted indexes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+// Maps keyed by the site's own paths, slugs and keys use FxHash: SipHash
+// was a visible share of every re-link, and no iteration order reaches the
+// site (lists are sorted).
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -62,7 +67,7 @@ pub struct Site {
     pub sources: BTreeMap<String, Vec<Source>>,
     /// language → anchor → index in `sources[lang]`: finds a source's
     /// counterpart in another language without a scan.
-    pub source_by_anchor: BTreeMap<String, HashMap<String, usize>>,
+    pub source_by_anchor: BTreeMap<String, Arc<FxHashMap<String, usize>>>,
     /// Per article, per citation index: the source it belongs to (index into `sources[lang]`).
     pub citation_sources: Vec<Vec<usize>>,
     /// Every alias (an earlier address of an article), by site path.
@@ -191,7 +196,7 @@ pub fn link(
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkCache {
     #[serde(skip)]
-    memo: HashMap<usize, ArticleMemo>,
+    memo: FxHashMap<usize, ArticleMemo>,
     sources: HashMap<String, (u64, CachedSources)>,
     related: HashMap<String, (u64, Vec<Vec<usize>>)>,
 }
@@ -212,6 +217,8 @@ struct ArticleMemo {
 struct CachedSources {
     sources: Vec<Source>,
     slots: Vec<Vec<usize>>,
+    /// Anchor → index in `sources`.
+    by_anchor: Arc<FxHashMap<String, usize>>,
 }
 
 fn memo_of(a: &Arc<Article>) -> ArticleMemo {
@@ -303,8 +310,8 @@ fn unique(
 ) -> Vec<Arc<Article>> {
     let reserved = reserved_slugs(config);
     let mut keep = vec![true; articles.len()];
-    let mut slugs: HashMap<(&str, String), usize> = HashMap::new();
-    let mut keys: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut slugs: FxHashMap<(&str, String), usize> = FxHashMap::default();
+    let mut keys: FxHashMap<(&str, &str), usize> = FxHashMap::default();
     for (i, a) in articles.iter().enumerate() {
         if reserved.contains(&a.slug) {
             diags.push(
@@ -367,7 +374,7 @@ fn unique(
 /// The facts derived from each article alone, computed once per parsed
 /// article (by identity) and kept in `memo` while it is.
 fn memos<'m>(
-    memo: &'m mut HashMap<usize, ArticleMemo>,
+    memo: &'m mut FxHashMap<usize, ArticleMemo>,
     articles: &[Arc<Article>],
 ) -> Vec<&'m ArticleMemo> {
     let ptr = |a: &Arc<Article>| Arc::as_ptr(a) as usize;
@@ -378,7 +385,7 @@ fn memos<'m>(
         .collect();
     memo.extend(fresh);
     if memo.len() > articles.len() {
-        let live: HashSet<usize> = articles.iter().map(ptr).collect();
+        let live: FxHashSet<usize> = articles.iter().map(ptr).collect();
         memo.retain(|k, _| live.contains(k));
     }
     let memo = &*memo;
@@ -387,7 +394,7 @@ fn memos<'m>(
 
 /// Per article: language → its translation (itself included).
 fn translations(articles: &[Arc<Article>]) -> Vec<BTreeMap<String, ArticleId>> {
-    let mut by_key: HashMap<&str, BTreeMap<String, ArticleId>> = HashMap::new();
+    let mut by_key: FxHashMap<&str, BTreeMap<String, ArticleId>> = FxHashMap::default();
     for (i, a) in articles.iter().enumerate() {
         by_key
             .entry(&a.translation_key)
@@ -417,13 +424,12 @@ fn order(
     for (i, a) in articles.iter().enumerate() {
         by_lang.entry(a.lang.clone()).or_default().push(i);
     }
+    let stamps: Vec<i64> = articles.iter().map(|a| a.fm.date.timestamp()).collect();
     for ids in by_lang.values_mut() {
         ids.sort_by(|&x, &y| {
-            let (a, b) = (&articles[x], &articles[y]);
-            b.fm.date
-                .timestamp()
-                .cmp(&a.fm.date.timestamp())
-                .then_with(|| a.rel_path.cmp(&b.rel_path))
+            stamps[y]
+                .cmp(&stamps[x])
+                .then_with(|| articles[x].rel_path.cmp(&articles[y].rel_path))
         });
         for (pos, &id) in ids.iter().enumerate() {
             let older = ids.get(pos + 1).copied();
@@ -477,7 +483,7 @@ fn sources(
     cache: &mut HashMap<String, (u64, CachedSources)>,
 ) -> (
     BTreeMap<String, Vec<Source>>,
-    BTreeMap<String, HashMap<String, usize>>,
+    BTreeMap<String, Arc<FxHashMap<String, usize>>>,
     Vec<Vec<usize>>,
 ) {
     use std::hash::{Hash, Hasher};
@@ -521,14 +527,7 @@ fn sources(
         for (rank, slots) in cached.slots.into_iter().enumerate() {
             citation_sources[sorted_ids[rank]] = slots;
         }
-        by_anchor.insert(
-            lang.clone(),
-            sources
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.anchor.clone(), i))
-                .collect(),
-        );
+        by_anchor.insert(lang.clone(), cached.by_anchor);
         all.insert(lang.clone(), sources);
     }
 
@@ -543,7 +542,7 @@ fn lang_sources(
     memo: &[&ArticleMemo],
     sorted_ids: &[ArticleId],
 ) -> CachedSources {
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     let mut list: Vec<(&str, Source)> = Vec::new();
     let mut slots_by_rank: Vec<Vec<usize>> = Vec::with_capacity(sorted_ids.len());
     // Anchors are short hashes; the rare two sources that share one are told
@@ -613,9 +612,15 @@ fn lang_sources(
             *s = new_slot[*s];
         }
     }
+    let by_anchor = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.anchor.clone(), i))
+        .collect();
     CachedSources {
         sources,
         slots: slots_by_rank,
+        by_anchor: Arc::new(by_anchor),
     }
 }
 

@@ -5,6 +5,8 @@
 //! of an article (see [`super::aliases`]) leads to that article.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,9 +25,9 @@ pub(super) struct LinkFrom<'a> {
 /// What internal links may point to.
 pub(super) struct Targets<'a> {
     articles: &'a [Arc<Article>],
-    by_path: HashMap<(&'a str, &'a str), ArticleId>,
+    by_path: FxHashMap<(&'a str, &'a str), ArticleId>,
     /// Drafts left out of this build.
-    drafts: HashSet<(&'a str, &'a str)>,
+    drafts: FxHashSet<(&'a str, &'a str)>,
     unparsed: &'a HashSet<PathBuf>,
     urls: &'a crate::base::urls::Urls,
     /// Folder-style alias paths (case-folded) → the article they lead to.

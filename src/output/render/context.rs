@@ -1,6 +1,8 @@
 //! The page contexts: what each template reads, filled into a [`View`]
 //! (rendered, or hashed for the incremental rebuild's digest).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::base::route::Route;
@@ -12,10 +14,17 @@ use super::{reading_minutes, Renderer};
 use crate::output::page::page_count;
 
 impl Renderer {
-    fn date(&self, lang: &str, d: &crate::parse::frontmatter::DateValue) -> DateCtx {
-        DateCtx {
-            iso: d.ymd(),
-            display: self.env.locales.format_date(lang, d.date),
+    /// A date as templates read it; in a digest (`digest`), the date alone:
+    /// its texts are functions of it and of the language, which the page
+    /// records.
+    fn date(&self, lang: &str, d: &crate::parse::frontmatter::DateValue, digest: bool) -> DateCtx {
+        if digest {
+            DateCtx::Digest(d.date)
+        } else {
+            DateCtx::Shown {
+                iso: d.ymd(),
+                display: self.env.locales.format_date(lang, d.date),
+            }
         }
     }
 
@@ -23,7 +32,7 @@ impl Renderer {
     /// language picker and 404): there the default language's link must lead
     /// to its home, not back to the page itself (the root page would redirect
     /// to itself forever).
-    pub(super) fn language_homes(&self, current: &str) -> Vec<LangLink> {
+    pub(super) fn language_homes(&self, current: &str) -> Vec<LangLink<'_>> {
         self.env
             .config
             .language_codes()
@@ -40,7 +49,7 @@ impl Renderer {
                     ),
                 ),
                 dir: self.env.config.language_dir(&code).as_str(),
-                name: self.env.config.languages[&code].name.clone(),
+                name: &self.env.config.languages[&code].name,
                 label: self.env.language_name(current, &code),
                 code,
             })
@@ -66,7 +75,7 @@ impl Renderer {
             } else {
                 alt_path(&code)
             };
-            let name = self.env.config.languages[&code].name.clone();
+            let name = self.env.config.languages[&code].name.as_str();
             if let Some(p) = &path {
                 alternates.push(Alternate {
                     hreflang: code.clone(),
@@ -146,31 +155,33 @@ impl Renderer {
         ctx
     }
 
+    /// An article's card as the page `view` shows it. In a digest, the
+    /// card's own digest: made once per pass from the card itself, however
+    /// many pages show it.
+    fn card<'s>(&self, view: &View, site: &'s Site, id: ArticleId) -> Card<'s> {
+        match view.shared_digest(id, || self.article_link(site, id, true)) {
+            Some(digest) => Card::Digest(digest),
+            None => Card::Shown(self.article_link(site, id, false)),
+        }
+    }
+
     /// A link card. For a digest (`digest`), the localized date and badge,
     /// pure functions of the date, the disclosure and the language, are
     /// recorded as those: formatting them for every card of every page would
     /// make rebuilds slow.
-    fn article_link(&self, site: &Site, id: ArticleId, digest: bool) -> ArticleLink {
+    fn article_link<'s>(&self, site: &'s Site, id: ArticleId, digest: bool) -> ArticleLink<'s> {
         let a = &site.articles[id];
-        let (date, ai_badge) = if digest {
-            (
-                DateCtx {
-                    iso: a.fm.date.to_string(),
-                    display: String::new(),
-                },
-                a.disclosure.badge_key().map(String::from),
-            )
+        let ai_badge = if digest {
+            a.disclosure.badge_key().map(Cow::Borrowed)
         } else {
-            (
-                self.date(&a.lang, &a.fm.date),
-                self.env.ai_badge(&a.lang, &a.disclosure),
-            )
+            self.env.ai_badge(&a.lang, &a.disclosure).map(Cow::Owned)
         };
+        let date = self.date(&a.lang, &a.fm.date, digest);
         ArticleLink {
-            title: a.fm.title.clone(),
+            title: &a.fm.title,
             url: self.env.urls.path(&a.path),
             date,
-            summary: a.fm.summary.clone().unwrap_or_default(),
+            summary: a.fm.summary.as_deref().unwrap_or_default(),
             ai_generated: a.disclosure.involves_ai(),
             ai_badge,
         }
@@ -196,12 +207,13 @@ impl Renderer {
                     "stale",
                     &StaleCtx {
                         name: self.env.language_name(&a.lang, &o.lang),
-                        lang: o.lang.clone(),
+                        lang: &o.lang,
                         url: self.env.urls.path(&o.path),
                     },
                 );
             }
         }
+        let digest = ctx.is_digest();
         let sources = site.sources.get(&a.lang);
         // The formatted entries are a function of the article's file, which
         // `content_from` records in a digest.
@@ -223,27 +235,27 @@ impl Renderer {
                 RefCtx {
                     formatted: formatted.get_mut(r.citation).and_then(Option::take),
                     number: r.number,
-                    anchor: r.anchor.clone(),
-                    title: c.title.clone(),
-                    publisher: c.publisher.clone(),
+                    anchor: &r.anchor,
+                    title: &c.title,
+                    publisher: c.publisher.as_deref(),
                     author: c
                         .author
                         .as_deref()
                         .map(crate::output::references::author_display),
-                    url: c.url.as_ref().map(|u| u.0.clone()),
-                    published: c.published.as_ref().map(|d| self.date(&a.lang, d)),
-                    accessed: c.accessed.as_ref().map(|d| self.date(&a.lang, d)),
-                    lang: c.lang.clone(),
+                    url: c.url.as_ref().map(|u| u.0.as_str()),
+                    published: c.published.as_ref().map(|d| self.date(&a.lang, d, digest)),
+                    accessed: c.accessed.as_ref().map(|d| self.date(&a.lang, d, digest)),
+                    lang: c.lang.as_deref(),
                     backrefs: r
                         .backrefs
                         .iter()
                         .enumerate()
                         .map(|(i, id)| Backref {
-                            id: id.clone(),
+                            id,
                             label: if r.backrefs.len() == 1 {
                                 "↩".into()
                             } else {
-                                backref_letter(i)
+                                backref_letter(i).into()
                             },
                         })
                         .collect(),
@@ -266,22 +278,35 @@ impl Renderer {
                     return None;
                 }
                 Some(TaxCtx {
-                    name: tax.clone(),
+                    name: tax,
                     terms: list
                         .iter()
-                        .map(|t| TermCtx {
-                            slug: t.clone(),
-                            label: self.env.term_name(&a.lang, tax, t),
-                            url: self.env.urls.path(
-                                &Route::Term {
-                                    lang: &a.lang,
-                                    taxonomy: tax,
-                                    term: t,
-                                    page: 1,
-                                }
-                                .path(),
-                            ),
-                            count: 0,
+                        .map(|t| {
+                            if digest {
+                                // The label and link are functions of the
+                                // page's language, the taxonomy and the
+                                // term, which the digest records.
+                                return TermCtx {
+                                    slug: t,
+                                    label: String::new(),
+                                    url: String::new(),
+                                    count: 0,
+                                };
+                            }
+                            TermCtx {
+                                slug: t,
+                                label: self.env.term_name(&a.lang, tax, t),
+                                url: self.env.urls.path(
+                                    &Route::Term {
+                                        lang: &a.lang,
+                                        taxonomy: tax,
+                                        term: t,
+                                        page: 1,
+                                    }
+                                    .path(),
+                                ),
+                                count: 0,
+                            }
                         })
                         .collect(),
                 })
@@ -289,15 +314,14 @@ impl Renderer {
             .collect();
         let (older, newer) = site.prev_next[id];
         let minutes = reading_minutes(&a.body.stats);
-        let digest = ctx.is_digest();
         let page = PageCtx {
             // A function of the article's file, which `content_from` records.
             fm: (!digest).then_some(&a.fm),
-            title: a.fm.title.clone(),
-            summary: a.fm.summary.clone().unwrap_or_default(),
-            key_points: a.fm.key_points.clone(),
-            date: self.date(&a.lang, &a.fm.date),
-            updated: a.fm.updated.as_ref().map(|d| self.date(&a.lang, d)),
+            title: &a.fm.title,
+            summary: a.fm.summary.as_deref().unwrap_or_default(),
+            key_points: &a.fm.key_points,
+            date: self.date(&a.lang, &a.fm.date, digest),
+            updated: a.fm.updated.as_ref().map(|d| self.date(&a.lang, d, digest)),
             date_rfc3339: a.fm.date.rfc3339(),
             ai_generated: a.disclosure.involves_ai(),
             disclosure: DisclosureCtx {
@@ -318,7 +342,7 @@ impl Renderer {
                     })
                     .map(|o| OriginalCtx {
                         url: self.env.urls.path(&o.path),
-                        lang: o.lang.clone(),
+                        lang: &o.lang,
                     }),
             },
             // The body is the source file's, with its links resolved: a
@@ -328,20 +352,20 @@ impl Renderer {
             } else {
                 resolve_link_tokens(&a.body.html, &site.link_urls[id])
             },
-            headings: a.body.headings.clone(),
+            headings: &a.body.headings,
             references,
-            footnotes: a.body.footnotes.clone(),
+            footnotes: &a.body.footnotes,
             terms,
             backlinks: site.backlinks[id]
                 .iter()
-                .map(|&b| self.article_link(site, b, digest))
+                .map(|&b| self.card(&ctx, site, b))
                 .collect(),
             related: site.related[id]
                 .iter()
-                .map(|&b| self.article_link(site, b, digest))
+                .map(|&b| self.card(&ctx, site, b))
                 .collect(),
-            older: older.map(|b| self.article_link(site, b, digest)),
-            newer: newer.map(|b| self.article_link(site, b, digest)),
+            older: older.map(|b| self.card(&ctx, site, b)),
+            newer: newer.map(|b| self.card(&ctx, site, b)),
             reading_minutes: minutes,
             url: self.env.urls.path(&a.path),
             permalink: self.env.urls.absolute(&a.path),
@@ -451,12 +475,11 @@ impl Renderer {
             }
         };
         let mut ctx = self.common(view, site, lang, &path, alt);
-        let digest = ctx.is_digest();
-        let items: Vec<ArticleLink> = ids
+        let items: Vec<Card<'_>> = ids
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .map(|&id| self.article_link(site, id, digest))
+            .map(|&id| self.card(&ctx, site, id))
             .collect();
         ctx.insert("articles", &items);
         ctx.insert(
@@ -479,7 +502,7 @@ impl Renderer {
             ctx.insert(
                 "term",
                 &TermCtx {
-                    slug: t.to_string(),
+                    slug: t,
                     label: label.clone(),
                     url: self.env.urls.path(&route(lang, 1)),
                     count: ids.len(),
@@ -514,7 +537,7 @@ impl Renderer {
         let mut terms: Vec<TermCtx> = site.taxonomies[lang][taxonomy]
             .iter()
             .map(|(t, ids)| TermCtx {
-                slug: t.clone(),
+                slug: t,
                 label: self.env.term_name(lang, taxonomy, t),
                 url: self.env.urls.path(
                     &Route::Term {
@@ -532,7 +555,7 @@ impl Renderer {
             b.count
                 .cmp(&a.count)
                 .then_with(|| a.label.cmp(&b.label))
-                .then_with(|| a.slug.cmp(&b.slug))
+                .then_with(|| a.slug.cmp(b.slug))
         });
         ctx.insert("taxonomy", taxonomy);
         ctx.insert("terms", &terms);
@@ -556,9 +579,9 @@ impl Renderer {
                     .cited_by
                     .iter()
                     .take(SOURCE_CITERS_SHOWN)
-                    .map(|&id| self.article_link(site, id, digest))
+                    .map(|&id| self.card(&ctx, site, id))
                     .collect(),
-                ..self.source_ctx(lang, s)
+                ..self.source_ctx(lang, s, digest)
             })
             .collect();
         ctx.insert("sources", &items);
@@ -570,14 +593,23 @@ impl Renderer {
     }
 
     /// A source without its citing briefings.
-    fn source_ctx(&self, lang: &str, s: &crate::link::Source) -> SourceCtx {
+    fn source_ctx<'s>(
+        &self,
+        lang: &str,
+        s: &'s crate::link::Source,
+        digest: bool,
+    ) -> SourceCtx<'s> {
         let count = s.cited_by.len();
         SourceCtx {
-            anchor: s.anchor.clone(),
-            title: s.citation.title.clone(),
-            publisher: s.citation.publisher.clone(),
-            url: s.citation.url.as_ref().map(|u| u.0.clone()),
-            published: s.citation.published.as_ref().map(|d| self.date(lang, d)),
+            anchor: &s.anchor,
+            title: &s.citation.title,
+            publisher: s.citation.publisher.as_deref(),
+            url: s.citation.url.as_ref().map(|u| u.0.as_str()),
+            published: s
+                .citation
+                .published
+                .as_ref()
+                .map(|d| self.date(lang, d, digest)),
             count,
             cited_by: Vec::new(),
             all_url: s.has_page().then(|| {
@@ -618,11 +650,11 @@ impl Renderer {
         let per = self.env.config.site.paginate;
         let total = page_count(s.cited_by.len(), per);
         let digest = ctx.is_digest();
-        let items: Vec<ArticleLink> = page_slice(&s.cited_by, n, per)
+        let items: Vec<Card<'_>> = page_slice(&s.cited_by, n, per)
             .iter()
-            .map(|&id| self.article_link(site, id, digest))
+            .map(|&id| self.card(&ctx, site, id))
             .collect();
-        ctx.insert("source", &self.source_ctx(lang, s));
+        ctx.insert("source", &self.source_ctx(lang, s, digest));
         ctx.insert("articles", &items);
         ctx.insert(
             "paginator",
@@ -662,10 +694,10 @@ fn backref_letter(i: usize) -> String {
 }
 
 #[derive(Serialize)]
-pub(super) struct LangLink {
+pub(super) struct LangLink<'a> {
     code: String,
     /// The language's own name (book.toml).
-    name: String,
+    name: &'a str,
     /// Its name in the page's language (`language-name-<code>`).
     label: String,
     url: Option<String>,
@@ -673,9 +705,9 @@ pub(super) struct LangLink {
     dir: &'static str,
 }
 #[derive(Serialize)]
-pub(super) struct StaleCtx {
+pub(super) struct StaleCtx<'a> {
     name: String,
-    lang: String,
+    lang: &'a str,
     url: String,
 }
 #[derive(Serialize)]
@@ -689,69 +721,106 @@ pub(super) struct TaxLink {
     label: String,
     url: String,
 }
-#[derive(Serialize, Clone)]
-pub struct DateCtx {
-    pub iso: String,
-    pub display: String,
+/// A date as templates read it: `iso` (`2026-01-31`) and `display` (in the
+/// page's language).
+#[derive(Clone)]
+pub enum DateCtx {
+    Shown {
+        iso: String,
+        display: String,
+    },
+    /// In a digest: the date its texts are made from.
+    Digest(time::Date),
+}
+
+impl Serialize for DateCtx {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            DateCtx::Shown { iso, display } => {
+                let mut st = s.serialize_struct("DateCtx", 2)?;
+                st.serialize_field("iso", iso)?;
+                st.serialize_field("display", display)?;
+                st.end()
+            }
+            DateCtx::Digest(date) => s.serialize_i32(date.to_julian_day()),
+        }
+    }
 }
 #[derive(Serialize)]
-pub(super) struct ArticleLink {
-    title: String,
+pub(super) struct ArticleLink<'a> {
+    title: &'a str,
     url: String,
     date: DateCtx,
-    summary: String,
+    summary: &'a str,
     /// AI made some of the text (kept for themes written before `ai_badge`).
     ai_generated: bool,
-    /// The localized badge saying how, when AI made some of the text.
-    ai_badge: Option<String>,
+    /// The localized badge saying how, when AI made some of the text (in a
+    /// digest, its message key).
+    ai_badge: Option<Cow<'static, str>>,
 }
+/// An article's card: the card itself, or in a digest the card's digest.
+pub(super) enum Card<'a> {
+    Shown(ArticleLink<'a>),
+    Digest(u64),
+}
+
+impl Serialize for Card<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Card::Shown(link) => link.serialize(s),
+            Card::Digest(digest) => s.serialize_u64(*digest),
+        }
+    }
+}
+
 #[derive(Serialize)]
-pub(super) struct DisclosureCtx {
+pub(super) struct DisclosureCtx<'a> {
     /// `<meta name="ai-disclosure">` content; none when nothing is recorded.
     meta: Option<&'static str>,
     /// Sentences of the visible notice; empty when people alone made the text.
     notice: Vec<String>,
     /// The original of a translation that records how it was translated.
-    original: Option<OriginalCtx>,
+    original: Option<OriginalCtx<'a>>,
 }
 #[derive(Serialize)]
-pub(super) struct OriginalCtx {
+pub(super) struct OriginalCtx<'a> {
     url: String,
-    lang: String,
+    lang: &'a str,
 }
 #[derive(Serialize)]
-pub(super) struct Backref {
-    id: String,
-    label: String,
+pub(super) struct Backref<'a> {
+    id: &'a str,
+    label: Cow<'static, str>,
 }
 #[derive(Serialize)]
-pub(super) struct RefCtx {
+pub(super) struct RefCtx<'a> {
     /// The entry's text in the language's citation style (HTML, escaped).
     formatted: Option<String>,
     number: u32,
-    anchor: String,
-    title: String,
-    publisher: Option<String>,
+    anchor: &'a str,
+    title: &'a str,
+    publisher: Option<&'a str>,
     author: Option<String>,
-    url: Option<String>,
+    url: Option<&'a str>,
     published: Option<DateCtx>,
     accessed: Option<DateCtx>,
-    lang: Option<String>,
-    backrefs: Vec<Backref>,
+    lang: Option<&'a str>,
+    backrefs: Vec<Backref<'a>>,
     also_cited: usize,
     source_url: Option<String>,
 }
 #[derive(Serialize)]
-pub(super) struct TermCtx {
-    slug: String,
+pub(super) struct TermCtx<'a> {
+    slug: &'a str,
     label: String,
     url: String,
     count: usize,
 }
 #[derive(Serialize)]
-pub(super) struct TaxCtx {
-    name: String,
-    terms: Vec<TermCtx>,
+pub(super) struct TaxCtx<'a> {
+    name: &'a str,
+    terms: Vec<TermCtx<'a>>,
 }
 #[derive(Serialize)]
 pub(super) struct PageCtx<'a> {
@@ -759,23 +828,23 @@ pub(super) struct PageCtx<'a> {
     /// `FrontMatter` reaches the templates as `page.fm.<name>` with no
     /// change here.
     fm: Option<&'a crate::parse::frontmatter::FrontMatter>,
-    title: String,
-    summary: String,
-    key_points: Vec<String>,
+    title: &'a str,
+    summary: &'a str,
+    key_points: &'a [String],
     date: DateCtx,
     updated: Option<DateCtx>,
     date_rfc3339: String,
     ai_generated: bool,
-    disclosure: DisclosureCtx,
+    disclosure: DisclosureCtx<'a>,
     content: String,
-    headings: Vec<crate::parse::markdown::Heading>,
-    references: Vec<RefCtx>,
-    footnotes: Vec<crate::parse::markdown::Footnote>,
-    terms: Vec<TaxCtx>,
-    backlinks: Vec<ArticleLink>,
-    related: Vec<ArticleLink>,
-    older: Option<ArticleLink>,
-    newer: Option<ArticleLink>,
+    headings: &'a [crate::parse::markdown::Heading],
+    references: Vec<RefCtx<'a>>,
+    footnotes: &'a [crate::parse::markdown::Footnote],
+    terms: Vec<TaxCtx<'a>>,
+    backlinks: Vec<Card<'a>>,
+    related: Vec<Card<'a>>,
+    older: Option<Card<'a>>,
+    newer: Option<Card<'a>>,
     reading_minutes: u32,
     url: String,
     permalink: String,
@@ -795,15 +864,15 @@ pub(super) struct Paginator {
     pages: Vec<PageLink>,
 }
 #[derive(Serialize)]
-pub(super) struct SourceCtx {
-    anchor: String,
-    title: String,
-    publisher: Option<String>,
-    url: Option<String>,
+pub(super) struct SourceCtx<'a> {
+    anchor: &'a str,
+    title: &'a str,
+    publisher: Option<&'a str>,
+    url: Option<&'a str>,
     published: Option<DateCtx>,
     count: usize,
     /// The newest citing briefings, at most [`SOURCE_CITERS_SHOWN`].
-    cited_by: Vec<ArticleLink>,
+    cited_by: Vec<Card<'a>>,
     /// The source's own page, when it has more citing briefings than that.
     all_url: Option<String>,
     /// Its entry on the sources pages.
@@ -813,6 +882,18 @@ pub(super) struct SourceCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_dates_serialize_as_a_struct() {
+        let d = DateCtx::Shown {
+            iso: "2026-01-31".into(),
+            display: "31 January 2026".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&d).unwrap(),
+            serde_json::json!({"iso": "2026-01-31", "display": "31 January 2026"})
+        );
+    }
 
     #[test]
     fn letters() {

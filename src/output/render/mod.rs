@@ -14,7 +14,7 @@ use std::sync::Arc;
 use fluent_bundle::{FluentArgs, FluentValue};
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::output::view::View;
+use crate::output::view::{SharedDigests, View};
 
 mod context;
 mod scholarly;
@@ -429,21 +429,21 @@ impl Renderer {
     /// The inputs digest of a page: the hash of its view model (what its
     /// template reads), or of its bytes for the files made without a
     /// template. A page whose digest is unchanged renders to the same bytes.
-    pub fn digest(&self, site: &Site, page: &Page) -> u64 {
-        use std::hash::{Hash, Hasher};
-        match self.fill(View::for_digest(), site, page) {
+    fn digest(&self, site: &Site, page: &Page, shared: &Arc<SharedDigests>) -> u64 {
+        match self.fill(View::for_digest(shared.clone()), site, page) {
             Filled::Template(name, view) => view.finish(name),
-            Filled::Bytes(bytes) => {
-                let mut h = crate::output::view::DigestHasher::new();
-                bytes.hash(&mut h);
-                h.finish()
-            }
+            Filled::Bytes(bytes) => crate::output::view::digest_bytes(&bytes),
         }
     }
 
-    /// The digest of every page, in parallel.
+    /// The digest of every page, in parallel; each article's card is
+    /// digested once for all the pages that show it.
     pub fn page_digests(&self, site: &Site, pages: &[Page]) -> Vec<u64> {
-        pages.par_iter().map(|p| self.digest(site, p)).collect()
+        let shared = SharedDigests::new(site.articles.len());
+        pages
+            .par_iter()
+            .map(|p| self.digest(site, p, &shared))
+            .collect()
     }
 
     /// A page's view model and template, or its bytes when no template makes it.
