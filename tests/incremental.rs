@@ -787,13 +787,21 @@ fn files_unchanged_since_the_last_build_are_not_read_but_a_restored_time_is_not_
     age_files(&dir.path().join("site/content"));
     let mut c = Cached::new(dir);
     let r = c.build_ok("nothing changed", "updated in place");
-    assert!(r.stdout.contains(" 0 of 16 source files read, 0 parsed,"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(" 0 of 16 source files read, 0 parsed,"),
+        "{}",
+        r.stdout
+    );
 
     // An ordinary edit: a new modification time.
     let p = gpath("en", 3);
     c.edit(&p, |t| t + "\nAn added line.\n");
     let r = c.build_ok("an edit", "updated in place");
-    assert!(r.stdout.contains(" 1 of 16 source files read, 1 parsed,"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(" 1 of 16 source files read, 1 parsed,"),
+        "{}",
+        r.stdout
+    );
 
     // The same length and the old modification time, as a restore or a
     // copy that keeps times would leave it: the change time still differs.
@@ -801,7 +809,9 @@ fn files_unchanged_since_the_last_build_are_not_read_but_a_restored_time_is_not_
     let path = c.root().join(&p);
     let old = std::fs::metadata(&path).unwrap().modified().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    let changed = text.replacen("title: \"", "title: \"X", 1).replacen("\n\n", "\n", 1);
+    let changed = text
+        .replacen("title: \"", "title: \"X", 1)
+        .replacen("\n\n", "\n", 1);
     assert_eq!(changed.len(), text.len());
     std::fs::write(&path, &changed).unwrap();
     std::fs::File::options()

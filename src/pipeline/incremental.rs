@@ -326,21 +326,30 @@ impl IncrementalBuild {
         }
 
         timer.lap("i-parse");
-        self.refresh(start, parsed, timer, &|| Ok(()))
+        self.refresh(start, parsed, timer, &files, &|| Ok(()))
     }
 
     /// Steps 2 to 5 of [`Self::update`], after the sources changed:
     /// `before_write` runs once, just before the output is first touched.
+    /// The pages of the articles in `first` (the files edited) are written
+    /// as soon as the site is linked, before every other page's digest is
+    /// computed: the page an editor is looking at reloads sooner. Should a
+    /// later page fail, the next rebuild is a full one.
     fn refresh(
         &mut self,
         start: Instant,
         parsed: usize,
         mut timer: build::StageTimer,
+        first: &BTreeSet<PathBuf>,
         before_write: &dyn Fn() -> std::io::Result<()>,
     ) -> Result<RebuildStats, Failure> {
         // 2. Re-link the whole site.
         let (mut site, diags) = self.link()?;
         timer.lap("i-link");
+        let early = self.write_first(&site, first, &diags)?;
+        if early > 0 {
+            timer.lap("i-first");
+        }
 
         // 3. Select the pages whose inputs changed.
         let renderer = self.session.renderer()?;
@@ -439,12 +448,13 @@ impl IncrementalBuild {
         for (i, d) in todo.iter().map(|&i| (i, digests[i])) {
             self.digests.insert(paths[i].clone(), d);
         }
-        let files_written = to_write.len();
+        let files_written = to_write.len() + early;
         timer.lap("i-write");
         self.written.extend(new_hashes);
         // The search files stay as they are until phase 2.
         self.site = site;
         self.search_pending = true;
+        self.needs_full = false;
         Ok(RebuildStats {
             full: false,
             parsed,
@@ -455,6 +465,47 @@ impl IncrementalBuild {
             diagnostics: diags,
             ..Default::default()
         })
+    }
+
+    /// Renders and writes the pages of the articles of `files`; how many
+    /// were written. Nothing is written unless all of them render.
+    fn write_first(
+        &mut self,
+        site: &Site,
+        files: &BTreeSet<PathBuf>,
+        diags: &Diagnostics,
+    ) -> Result<usize, Failure> {
+        if files.is_empty() {
+            return Ok(0);
+        }
+        let renderer = self.session.renderer()?;
+        let pages: Vec<Page> = (0..site.articles.len())
+            .filter(|&id| files.contains(&site.articles[id].file))
+            .map(Page::Article)
+            .collect();
+        let mut rendered = Vec::new();
+        for p in &pages {
+            let bytes = renderer
+                .render(site, p)
+                .map_err(|d| fail(diags.clone(), d))?;
+            rendered.push((renderer.output_path(site, p), bytes));
+        }
+        let _lock = self.lock().map_err(|d| fail(diags.clone(), d))?;
+        let mut n = 0;
+        for (rel, bytes) in rendered {
+            let hash = bytes_hash(&bytes);
+            if self.written.get(&rel) == Some(&hash) || self.static_files.contains(&rel) {
+                continue;
+            }
+            // From here the output may differ from the state until the
+            // rebuild ends: a failure later makes the next one full.
+            self.needs_full = true;
+            write_in_place(&self.output, &rel, &bytes)
+                .map_err(|e| fail(diags.clone(), io_error(&format!("cannot write {rel}"), e)))?;
+            self.written.insert(rel, hash);
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// Phase 2: rebuilds the search files (from cached per-article search

@@ -10,7 +10,7 @@
 //! staging folder, as without the cache. Either way the output equals a clean
 //! build's, byte for byte (`tests/incremental.rs`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -201,7 +201,9 @@ impl IncrementalBuild {
                 };
                 // The output changes in place from here: without a state, an
                 // interrupted build is followed by a full one.
-                let mut stats = state.refresh(start, parsed, timer, &|| cache.forget_state())?;
+                let mut stats = state.refresh(start, parsed, timer, &BTreeSet::new(), &|| {
+                    cache.forget_state()
+                })?;
                 let mut timer = build::StageTimer::new();
                 let search = state.finish()?;
                 timer.lap("c-search");
