@@ -19,7 +19,10 @@ for brief and Hugo (when installed: `apt-get install hugo`):
 - growth of the new-folder build from the smallest to the largest N;
 - brief only: one edit in `brief serve`, from the moment the article file is
   written to the moment its page on disk holds the edit (polled every 2 ms),
-  and the in-process incremental rebuild (examples/bench_incremental.rs).
+  and the in-process incremental rebuild (examples/bench_incremental.rs);
+- brief only: `brief build --cache` in fresh processes: the first build, a
+  rebuild after one edit, and the same after every source file's times were
+  renewed (a CI checkout restoring the cache).
 
 Noisy figures are printed as min / median / max of `--runs` runs. Nothing waits
 out file-system windows between runs: a rebuild follows the previous one at
@@ -72,6 +75,38 @@ def repeat(runs, cmd_for_run):
     """Runs `cmd_for_run(k)` for k in 0..runs; lists of wall, cpu, rss."""
     results = [run(cmd_for_run(k)) for k in range(runs)]
     return [r[0] for r in results], [r[1] for r in results], [r[2] for r in results]
+
+
+def cached_rebuilds(brief, site, output, edits):
+    """`brief build --cache` in fresh processes: the first build (which fills
+    the cache), then `edits` times one article edited and the site rebuilt
+    (an editor's machine: the other files untouched), then `edits` times the
+    same with every source file's times renewed first, as a CI checkout that
+    restores the cache leaves them (every file is read again). Returns the
+    three lists of (wall, cpu, rss) and the cache's size in MiB."""
+    cache = output.parent / f"{output.name}-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cmd = [brief, "build", "--root", site, "--output", output, "--cache", cache]
+    first = [run(cmd)]
+    articles = sorted((site / "content" / "en").rglob("*.md"))
+    article = articles[len(articles) // 3]
+    original = article.read_text()
+    sources = [p for p in (site / "content").rglob("*.md")]
+    editor, ci = [], []
+    try:
+        for k in range(edits):
+            article.write_text(original + f"\nAn edited sentence, cached-{k}.\n")
+            editor.append(run(cmd))
+        for k in range(edits):
+            for p in sources:
+                os.utime(p)
+            article.write_text(original + f"\nAn edited sentence, ci-{k}.\n")
+            ci.append(run(cmd))
+    finally:
+        article.write_text(original)
+    size = sum(f.stat().st_size for f in cache.iterdir()) / 2**20
+    shutil.rmtree(cache, ignore_errors=True)
+    return first, editor, ci, size
 
 
 def serve_latency(brief, site, output, edits):
@@ -236,8 +271,14 @@ def main():
                                  capture_output=True, text=True, check=True)
             last = res.stdout.strip().splitlines()[-1] if res.stdout.strip() else ""
             rows.append((n, "in-process incremental rebuild (serve's)", "brief", last))
-        rows.append((n, "cached rebuild after one edit, fresh process", "brief",
-                     "not measured: `brief build --cache` is not implemented yet"))
+        first, editor, ci, size = cached_rebuilds(brief, site, out / "cached", args.edits)
+        for what, results in (
+            ("--cache: first build (fills the cache)", first),
+            ("--cache: one article edited, fresh process", editor),
+            ("--cache: one article edited, every file's times renewed (CI)", ci),
+        ):
+            record(n, what, "brief", [r[0] for r in results], [r[1] for r in results],
+                   [r[2] for r in results], f"cache {size:.0f} MiB" if results is first else "")
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(site / ".brief", ignore_errors=True)
 
