@@ -720,41 +720,55 @@ impl IndexBuilder {
             .div_ceil(POSTINGS_PER_SHARD)
             .clamp(1, MAX_SHARDS)
             .next_power_of_two();
-        let mut shard_maps: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards];
-        for (token, list) in &self.postings {
-            let token = token.as_str();
-            let shard = fnv1a(token) as usize % shards;
-            // Delta-encoded document numbers, each followed by its weight.
-            let mut flat = Vec::with_capacity(list.len() * 2);
-            let mut prev = 0u32;
-            for packed in list {
-                let doc = packed >> WEIGHT_BITS;
-                flat.push(doc - prev);
-                flat.push(packed & ((1 << WEIGHT_BITS) - 1));
-                prev = doc;
-            }
-            shard_maps[shard].insert(token, flat);
+        // Postings are moved to their shard, and each shard is flattened and
+        // written before the next: the lists never exist twice over.
+        let mut per_shard: Vec<Vec<(Key, Vec<u32>)>> = (0..shards).map(|_| Vec::new()).collect();
+        for (token, list) in self.postings.drain() {
+            per_shard[fnv1a(token.as_str()) as usize % shards].push((token, list));
         }
-        // Records in document order, a new pack once one is full.
+        let shard_texts: Vec<String> = per_shard
+            .into_iter()
+            .map(|entries| {
+                let map: BTreeMap<&str, Vec<u32>> = entries
+                    .iter()
+                    .map(|(token, list)| {
+                        // Delta-encoded document numbers, each followed by its weight.
+                        let mut flat = Vec::with_capacity(list.len() * 2);
+                        let mut prev = 0u32;
+                        for packed in list {
+                            let doc = packed >> WEIGHT_BITS;
+                            flat.push(doc - prev);
+                            flat.push(packed & ((1 << WEIGHT_BITS) - 1));
+                            prev = doc;
+                        }
+                        (token.as_str(), flat)
+                    })
+                    .collect();
+                serde_json::to_string(&map).expect("plain JSON")
+            })
+            .collect();
+        // Records in document order, a new pack once one is full; each
+        // record is moved, not copied.
+        let records = std::mem::take(&mut self.records);
         let mut packs: Vec<Vec<u8>> = Vec::new();
         let mut counts = Vec::new();
-        let mut lens = Vec::with_capacity(self.records.len());
-        for record in &self.records {
+        let mut lens = Vec::with_capacity(records.len());
+        for record in records {
+            lens.push(record.len());
             match packs.last_mut() {
                 Some(pack) if pack.len() < PACK_BYTES => {
-                    pack.extend_from_slice(record);
+                    pack.extend_from_slice(&record);
                     *counts.last_mut().expect("one per pack") += 1;
                 }
                 _ => {
-                    packs.push(record.clone());
+                    packs.push(record);
                     counts.push(1);
                 }
             }
-            lens.push(record.len());
         }
         let meta = Meta {
             v: FORMAT_VERSION,
-            docs: self.records.len(),
+            docs: lens.len(),
             shards,
             page: PAGE,
             packs: counts,
@@ -763,10 +777,7 @@ impl IndexBuilder {
         LangIndex {
             meta: serde_json::to_string(&meta).expect("plain JSON"),
             packs,
-            shards: shard_maps
-                .iter()
-                .map(|m| serde_json::to_string(m).expect("plain JSON"))
-                .collect(),
+            shards: shard_texts,
         }
     }
 }

@@ -102,14 +102,31 @@ impl StageTimer {
                 (Some(now), Some(before)) => format!(", CPU {:>7.0} ms", (now - before) * 1e3),
                 _ => String::new(),
             };
+            let rss = memory_mib()
+                .map(|(now, peak)| format!(", RSS {now:>5} MiB (peak {peak})"))
+                .unwrap_or_default();
             eprintln!(
-                "timing: {stage:<10} {:>8.1} ms{cpu_text}",
+                "timing: {stage:<10} {:>8.1} ms{cpu_text}{rss}",
                 self.last.elapsed().as_secs_f64() * 1e3
             );
             self.last_cpu = cpu;
         }
         self.last = Instant::now();
     }
+}
+
+/// Resident memory now and at its peak so far, in MiB (Linux).
+fn memory_mib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line.split_whitespace()
+            .nth(1)?
+            .parse::<u64>()
+            .ok()
+            .map(|kb| kb / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// User and system time of the whole process so far, from /proc/self/stat
@@ -187,9 +204,11 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> (PathBuf, bool) {
     }
 }
 
-/// Renders `pages` into `staging`, in parallel.
+/// Writes the search files into `staging`, then renders `pages` into it, in
+/// parallel. The index is dropped before the pages render: the largest
+/// stage then runs without it in memory.
 pub fn render_into(
-    compiled: &Compiled,
+    compiled: &mut Compiled,
     pages: &[Page],
     staging: &Staging,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
@@ -199,20 +218,18 @@ pub fn render_into(
             .map_err(|e| Diagnostic::error("write-failed", format!("cannot write {rel}: {e}")))?;
         Ok(rel)
     };
-    let mut results: Vec<Result<String, Diagnostic>> = pages
-        .par_iter()
-        .map(|p| {
-            let bytes = compiled.renderer.render(&compiled.site, p)?;
-            write(compiled.renderer.output_path(&compiled.site, p), &bytes)
-        })
-        .collect();
     // The search files, as the index stage made them.
-    let index_files = compiled.index.files();
-    results.par_extend(
-        index_files
-            .par_iter()
-            .map(|(route, bytes)| write(route.file(), bytes)),
-    );
+    let index = std::mem::take(&mut compiled.index);
+    let mut results: Vec<Result<String, Diagnostic>> = index
+        .files()
+        .par_iter()
+        .map(|(route, bytes)| write(route.file(), bytes))
+        .collect();
+    drop(index);
+    results.par_extend(pages.par_iter().map(|p| {
+        let bytes = compiled.renderer.render(&compiled.site, p)?;
+        write(compiled.renderer.output_path(&compiled.site, p), &bytes)
+    }));
     let mut counts = BTreeMap::new();
     let mut errors = Vec::new();
     for r in results {
@@ -352,7 +369,7 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
     };
     let trash = write::trash_dir(&opts.root);
     write::empty_trash(&trash);
-    let compiled = compile(opts)?;
+    let mut compiled = compile(opts)?;
     let mut diags = compiled.diagnostics.clone();
     let io_fail = |e: std::io::Error, what: &str| {
         let mut ds = diags.clone();
@@ -366,13 +383,13 @@ pub fn build_with(opts: &BuildOptions, if_locked: IfLocked) -> Result<BuildRepor
     let staging = Staging::begin(lock, Some(trash))
         .map_err(|e| io_fail(e, "cannot create the staging folder"))?;
     let pages = compiled.renderer.env.pages(&compiled.site);
-    let (mut counts, errors) = render_into(&compiled, &pages, &staging);
+    let mut files = pages.len() + compiled.index.files().len();
+    let (mut counts, errors) = render_into(&mut compiled, &pages, &staging);
     timer.lap("render");
     if !errors.is_empty() {
         diags.extend(errors);
         return Err(diags.into());
     }
-    let mut files = pages.len() + compiled.index.files().len();
     let copied = staging
         .copy_tree(&compiled.renderer.theme_dir().join("static"), "static")
         .map_err(|e| io_fail(e, "cannot copy the theme's static files"))?;

@@ -119,7 +119,9 @@ fn sha(parts: &[&[u8]]) -> Key {
 /// Every file under `dir` (sorted, hidden ones too: a theme's are read),
 /// hashed with its path relative to `dir`.
 fn hash_tree(h: &mut Sha256, dir: &Path) {
+    // Links followed, as the build reads through them.
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .flatten()

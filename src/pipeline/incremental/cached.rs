@@ -98,10 +98,7 @@ impl IncrementalBuild {
         let mut timer = build::StageTimer::new();
         let (lock, output) = Self::lock_new(opts, if_locked)?;
         let mut session = Session::open(opts)?;
-        let theme = session
-            .renderer()
-            .map(|r| r.theme_dir().to_path_buf())
-            .unwrap_or_default();
+        let theme = opts.root.join("themes").join(&session.config.site.theme);
         timer.lap("c-session");
         let cache = Cache::open(dir, &opts.root, opts, &theme);
         let _cache_lock = cache
