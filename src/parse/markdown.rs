@@ -891,10 +891,6 @@ pub fn render(body_text: &str, input: &Input) -> (Body, Vec<Diagnostic>) {
         state.body.html = html;
         state.body.plain_text = plain;
     }
-    // Both grew by doubling and live until the end of the build: at 10,000
-    // articles the spare capacity is tens of megabytes.
-    state.body.html.shrink_to_fit();
-    state.body.plain_text.shrink_to_fit();
     state.body.stats = stats;
     (state.body, state.diags)
 }
