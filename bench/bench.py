@@ -245,6 +245,7 @@ def main():
                 # The CPU work without the disk: at N = 20,000 the disk's
                 # write-back of 2.5 GB dominates a new-folder build.
                 fresh = args.shm / f"brief-bench-{os.getpid()}-fresh-{n}"
+                fresh.mkdir(parents=True, exist_ok=True)
                 try:
                     walls, cpus, rss = repeat(1 if scale_only else runs, lambda k: cmd(engine, fresh / str(k)))
                     record(n, "new folder, /dev/shm", engine, walls, cpus, rss)
