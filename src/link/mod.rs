@@ -34,7 +34,7 @@ mod related;
 pub type ArticleId = usize;
 
 /// A distinct cited source within one language.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Stable anchor on the sources page: `src-1a2b3c4d`.
     pub anchor: String,
@@ -190,12 +190,9 @@ pub fn link(
 /// the facts derived from it alone; per language, the sources and related
 /// briefings with a fingerprint of everything they were computed from. A
 /// language whose fingerprint is unchanged reuses them; otherwise they are
-/// recomputed in full. The result is always the same as [`link`]'s. The
-/// build cache stores the per-language part (the fingerprints are made from
-/// article paths, dates and citations, never from addresses).
-#[derive(Default, serde::Serialize, serde::Deserialize)]
+/// recomputed in full. The result is always the same as [`link`]'s.
+#[derive(Default)]
 pub struct LinkCache {
-    #[serde(skip)]
     memo: FxHashMap<usize, ArticleMemo>,
     sources: HashMap<String, (u64, CachedSources)>,
     related: HashMap<String, (u64, Vec<Vec<usize>>)>,
@@ -213,7 +210,7 @@ struct ArticleMemo {
 }
 
 /// Sources of one language, with articles as ranks in path order.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone)]
 struct CachedSources {
     sources: Vec<Source>,
     slots: Vec<Vec<usize>>,

@@ -191,7 +191,7 @@ impl IncrementalBuild {
                     static_files: st.static_files,
                     search_docs,
                     search_pending: false,
-                    link_cache: st.link,
+                    link_cache: Default::default(),
                     needs_full: false,
                     lock_held: true,
                     stored_html: Some(stored),
@@ -322,7 +322,6 @@ impl IncrementalBuild {
             search_written: self.search_written.clone(),
             search_langs: self.search_langs.clone(),
             static_files: self.static_files.clone(),
-            link: std::mem::take(&mut self.link_cache),
             pack,
         };
         cache.store_state(&mut state)
