@@ -1,8 +1,9 @@
 //! `brief build --cache`: an incremental build whose state comes from, and
 //! goes back to, the build cache ([`crate::pipeline::cache`]).
 //!
-//! Every source file is read and keyed; a file whose entry is in the cache is
-//! not parsed again. When the cache's state describes the output folder as it
+//! Every source file is keyed: read and hashed, unless its metadata says it
+//! has not changed since the last build ([`cache::FileStamp`]); a file whose
+//! entry is in the cache is not parsed again. When the cache's state describes the output folder as it
 //! is (same folder on disk, same setup), the build is an incremental rebuild
 //! of it: only pages whose inputs digest changed are rendered, only files
 //! whose bytes changed are written, each through a temporary file and a
