@@ -823,3 +823,29 @@ fn files_unchanged_since_the_last_build_are_not_read_but_a_restored_time_is_not_
     let r = c.build_ok("same length, old time", "updated in place");
     assert!(r.stdout.contains(" 1 parsed,"), "{}", r.stdout);
 }
+
+#[test]
+fn a_cache_folder_inside_the_output_is_refused() {
+    let dir = generated_site(2);
+    let root = dir.path().join("site");
+    let out = dir.path().join("out");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_brief"));
+    cmd.arg("build")
+        .arg("--root")
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .arg("--cache")
+        .arg(out.join("cache"));
+    let r = common::run(cmd);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("unsafe-cache-dir") && r.stderr.contains("inside the output folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !out.join("cache").exists(),
+        "nothing was written into the output"
+    );
+}

@@ -98,6 +98,20 @@ impl IncrementalBuild {
         let started = cache::now_ns();
         let mut timer = build::StageTimer::new();
         let (lock, output) = Self::lock_new(opts, if_locked)?;
+        if write::absolute(dir).starts_with(&output) {
+            let d = Diagnostic::error(
+                "unsafe-cache-dir",
+                format!(
+                    "the cache folder {} is inside the output folder {}",
+                    dir.display(),
+                    output.display()
+                ),
+            )
+            .help("choose a cache folder outside the output, which is published and replaced whole by a full build (the default is .brief/cache in the site root)");
+            let mut ds = Diagnostics::new();
+            ds.push(d);
+            return Err(ds.into());
+        }
         let mut session = Session::open(opts)?;
         let theme = opts.root.join("themes").join(&session.config.site.theme);
         timer.lap("c-session");
