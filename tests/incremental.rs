@@ -81,23 +81,7 @@ impl Fixture {
         let clean = self.dir.path().join(format!("clean-{}", self.cleans));
         brief::build(&opts(&self.root(), clean.clone()))
             .unwrap_or_else(|f| panic!("{what}: clean build failed: {:?}", f.diagnostics));
-        let a = snapshot(self.inc.output());
-        let b = snapshot(&clean);
-        let ka: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
-        let kb: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-        assert!(
-            ka.is_empty() && kb.is_empty(),
-            "{what}: only in the incremental output: {ka:?}; only in the clean build: {kb:?}"
-        );
-        for (k, v) in &a {
-            assert!(
-                v == &b[k],
-                "{what}: {k} differs from a clean build:\n--- incremental\n{}\n--- clean\n{}",
-                String::from_utf8_lossy(v),
-                String::from_utf8_lossy(&b[k])
-            );
-        }
-        assert_same_files(&a, &b);
+        assert_same_output(what, self.inc.output(), &clean);
         // No empty folders left behind by removed pages.
         for e in walkdir::WalkDir::new(self.inc.output()) {
             let e = e.unwrap();
@@ -111,6 +95,28 @@ impl Fixture {
         }
         std::fs::remove_dir_all(&clean).unwrap();
     }
+}
+
+/// The folder `built` holds the same files, byte for byte, as the clean
+/// build in `clean`.
+fn assert_same_output(what: &str, built: &Path, clean: &Path) {
+    let a = snapshot(built);
+    let b = snapshot(clean);
+    let ka: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let kb: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(
+        ka.is_empty() && kb.is_empty(),
+        "{what}: only in the incremental output: {ka:?}; only in the clean build: {kb:?}"
+    );
+    for (k, v) in &a {
+        assert!(
+            v == &b[k],
+            "{what}: {k} differs from a clean build:\n--- incremental\n{}\n--- clean\n{}",
+            String::from_utf8_lossy(v),
+            String::from_utf8_lossy(&b[k])
+        );
+    }
+    assert_same_files(&a, &b);
 }
 
 /// The repository's sample site (three articles in each language).
@@ -566,18 +572,7 @@ impl Cached {
         let clean = self.dir.path().join(format!("clean-{}", self.builds));
         brief::build(&opts(&self.root(), clean.clone()))
             .unwrap_or_else(|f| panic!("{what}: clean build failed: {:?}", f.diagnostics));
-        let a = snapshot(&self.out());
-        let b = snapshot(&clean);
-        let ka: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
-        let kb: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-        assert!(
-            ka.is_empty() && kb.is_empty(),
-            "{what}: only in the cached build: {ka:?}; only in the clean build: {kb:?}"
-        );
-        for (k, v) in &a {
-            assert!(v == &b[k], "{what}: {k} differs from a clean build");
-        }
-        assert_same_files(&a, &b);
+        assert_same_output(what, &self.out(), &clean);
         std::fs::remove_dir_all(&clean).unwrap();
     }
 

@@ -80,6 +80,19 @@ fn jsonld(doc: &Html) -> serde_json::Value {
 }
 
 /// A front-matter value as written on its line: `date: 2025-07-28`.
+/// The sample's WAIC briefing in `lang`: its source and its built page.
+fn waic(out: &Path, lang: &str) -> (String, Html) {
+    let md = std::fs::read_to_string(repo().join(format!(
+        "content/{lang}/waic-2025-ai-cooperation-organization.md"
+    )))
+    .unwrap();
+    let doc = page(
+        out,
+        &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"),
+    );
+    (md, doc)
+}
+
 fn fm_line(md: &str, key: &str) -> String {
     md.lines()
         .find_map(|l| l.strip_prefix(&format!("{key}: ")))
@@ -114,14 +127,7 @@ fn sample_article_byline_jsonld_highwire_and_og() {
     let out = tmp.path().join("out");
     build(&repo(), &out);
     for lang in ["ja", "en"] {
-        let md = std::fs::read_to_string(repo().join(format!(
-            "content/{lang}/waic-2025-ai-cooperation-organization.md"
-        )))
-        .unwrap();
-        let doc = page(
-            &out,
-            &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"),
-        );
+        let (md, doc) = waic(&out, lang);
         let written = fm_line(&md, "  - name");
         let (family, given) = written.split_once(", ").unwrap();
         let natural = if lang == "ja" {
@@ -276,14 +282,7 @@ fn cite_this_block_and_exports_are_data_links() {
         "{files} files for {html_pages} pages"
     );
     for lang in ["ja", "en"] {
-        let md = std::fs::read_to_string(repo().join(format!(
-            "content/{lang}/waic-2025-ai-cooperation-organization.md"
-        )))
-        .unwrap();
-        let doc = page(
-            &out,
-            &format!("{lang}/waic-2025-ai-cooperation-organization/index.html"),
-        );
+        let (md, doc) = waic(&out, lang);
         let block = select(&doc, "section.cite-this");
         assert_eq!(block.len(), 1);
         let cite = text(&doc, ".cite-this .cite-text");

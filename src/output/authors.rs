@@ -29,6 +29,22 @@ pub struct ResolvedAuthor {
     pub organisation: bool,
 }
 
+impl ResolvedAuthor {
+    /// An organisation named as author, its name kept whole.
+    pub fn organisation(name: String) -> ResolvedAuthor {
+        ResolvedAuthor {
+            written: name.clone(),
+            display: name,
+            family: None,
+            given: None,
+            affiliation: None,
+            role: None,
+            url: None,
+            organisation: true,
+        }
+    }
+}
+
 fn person(name: &str) -> (String, String, Option<String>, Option<String>) {
     // One name: the first of a `;` list would drop the others silently, so
     // the whole string is read as one author.
@@ -81,18 +97,7 @@ pub fn article_authors(config: &Config, a: &Article) -> Vec<ResolvedAuthor> {
             organisation: false,
         }];
     }
-    org.map(|o| ResolvedAuthor {
-        written: o.clone(),
-        display: o,
-        family: None,
-        given: None,
-        affiliation: None,
-        role: None,
-        url: None,
-        organisation: true,
-    })
-    .into_iter()
-    .collect()
+    org.map(ResolvedAuthor::organisation).into_iter().collect()
 }
 
 /// schema.org `author` values: a Person (with an affiliated Organization) or

@@ -271,6 +271,19 @@ fn uses_identifiers(style: &IndependentStyle) -> bool {
     })
 }
 
+/// A minimal CSL style whose bibliography is `layout`, to ask hayagriva
+/// how it reads an entry.
+fn bibliography_style(id: &str, layout: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><title>{id}</title><id>{id}</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+<citation><layout><text value="c"/></layout></citation>
+<bibliography><layout>{layout}</layout></bibliography>
+</style>"#
+    )
+}
+
 /// Which of `kinds` an entry of `entry_type` is, in hayagriva's own answer.
 fn probe_types(
     kinds: &[Kind],
@@ -286,16 +299,7 @@ fn probe_types(
             r#"<choose><if type="{name}"><text value="{i}+;"/></if><else><text value="{i}-;"/></else></choose>"#
         ));
     }
-    let xml = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-<info><title>probe</title><id>probe</id><updated>2024-01-01T00:00:00+00:00</updated></info>
-<citation><layout><text value="c"/></layout></citation>
-<bibliography><layout>{layout}</layout></bibliography>
-</style>"#
-    );
-    let probe = IndependentStyle::from_xml(&xml);
-    let probe = probe.ok()?;
+    let probe = IndependentStyle::from_xml(&bibliography_style("probe", &layout)).ok()?;
     let html = format_one(
         &probe,
         lang,

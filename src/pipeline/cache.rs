@@ -122,7 +122,6 @@ fn hash_tree(h: &mut Sha256, dir: &Path) {
     // Links followed, as the build reads through them.
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
@@ -183,30 +182,43 @@ fn read_payload(path: &Path, program: &Key) -> Result<Option<Vec<u8>>, &'static 
     };
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(|_| "cannot be read")?;
-    let head = MAGIC.len() + 4 + 32 + 4;
-    if bytes.len() < head || &bytes[..MAGIC.len()] != MAGIC {
-        return Err("is not a brief cache file");
+    if let Some(problem) = header_problem(&bytes, program) {
+        return Err(problem);
     }
-    let format = u32::from_le_bytes(bytes[MAGIC.len()..MAGIC.len() + 4].try_into().unwrap());
-    let at = MAGIC.len() + 4;
-    if format != FORMAT || &bytes[at..at + 32] != program {
-        return Err("was written by another version of brief");
-    }
-    let payload = &bytes[head..];
-    if crc32fast::hash(payload).to_le_bytes() != bytes[at + 32..head] {
+    // The header, then the payload's CRC-32.
+    let at = header(program).len();
+    let head = at + 4;
+    if bytes.len() < head || crc32fast::hash(&bytes[head..]).to_le_bytes() != bytes[at..head] {
         return Err("is damaged (its checksum does not match)");
     }
     Ok(Some(bytes.split_off(head)))
+}
+
+/// What every cache file starts with: the format and the program that
+/// wrote it.
+fn header(program: &Key) -> Vec<u8> {
+    let mut h = MAGIC.to_vec();
+    h.extend_from_slice(&FORMAT.to_le_bytes());
+    h.extend_from_slice(program);
+    h
+}
+
+/// Why a file that starts with `bytes` is not this program's cache file.
+fn header_problem(bytes: &[u8], program: &Key) -> Option<&'static str> {
+    if !bytes.starts_with(MAGIC) {
+        Some("is not a brief cache file")
+    } else if !bytes.starts_with(&header(program)) {
+        Some("was written by another version of brief")
+    } else {
+        None
+    }
 }
 
 /// Writes a cache file through a temporary file and a rename.
 fn write_file(path: &Path, program: &Key, payload: &[u8]) -> std::io::Result<()> {
     let parent = path.parent().expect("cache files are in a folder");
     std::fs::create_dir_all(parent)?;
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 40 + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    bytes.extend_from_slice(program);
+    let mut bytes = header(program);
     bytes.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
     bytes.extend_from_slice(payload);
     let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
@@ -242,10 +254,6 @@ impl Cache {
             render_key: render.finalize().into(),
             program,
         }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     fn state_path(&self) -> PathBuf {

@@ -116,16 +116,7 @@ fn briefings() -> Vec<Value> {
         url: None,
         organisation: false,
     };
-    let org = ResolvedAuthor {
-        written: "Policy Lab".into(),
-        display: "Policy Lab".into(),
-        family: None,
-        given: None,
-        affiliation: None,
-        role: None,
-        url: None,
-        organisation: true,
-    };
+    let org = ResolvedAuthor::organisation("Policy Lab".into());
     let date = day(2025, 11, 30);
     vec![
         briefing_entry(
@@ -264,15 +255,8 @@ fn mixed_type_branches_are_specialised_as_written() {
             }
         }
     }
-    let xml = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-<info><title>mixed</title><id>mixed</id><updated>2024-01-01T00:00:00+00:00</updated></info>
-<citation><layout><text value="c"/></layout></citation>
-<bibliography><layout>{layout}</layout></bibliography>
-</style>"#
-    );
-    let style = IndependentStyle::from_xml(&xml).expect("the test style parses");
+    let style = IndependentStyle::from_xml(&bibliography_style("mixed", &layout))
+        .expect("the test style parses");
     let entries = entries(&hostile());
     let mut changed = 0;
     for t in ENTRY_TYPES {

@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Key, FORMAT, MAGIC};
+use super::{header, header_problem, Key};
 
 /// Where a record's payload is in the file, and its length.
 pub type Slot = (u64, u32);
@@ -34,13 +34,6 @@ pub struct Pack {
     len: u64,
     /// Set when the file is not usable at all: it is written afresh.
     discard: bool,
-}
-
-fn header(program: &Key) -> Vec<u8> {
-    let mut h = MAGIC.to_vec();
-    h.extend_from_slice(&FORMAT.to_le_bytes());
-    h.extend_from_slice(program);
-    h
 }
 
 /// Why a record could not be used.
@@ -83,11 +76,7 @@ impl Pack {
             .flatten();
         let problem = match &map {
             None => Some("is not a brief cache file"),
-            Some(m) if m[..MAGIC.len()] != MAGIC[..] => Some("is not a brief cache file"),
-            Some(m) if m[..expected.len()] != expected[..] => {
-                Some("was written by another version of brief")
-            }
-            Some(_) => None,
+            Some(m) => header_problem(m, program),
         };
         if problem.is_some() {
             pack.discard = true;
